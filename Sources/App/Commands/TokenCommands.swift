@@ -1,0 +1,29 @@
+import Vapor
+
+/// `crm token create --name N`: prints a new API token, once, alone on the last line.
+struct TokenCommands: AsyncCommandGroup {
+    var commands: [String: any AnyAsyncCommand] { ["create": CreateTokenCommand()] }
+    var help: String { "Manages API tokens." }
+}
+
+struct CreateTokenCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "name", help: "What the token is for, e.g. \"backup script\".")
+        var name: String?
+    }
+
+    var help: String { "Creates an API token for scripts (sent as Authorization: Bearer)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let name = signature.name else { throw CommandFailure("--name is required") }
+        let app = context.application
+        try await app.autoMigrate()
+        do {
+            let token = try await app.accounts.createToken(name: name)
+            context.console.output("API token \"\(name)\" created. It is shown only this once:")
+            context.console.output(token.consoleText())
+        } catch let error as AppError {
+            throw CommandFailure(error.reason)
+        }
+    }
+}

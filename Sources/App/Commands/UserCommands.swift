@@ -1,0 +1,49 @@
+import Vapor
+
+/// `crm user create --email E [--time-zone Z]`, password on standard input.
+struct UserCommands: AsyncCommandGroup {
+    var commands: [String: any AnyAsyncCommand] { ["create": CreateUserCommand()] }
+    var help: String { "Manages the owner account." }
+}
+
+struct CreateUserCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "email", help: "The owner's email address.")
+        var email: String?
+        @Option(name: "time-zone", help: "Time zone pages show times in, e.g. Europe/Berlin (default UTC).")
+        var timeZone: String?
+    }
+
+    var help: String { "Creates the owner account; reads the password from standard input." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let email = signature.email else { throw CommandFailure("--email is required") }
+        let app = context.application
+        try await app.autoMigrate()
+        let password = PasswordInput.read(console: context.console)
+        do {
+            let account = try await app.accounts.createOwner(email: email, password: password, timeZone: signature.timeZone ?? "UTC")
+            context.console.output("Created the owner account \(account.email).".consoleText(.success))
+        } catch let error as AppError {
+            throw CommandFailure(error.reason)
+        }
+    }
+}
+
+/// Reads a password without echo on a terminal, or one line from a pipe.
+enum PasswordInput {
+    static func read(console: any Console) -> String {
+        if isatty(STDIN_FILENO) != 0 {
+            console.output("Password: ", newLine: false)
+            return console.input(isSecure: true)
+        }
+        return readLine(strippingNewline: true) ?? ""
+    }
+}
+
+/// A command failure with a message for the person at the terminal; the exit code is non-zero.
+struct CommandFailure: Error, CustomStringConvertible, LocalizedError {
+    var description: String
+    init(_ message: String) { description = message }
+    var errorDescription: String? { description }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Vapor
+
+/// Everything the app reads from its environment, parsed once at start-up.
+///
+/// Handlers read `req.application.appConfig`; nothing else calls `Environment.get`.
+public struct AppConfig: Sendable {
+    public var database: DatabaseLocation
+    /// The address the owner's browser (and Calendly's webhooks) reach the app at.
+    public var publicBaseURL: URL
+    public var calendly: CalendlySettings
+    /// True when `serve --calendly-sandbox` points the app at the in-process stand-in.
+    public var sandboxMode: Bool
+
+    public init(database: DatabaseLocation, publicBaseURL: URL, calendly: CalendlySettings, sandboxMode: Bool = false) {
+        self.database = database
+        self.publicBaseURL = publicBaseURL
+        self.calendly = calendly
+        self.sandboxMode = sandboxMode
+    }
+
+    /// Session cookies get the `Secure` flag only when the app is served over https.
+    public var usesHTTPS: Bool { publicBaseURL.scheme == "https" }
+}
+
+public struct CalendlySettings: Sendable {
+    public var apiKey: String?
+    public var webhookSecret: String?
+    public var organizationURI: String?
+    public var apiBaseURL: URL
+    public var widgetScriptURL: URL
+    public var widgetCSSURL: URL
+    public var topicQuestion: String?
+    /// Minutes between reconciles; 0 turns the periodic sync off.
+    public var syncIntervalMinutes: Int
+    /// How old a webhook signature's timestamp may be, in seconds.
+    public var webhookToleranceSeconds: Int
+
+    public static let liveAPIBaseURL = URL(string: "https://api.calendly.com")!
+    public static let liveWidgetScriptURL = URL(string: "https://assets.calendly.com/assets/external/widget.js")!
+    public static let liveWidgetCSSURL = URL(string: "https://assets.calendly.com/assets/external/widget.css")!
+
+    public init(
+        apiKey: String? = nil, webhookSecret: String? = nil, organizationURI: String? = nil,
+        apiBaseURL: URL = liveAPIBaseURL, widgetScriptURL: URL = liveWidgetScriptURL,
+        widgetCSSURL: URL = liveWidgetCSSURL, topicQuestion: String? = nil,
+        syncIntervalMinutes: Int = 15, webhookToleranceSeconds: Int = 180
+    ) {
+        self.apiKey = apiKey
+        self.webhookSecret = webhookSecret
+        self.organizationURI = organizationURI
+        self.apiBaseURL = apiBaseURL
+        self.widgetScriptURL = widgetScriptURL
+        self.widgetCSSURL = widgetCSSURL
+        self.topicQuestion = topicQuestion
+        self.syncIntervalMinutes = syncIntervalMinutes
+        self.webhookToleranceSeconds = webhookToleranceSeconds
+    }
+
+    /// The origin the widget posts messages from, e.g. `https://calendly.com`.
+    public var widgetOrigin: String { widgetScriptURL.origin }
+    public var isConfigured: Bool { apiKey != nil }
+}
+
+public enum DatabaseLocation: Sendable, Equatable {
+    case sqliteFile(String)
+    case sqliteMemory
+    case postgres(String)
+}
+
+extension URL {
+    /// `scheme://host[:port]`, the form browsers compare `event.origin` against.
+    var origin: String {
+        guard let scheme, let host else { return absoluteString }
+        if let port { return "\(scheme)://\(host):\(port)" }
+        return "\(scheme)://\(host)"
+    }
+}

@@ -1,0 +1,121 @@
+import Fluent
+import Vapor
+
+/// Sign-in, sign-out and the one-time setup of the owner account.
+struct AuthPagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("sign-in", use: signInPage)
+        routes.post("sign-in", use: signIn)
+        routes.get("setup", ":token", use: setupPage)
+        routes.post("setup", ":token", use: setup)
+    }
+
+    /// Sign-out needs a signed-in session, so it is registered with the protected routes.
+    static func bootSignOut(_ routes: any RoutesBuilder) {
+        routes.post("sign-out") { req async throws -> Response in
+            req.auth.logout(Account.self)
+            req.session.destroy()
+            return req.redirect(to: "/sign-in?notice=\(Notice.signedOut.rawValue)")
+        }
+    }
+
+    func signInPage(req: Request) async throws -> Response {
+        if req.auth.has(Account.self) { return req.redirect(to: AppRoute.calendar().path) }
+        let next = Self.safeNext(req.query[String.self, at: "next"])
+        return try await renderSignIn(req, email: "", next: next, error: nil, status: .ok)
+    }
+
+    func signIn(req: Request) async throws -> Response {
+        let form = try req.content.decode(SignInForm.self)
+        let next = Self.safeNext(form.next)
+        let key = req.remoteAddress?.ipAddress ?? "unknown"
+        let throttle = req.application.signInThrottle
+        if let wait = await throttle.retryAfter(for: key) {
+            let minutes = (wait + 59) / 60
+            let response = try await renderSignIn(req, email: form.email ?? "", next: next,
+                                                  error: "Too many failed attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
+                                                  status: .tooManyRequests)
+            response.headers.replaceOrAdd(name: "Retry-After", value: "\(wait)")
+            return response
+        }
+        let email = Student.normalizedEmail(form.email ?? "")
+        let account = try await Account.query(on: req.db).filter(\.$email == email).first()
+        let verified = try await Self.verify(form.password ?? "", account: account, on: req)
+        guard let account, verified else {
+            await throttle.recordFailure(for: key)
+            return try await renderSignIn(req, email: form.email ?? "", next: next, error: "That email and password do not match.", status: .unauthorized)
+        }
+        await throttle.reset(for: key)
+        try await req.rotateSession()
+        req.auth.login(account)
+        return req.redirect(to: next)
+    }
+
+    func setupPage(req: Request) async throws -> Response {
+        let token = try req.parameters.require("token")
+        try await Self.requireSetupOpen(req, token: token)
+        let context = SetupPageContext(page: PageChrome(request: req, title: "Create your account"),
+                                       action: AppRoute.setup(token: token).path, email: "", timeZone: "UTC", errors: [:])
+        return try await req.view.render("setup", context).encodeResponse(for: req)
+    }
+
+    func setup(req: Request) async throws -> Response {
+        let token = try req.parameters.require("token")
+        try await Self.requireSetupOpen(req, token: token)
+        let form = try req.content.decode(SetupForm.self)
+        do {
+            guard form.password == form.passwordConfirmation else {
+                throw AppError.invalid(field: "password_confirmation", message: "does not match the password")
+            }
+            let account = try await req.accounts.createOwner(email: form.email ?? "", password: form.password ?? "", timeZone: form.timeZone ?? "")
+            _ = req.application.setupLink.redeem(token)
+            try await req.rotateSession()
+            req.auth.login(account)
+            return req.redirect(to: AppRoute.calendar().path)
+        } catch let error as AppError {
+            let context = SetupPageContext(page: PageChrome(request: req, title: "Create your account"),
+                                           action: AppRoute.setup(token: token).path, email: form.email ?? "",
+                                           timeZone: form.timeZone ?? "UTC", errors: error.formErrors)
+            return try await req.view.render("setup", context).encodeResponse(status: error.status, for: req)
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func renderSignIn(_ req: Request, email: String, next: String, error: String?, status: HTTPStatus) async throws -> Response {
+        let context = SignInPageContext(page: PageChrome(request: req, title: "Sign in"), email: email, next: next, error: error)
+        return try await req.view.render("sign-in", context).encodeResponse(status: status, for: req)
+    }
+
+    /// Checks the password; with no such account it still spends a bcrypt verification so timing
+    /// does not reveal which emails exist.
+    private static func verify(_ password: String, account: Account?, on req: Request) async throws -> Bool {
+        guard let hash = account?.passwordHash ?? dummyHash else { return false }
+        let matches = (try? await req.password.async.verify(password, created: hash)) ?? false
+        return account != nil && matches
+    }
+
+    private static let dummyHash = try? Bcrypt.hash("no account has this password")
+
+    /// Only same-site paths: an open redirect would let a link send the owner elsewhere after sign-in.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\") else { return AppRoute.calendar().path }
+        return next
+    }
+
+    private static func requireSetupOpen(_ req: Request, token: String) async throws {
+        guard try await !req.accounts.hasAccount(), req.application.setupLink.isValid(token) else {
+            throw AppError.notFound("This setup link is used or expired; sign in, or run `crm user create`. Setup link")
+        }
+    }
+}
+
+extension Request {
+    /// A new session id on sign-in, so an id planted before sign-in is worthless after it.
+    func rotateSession() async throws {
+        if let old = session.id {
+            try await application.sessions.driver.deleteSession(old, for: self)
+            session.id = nil
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Fluent
+import Vapor
+
+/// The Calendar page and its two tabs, Upcoming Meetings and Schedule New Meeting.
+struct CalendarPageController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get { req in req.redirect(to: AppRoute.calendar().path) }
+        routes.get("calendar") { try await render($0, tab: .upcoming) }
+        routes.get("calendar", "schedule") { try await render($0, tab: .schedule) }
+    }
+
+    func render(_ req: Request, tab: AppRoute.CalendarTab) async throws -> View {
+        let time = req.timeDisplay
+        let config = req.application.appConfig
+        let chosenID = try req.queryReader.uuid("student")
+        let meetings = try await Consultation.upcoming(now: Date(), includeCanceled: false, studentID: nil, from: nil, on: req.db)
+            .limit(100).all()
+        let students = try await Student.search(nil, includeArchived: false, on: req.db).limit(500).all()
+        var chosenName: String?
+        if let chosenID {
+            guard let chosen = try await Student.find(chosenID, on: req.db) else { throw AppError.notFound("Student") }
+            chosenName = chosen.name
+        }
+        let context = CalendarPageContext(
+            page: PageChrome(request: req, title: "Calendar", section: "calendar"),
+            activeTab: tab.rawValue,
+            upcomingLink: AppRoute.calendar(tab: .upcoming).path,
+            scheduleLink: AppRoute.calendar(tab: .schedule, studentID: chosenID).path,
+            meetings: ConsultationTable(rows: meetings.map { ConsultationRow($0, student: $0.student, time: time) },
+                                        emptyText: "No upcoming meetings. Book one on the Schedule New Meeting tab, or share your Calendly link."),
+            timeZone: time.zoneName,
+            calendlyConfigured: config.calendly.isConfigured,
+            widgetScriptURL: config.calendly.widgetScriptURL.absoluteString,
+            widgetCSSURL: config.calendly.widgetCSSURL.absoluteString,
+            widgetOrigin: config.calendly.widgetOrigin,
+            chosenStudentID: chosenID?.uuidString, chosenStudentName: chosenName,
+            students: students.map { StudentOption(id: $0.id?.uuidString ?? "", name: $0.name, email: $0.email, selected: $0.id == chosenID) }
+        )
+        return try await req.view.render("calendar", context)
+    }
+}

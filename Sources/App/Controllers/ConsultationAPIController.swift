@@ -1,0 +1,58 @@
+import Fluent
+import Vapor
+
+/// `/api/consultations`: list with filters, create by hand, read, edit, delete.
+struct ConsultationAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let consultations = routes.grouped("consultations")
+        consultations.get(use: list)
+        consultations.post(use: create)
+        consultations.get(":id", use: read)
+        consultations.patch(":id", use: update)
+        consultations.delete(":id", use: delete)
+    }
+
+    func list(req: Request) async throws -> ConsultationListResponse {
+        let query = req.queryReader
+        let page = try query.page()
+        let status = try query.string("status").map { try FieldRules.status($0) }
+        let builder = Consultation.list(
+            studentID: try query.uuid("student_id"), status: status,
+            from: try query.date("from"), to: try query.date("to"), on: req.db
+        )
+        let total = try await builder.copy().count()
+        let rows = try await builder.range(page.offset..<(page.offset + page.limit)).all()
+        return ConsultationListResponse(consultations: try rows.map { try ConsultationResponse($0) }, total: total)
+    }
+
+    func create(req: Request) async throws -> Response {
+        let body = try req.decodeJSON(ConsultationCreateRequest.self)
+        let consultation = try await req.consultations.create(.init(
+            studentID: body.studentID, type: body.type, consultationDate: body.consultationDate, duration: body.duration,
+            topic: body.topic, notes: body.notes, followUpNotes: body.followUpNotes, status: body.status
+        ))
+        return try await ConsultationResponse(consultation).encodeResponse(status: .created, for: req)
+    }
+
+    func read(req: Request) async throws -> ConsultationResponse {
+        let id = try req.uuidParameter()
+        guard let consultation = try await Consultation.query(on: req.db).filter(\.$id == id).with(\.$student).first() else {
+            throw AppError.notFound("Consultation")
+        }
+        return try ConsultationResponse(consultation)
+    }
+
+    func update(req: Request) async throws -> ConsultationResponse {
+        let id = try req.uuidParameter()
+        let body = try req.decodeJSON(ConsultationUpdateRequest.self)
+        let consultation = try await req.consultations.update(id, .init(
+            type: body.type, topic: body.topic, notes: body.notes, followUpNotes: body.followUpNotes, status: body.status
+        ))
+        return try ConsultationResponse(consultation)
+    }
+
+    func delete(req: Request) async throws -> HTTPStatus {
+        try await req.consultations.delete(try req.uuidParameter())
+        return .noContent
+    }
+}

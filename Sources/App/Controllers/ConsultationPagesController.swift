@@ -1,0 +1,77 @@
+import Fluent
+import Vapor
+
+/// The Consultation page: details, booking answers, Calendly links, edits and status changes.
+struct ConsultationPagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("consultations", ":id", use: show)
+        routes.post("consultations", ":id", use: edit)
+        routes.post("consultations", ":id", "status", use: changeStatus)
+    }
+
+    func show(req: Request) async throws -> Response {
+        let consultation = try await find(req)
+        return try await render(req, consultation, form: ConsultationEditForm(consultation), errors: [:], status: .ok)
+    }
+
+    func edit(req: Request) async throws -> Response {
+        let consultation = try await find(req)
+        let form = try req.content.decode(ConsultationEditForm.self)
+        do {
+            let saved = try await req.consultations.update(try consultation.requireID(), .init(
+                type: form.type, topic: form.topic ?? "", notes: form.notes ?? "", followUpNotes: form.followUpNotes ?? ""
+            ))
+            return req.redirect(to: AppRoute.consultation(try saved.requireID()).path + "?notice=\(Notice.consultationSaved.rawValue)")
+        } catch let error as AppError {
+            return try await render(req, consultation, form: form, errors: error.formErrors, status: error.status)
+        }
+    }
+
+    func changeStatus(req: Request) async throws -> Response {
+        let consultation = try await find(req)
+        let form = try req.content.decode(StatusForm.self)
+        do {
+            let saved = try await req.consultations.update(try consultation.requireID(), .init(status: form.status))
+            return req.redirect(to: AppRoute.consultation(try saved.requireID()).path + "?notice=\(Notice.consultationSaved.rawValue)")
+        } catch let error as AppError {
+            return try await render(req, consultation, form: ConsultationEditForm(consultation), errors: error.formErrors, status: error.status)
+        }
+    }
+
+    private func find(_ req: Request) async throws -> Consultation {
+        let id = try req.uuidParameter()
+        guard let consultation = try await Consultation.query(on: req.db).filter(\.$id == id).with(\.$student).first() else {
+            throw AppError.notFound("Consultation")
+        }
+        return consultation
+    }
+
+    private func render(_ req: Request, _ c: Consultation, form: ConsultationEditForm, errors: [String: String], status: HTTPStatus) async throws -> Response {
+        let id = try c.requireID()
+        let time = req.timeDisplay
+        let context = ConsultationPageContext(
+            page: PageChrome(request: req, title: "\(c.type) with \(c.student.name)", section: "calendar"),
+            id: id.uuidString, studentName: c.student.name, studentLink: AppRoute.student(try c.student.requireID()).path,
+            type: c.type, when: time.format(c.consultationDate), endsAt: c.endDate.map(time.format), duration: c.duration,
+            status: c.status.rawValue, statusLabel: c.status.label,
+            canMark: c.status == .scheduled || c.status == .completed || c.status == .noShow,
+            location: c.location, joinURL: c.joinURL.flatMap(SafeLink.http),
+            cancelURL: c.status == .scheduled ? c.cancelURL.flatMap(SafeLink.http) : nil,
+            rescheduleURL: c.status == .scheduled ? c.rescheduleURL.flatMap(SafeLink.http) : nil,
+            calendlyEventURI: c.calendlyEventURI, cancelReason: c.cancelReason, canceledBy: c.canceledBy,
+            canceledAt: c.canceledAt.map(time.format),
+            rescheduledFrom: c.rescheduledFromID.map { AppRoute.consultation($0).path },
+            rescheduledTo: c.rescheduledToID.map { AppRoute.consultation($0).path },
+            answers: c.questionsAndAnswers ?? [], inviteeTimezone: c.inviteeTimezone,
+            form: form, errors: errors,
+            editAction: AppRoute.consultation(id).path, statusAction: AppRoute.consultationStatus(id).path
+        )
+        return try await req.view.render("consultation", context).encodeResponse(status: status, for: req)
+    }
+}
+
+extension ConsultationEditForm {
+    init(_ c: Consultation) {
+        self.init(type: c.type, topic: c.topic, notes: c.notes, followUpNotes: c.followUpNotes)
+    }
+}

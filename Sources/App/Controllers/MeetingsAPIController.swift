@@ -1,0 +1,23 @@
+import Fluent
+import Vapor
+
+struct UpcomingMeetingsResponse: Content {
+    var meetings: [ConsultationResponse]
+}
+
+/// `GET /api/calendar/meetings/upcoming`: scheduled meetings that have not ended, soonest first.
+struct MeetingsAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("calendar", "meetings", "upcoming", use: upcoming)
+    }
+
+    func upcoming(req: Request) async throws -> UpcomingMeetingsResponse {
+        let query = req.queryReader
+        let limit = try query.int("limit", default: 50, range: 1...500)
+        let rows = try await Consultation.upcoming(
+            now: Date(), includeCanceled: try query.bool("include_canceled"),
+            studentID: try query.uuid("student_id"), from: try query.date("from"), on: req.db
+        ).limit(limit).all()
+        return UpcomingMeetingsResponse(meetings: try rows.map { try ConsultationResponse($0) })
+    }
+}

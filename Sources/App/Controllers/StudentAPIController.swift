@@ -1,0 +1,57 @@
+import Fluent
+import Vapor
+
+/// `/api/students`: list with search, create, read with consultations, update, archive or purge.
+struct StudentAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let students = routes.grouped("students")
+        students.get(use: list)
+        students.post(use: create)
+        students.get(":id", use: read)
+        students.patch(":id", use: update)
+        students.delete(":id", use: delete)
+    }
+
+    func list(req: Request) async throws -> StudentListResponse {
+        let query = req.queryReader
+        let page = try query.page()
+        let builder = Student.search(query.string("q"), includeArchived: try query.bool("include_archived"), on: req.db)
+        let total = try await builder.copy().count()
+        let students = try await builder.range(page.offset..<(page.offset + page.limit)).all()
+        return StudentListResponse(students: try students.map { try StudentResponse($0) }, total: total)
+    }
+
+    func create(req: Request) async throws -> Response {
+        let body = try req.decodeJSON(StudentCreateRequest.self)
+        let student = try await req.students.create(.init(name: body.name, email: body.email, phone: body.phone, notes: body.notes))
+        return try await StudentResponse(student).encodeResponse(status: .created, for: req)
+    }
+
+    func read(req: Request) async throws -> StudentResponse {
+        let id = try req.uuidParameter()
+        guard let student = try await Student.find(id, on: req.db) else { throw AppError.notFound("Student") }
+        let consultations = try await Consultation.query(on: req.db)
+            .filter(\.$student.$id == id)
+            .sort(\.$consultationDate, .descending)
+            .all()
+        return try StudentResponse(student, consultations: consultations.map { try ConsultationResponse($0, student: student) })
+    }
+
+    func update(req: Request) async throws -> StudentResponse {
+        let id = try req.uuidParameter()
+        let body = try req.decodeJSON(StudentUpdateRequest.self)
+        let student = try await req.students.update(id, .init(name: body.name, email: body.email, phone: body.phone, notes: body.notes))
+        return try StudentResponse(student)
+    }
+
+    /// Archives; `?purge=true` erases the student and their consultations for good.
+    func delete(req: Request) async throws -> Response {
+        let id = try req.uuidParameter()
+        if try req.queryReader.bool("purge") {
+            try await req.students.purge(id)
+            return Response(status: .noContent)
+        }
+        let student = try await req.students.archive(id)
+        return try await StudentResponse(student).encodeResponse(for: req)
+    }
+}

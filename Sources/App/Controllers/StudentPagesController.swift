@@ -1,0 +1,143 @@
+import Fluent
+import Vapor
+
+/// The Students and Student pages: search, add, edit, archive, purge, and add a consultation by hand.
+struct StudentPagesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("students", use: list)
+        routes.post("students", use: create)
+        routes.get("students", ":id", use: show)
+        routes.post("students", ":id", "edit", use: edit)
+        routes.post("students", ":id", "archive", use: archive)
+        routes.post("students", ":id", "purge", use: purge)
+        routes.post("students", ":id", "consultations", use: addConsultation)
+    }
+
+    func list(req: Request) async throws -> Response {
+        try await renderList(req, form: StudentForm(), errors: [:], status: .ok)
+    }
+
+    func create(req: Request) async throws -> Response {
+        let form = try req.content.decode(StudentForm.self)
+        do {
+            let student = try await req.students.create(.init(name: form.name, email: form.email, phone: form.phone, notes: form.notes))
+            return req.redirect(to: AppRoute.student(try student.requireID()).path + "?notice=\(Notice.studentAdded.rawValue)")
+        } catch let error as AppError {
+            return try await renderList(req, form: form, errors: error.formErrors, status: error.status)
+        }
+    }
+
+    func show(req: Request) async throws -> Response {
+        let student = try await findStudent(req)
+        return try await renderStudent(req, student, form: StudentForm(student), consultationForm: ConsultationForm(), errors: [:], status: .ok)
+    }
+
+    func edit(req: Request) async throws -> Response {
+        let student = try await findStudent(req)
+        let form = try req.content.decode(StudentForm.self)
+        do {
+            let saved = try await req.students.update(try student.requireID(), .init(name: form.name ?? "", email: form.email ?? "", phone: form.phone ?? "", notes: form.notes ?? ""))
+            return req.redirect(to: AppRoute.student(try saved.requireID()).path + "?notice=\(Notice.studentSaved.rawValue)")
+        } catch let error as AppError {
+            return try await renderStudent(req, student, form: form, consultationForm: ConsultationForm(), errors: error.formErrors, status: error.status)
+        }
+    }
+
+    func archive(req: Request) async throws -> Response {
+        let student = try await req.students.archive(try req.uuidParameter())
+        return req.redirect(to: AppRoute.student(try student.requireID()).path + "?notice=\(Notice.studentArchived.rawValue)")
+    }
+
+    func purge(req: Request) async throws -> Response {
+        try await req.students.purge(try req.uuidParameter())
+        return req.redirect(to: AppRoute.students().path + "?notice=\(Notice.studentPurged.rawValue)")
+    }
+
+    func addConsultation(req: Request) async throws -> Response {
+        let student = try await findStudent(req)
+        let form = try req.content.decode(ConsultationForm.self)
+        do {
+            let time = req.timeDisplay
+            guard let date = form.consultationDate.flatMap(time.parseInput) else {
+                throw AppError.invalid(field: "consultation_date", message: "is not a date and time")
+            }
+            guard let duration = form.duration.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else {
+                throw AppError.invalid(field: "duration", message: "must be a positive number of minutes, at most 1440")
+            }
+            let consultation = try await req.consultations.create(.init(
+                studentID: try student.requireID(), type: form.type, consultationDate: date, duration: duration,
+                topic: form.topic, notes: form.notes
+            ))
+            return req.redirect(to: AppRoute.consultation(try consultation.requireID()).path + "?notice=\(Notice.consultationAdded.rawValue)")
+        } catch let error as AppError {
+            return try await renderStudent(req, student, form: StudentForm(student), consultationForm: form, errors: error.formErrors, status: error.status)
+        }
+    }
+
+    // MARK: - Rendering
+
+    private func findStudent(_ req: Request) async throws -> Student {
+        guard let student = try await Student.find(try req.uuidParameter(), on: req.db) else { throw AppError.notFound("Student") }
+        return student
+    }
+
+    private func renderList(_ req: Request, form: StudentForm, errors: [String: String], status: HTTPStatus) async throws -> Response {
+        let query = req.query[String.self, at: "q"] ?? ""
+        let includeArchived = req.query[String.self, at: "archived"] == "1"
+        let builder = Student.search(query, includeArchived: includeArchived, on: req.db)
+        let total = try await builder.copy().count()
+        let students = try await builder.limit(200).all()
+        let context = StudentsPageContext(
+            page: PageChrome(request: req, title: "Students", section: "students"),
+            query: query, includeArchived: includeArchived,
+            students: students.map { StudentListItem(name: $0.name, email: $0.email, phone: $0.phone, link: AppRoute.student($0.id ?? UUID()).path, archived: $0.archivedAt != nil) },
+            total: total, form: form, errors: errors
+        )
+        return try await req.view.render("students", context).encodeResponse(status: status, for: req)
+    }
+
+    private func renderStudent(_ req: Request, _ student: Student, form: StudentForm, consultationForm: ConsultationForm,
+                               errors: [String: String], status: HTTPStatus) async throws -> Response {
+        let id = try student.requireID()
+        let time = req.timeDisplay
+        let consultations = try await Consultation.query(on: req.db).filter(\.$student.$id == id).sort(\.$consultationDate, .descending).all()
+        let now = Date()
+        let isUpcoming: (Consultation) -> Bool = { $0.status == .scheduled && ($0.endDate ?? $0.consultationDate) > now }
+        let context = StudentPageContext(
+            page: PageChrome(request: req, title: student.name, section: "students"),
+            id: id.uuidString, name: student.name, email: student.email, phone: student.phone, notes: student.notes,
+            source: student.source.rawValue, archivedAt: student.archivedAt.map(time.format),
+            createdAt: student.createdAt.map(time.format) ?? "",
+            scheduleLink: AppRoute.calendar(tab: .schedule, studentID: id).path,
+            editAction: AppRoute.studentEdit(id).path, archiveAction: AppRoute.studentArchive(id).path,
+            purgeAction: AppRoute.studentPurge(id).path, addConsultationAction: AppRoute.studentConsultations(id).path,
+            upcoming: ConsultationTable(rows: consultations.filter(isUpcoming).reversed().map { ConsultationRow($0, student: student, time: time) },
+                                        emptyText: "Nothing scheduled."),
+            past: ConsultationTable(rows: consultations.filter { !isUpcoming($0) }.map { ConsultationRow($0, student: student, time: time) },
+                                    emptyText: "No past consultations."),
+            form: form, consultationForm: consultationForm, errors: errors, timeZone: time.zoneName
+        )
+        return try await req.view.render("student", context).encodeResponse(status: status, for: req)
+    }
+}
+
+extension StudentForm {
+    init(_ student: Student) {
+        self.init(name: student.name, email: student.email, phone: student.phone, notes: student.notes)
+    }
+}
+
+extension AppError {
+    /// The message keyed by field, for showing beside the form field; other errors under `form`.
+    var formErrors: [String: String] {
+        if let field, let fieldMessage { return [field: fieldMessage] }
+        return ["form": reason]
+    }
+}
+
+extension Request {
+    /// The owner's time zone for showing and reading times.
+    var timeDisplay: TimeDisplay {
+        TimeDisplay(zone: auth.get(Account.self)?.zone ?? .gmt)
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Vapor
+
+/// A consultation as the API shows it: every column, plus the student's name and email.
+struct ConsultationResponse: Content {
+    var id: UUID
+    var studentID: UUID
+    var studentName: String
+    var studentEmail: String
+    var type: String
+    var consultationDate: Date
+    @NullEncoded var endDate: Date?
+    var duration: Int
+    var notes: String
+    var topic: String
+    var followUpNotes: String
+    var status: ConsultationStatus
+    @NullEncoded var location: String?
+    @NullEncoded var joinURL: String?
+    @NullEncoded var calendlyEventURI: String?
+    @NullEncoded var calendlyInviteeURI: String?
+    @NullEncoded var calendlyEventTypeURI: String?
+    @NullEncoded var cancelURL: String?
+    @NullEncoded var rescheduleURL: String?
+    @NullEncoded var cancelReason: String?
+    @NullEncoded var canceledBy: String?
+    @NullEncoded var canceledAt: Date?
+    @NullEncoded var rescheduledFromID: UUID?
+    @NullEncoded var rescheduledToID: UUID?
+    var questionsAndAnswers: [QuestionAndAnswer]
+    @NullEncoded var inviteeTimezone: String?
+    @NullEncoded var calendlyUpdatedAt: Date?
+    @NullEncoded var createdAt: Date?
+    @NullEncoded var updatedAt: Date?
+
+    /// `student` must be the consultation's own student (loaded with `.with(\.$student)` or passed in).
+    init(_ consultation: Consultation, student: Student) throws {
+        id = try consultation.requireID()
+        studentID = try student.requireID()
+        studentName = student.name
+        studentEmail = student.email
+        type = consultation.type
+        consultationDate = consultation.consultationDate
+        endDate = consultation.endDate
+        duration = consultation.duration
+        notes = consultation.notes
+        topic = consultation.topic
+        followUpNotes = consultation.followUpNotes
+        status = consultation.status
+        location = consultation.location
+        joinURL = consultation.joinURL
+        calendlyEventURI = consultation.calendlyEventURI
+        calendlyInviteeURI = consultation.calendlyInviteeURI
+        calendlyEventTypeURI = consultation.calendlyEventTypeURI
+        cancelURL = consultation.cancelURL
+        rescheduleURL = consultation.rescheduleURL
+        cancelReason = consultation.cancelReason
+        canceledBy = consultation.canceledBy
+        canceledAt = consultation.canceledAt
+        rescheduledFromID = consultation.rescheduledFromID
+        rescheduledToID = consultation.rescheduledToID
+        questionsAndAnswers = consultation.questionsAndAnswers ?? []
+        inviteeTimezone = consultation.inviteeTimezone
+        calendlyUpdatedAt = consultation.calendlyUpdatedAt
+        createdAt = consultation.createdAt
+        updatedAt = consultation.updatedAt
+    }
+
+    init(_ consultation: Consultation) throws {
+        try self.init(consultation, student: consultation.student)
+    }
+}
+
+struct ConsultationListResponse: Content {
+    var consultations: [ConsultationResponse]
+    var total: Int
+}
+
+/// `POST /api/consultations`: a consultation entered by hand.
+struct ConsultationCreateRequest: Content {
+    var studentID: UUID
+    var type: String
+    var consultationDate: Date
+    var duration: Int
+    var topic: String?
+    var notes: String?
+    var followUpNotes: String?
+    var status: String?
+
+    enum CodingKeys: String, CodingKey {
+        case studentID = "student_id", type, consultationDate = "consultation_date", duration, topic, notes
+        case followUpNotes = "follow_up_notes", status
+    }
+}
+
+/// `PATCH /api/consultations/{id}`: only the fields sent change.
+struct ConsultationUpdateRequest: Content {
+    var type: String?
+    var topic: String?
+    var notes: String?
+    var followUpNotes: String?
+    var status: String?
+
+    enum CodingKeys: String, CodingKey {
+        case type, topic, notes, followUpNotes = "follow_up_notes", status
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Vapor
+
+/// A student as the API shows it.
+struct StudentResponse: Content {
+    var id: UUID
+    var name: String
+    var email: String
+    var phone: String
+    var notes: String
+    var source: StudentSource
+    @NullEncoded var archivedAt: Date?
+    @NullEncoded var createdAt: Date?
+    @NullEncoded var updatedAt: Date?
+    /// Present only when one student is read by id.
+    var consultations: [ConsultationResponse]?
+
+    init(_ student: Student, consultations: [ConsultationResponse]? = nil) throws {
+        self.id = try student.requireID()
+        self.name = student.name
+        self.email = student.email
+        self.phone = student.phone
+        self.notes = student.notes
+        self.source = student.source
+        self.archivedAt = student.archivedAt
+        self.createdAt = student.createdAt
+        self.updatedAt = student.updatedAt
+        self.consultations = consultations
+    }
+}
+
+struct StudentListResponse: Content {
+    var students: [StudentResponse]
+    var total: Int
+}
+
+/// `POST /api/students`.
+struct StudentCreateRequest: Content {
+    var name: String
+    var email: String?
+    var phone: String?
+    var notes: String?
+}
+
+/// `PATCH /api/students/{id}`: only the fields sent change.
+struct StudentUpdateRequest: Content {
+    var name: String?
+    var email: String?
+    var phone: String?
+    var notes: String?
+}

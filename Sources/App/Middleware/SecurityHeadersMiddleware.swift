@@ -1,0 +1,32 @@
+import Vapor
+
+/// Adds the security headers to every response. The Content-Security-Policy allows scripts, styles
+/// and frames only from the app itself and the Calendly widget's origin.
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    let widgetOrigins: [String]
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        let widget = widgetOrigins.joined(separator: " ")
+        let policy = [
+            "default-src 'self'",
+            "script-src 'self' \(widget)",
+            "style-src 'self' \(widget)",
+            "img-src 'self' data: \(widget)",
+            "frame-src \(widget)",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+        ].joined(separator: "; ")
+        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: policy)
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        if !request.isAPI {
+            response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+        }
+        return response
+    }
+}

@@ -1,0 +1,29 @@
+import Fluent
+import FluentSQL
+import SQLKit
+
+extension Student {
+    /// Students whose name, email or notes contain `text`, ignoring case, by name.
+    static func search(_ text: String?, includeArchived: Bool, on db: any Database) -> QueryBuilder<Student> {
+        let query = Student.query(on: db)
+        if !includeArchived { query.filter(\.$archivedAt == nil) }
+        if let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+            // lower(column) LIKE lower(pattern): LIKE is case-sensitive on PostgreSQL, not on SQLite.
+            let pattern = "%" + text.lowercased() + "%"
+            query.group(.or) { group in
+                for column in ["name", "email", "notes"] {
+                    group.filter(.sql(SQLFunction("lower", args: SQLColumn(column, table: Student.schema))),
+                                 .custom(SQLBinaryOperator.like), .bind(pattern))
+                }
+            }
+        }
+        return query.sort(\.$name).sort(\.$id)
+    }
+
+    /// The student with this email (compared case-insensitively), if any. Empty emails match nobody.
+    static func find(email: String, on db: any Database) async throws -> Student? {
+        let key = normalizedEmail(email)
+        guard !key.isEmpty else { return nil }
+        return try await Student.query(on: db).filter(\.$email == key).first()
+    }
+}

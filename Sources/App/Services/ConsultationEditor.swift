@@ -1,0 +1,86 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Creates and edits consultations by hand; Calendly bookings arrive through the Calendly code instead.
+struct ConsultationEditor {
+    let db: any Database
+    let writer: DatabaseWriter
+
+    struct NewConsultation {
+        var studentID: UUID
+        var type: String?
+        var consultationDate: Date
+        var duration: Int
+        var topic: String?
+        var notes: String?
+        var followUpNotes: String?
+        var status: String?
+    }
+
+    struct Changes {
+        var type: String?
+        var topic: String?
+        var notes: String?
+        var followUpNotes: String?
+        var status: String?
+    }
+
+    /// A person can only move a consultation to these; the others come from Calendly.
+    static let editableStatuses: [ConsultationStatus] = [.scheduled, .completed, .noShow]
+
+    func create(_ new: NewConsultation) async throws -> Consultation {
+        let consultation = Consultation(
+            studentID: new.studentID,
+            type: try FieldRules.requiredText(new.type, field: "type", maxLength: 200),
+            consultationDate: new.consultationDate,
+            duration: try FieldRules.duration(new.duration),
+            topic: try FieldRules.optionalText(new.topic, field: "topic", maxLength: 500),
+            notes: try FieldRules.optionalText(new.notes, field: "notes", maxLength: 20_000),
+            followUpNotes: try FieldRules.optionalText(new.followUpNotes, field: "follow_up_notes", maxLength: 20_000),
+            status: try new.status.map { try FieldRules.status($0, allowed: Self.editableStatuses) } ?? .scheduled
+        )
+        return try await writer.transaction(on: db) { db in
+            guard let student = try await Student.find(new.studentID, on: db) else {
+                throw AppError.invalid(field: "student_id", message: "no student has this id")
+            }
+            try await consultation.create(on: db)
+            consultation.$student.value = student
+            return consultation
+        }
+    }
+
+    func update(_ id: UUID, _ changes: Changes) async throws -> Consultation {
+        let type = try changes.type.map { try FieldRules.requiredText($0, field: "type", maxLength: 200) }
+        let topic = try changes.topic.map { try FieldRules.optionalText($0, field: "topic", maxLength: 500) }
+        let notes = try changes.notes.map { try FieldRules.optionalText($0, field: "notes", maxLength: 20_000) }
+        let followUp = try changes.followUpNotes.map { try FieldRules.optionalText($0, field: "follow_up_notes", maxLength: 20_000) }
+        let status = try changes.status.map { try FieldRules.status($0, allowed: Self.editableStatuses) }
+        return try await writer.transaction(on: db) { db in
+            guard let consultation = try await Consultation.query(on: db).filter(\.$id == id).with(\.$student).first() else {
+                throw AppError.notFound("Consultation")
+            }
+            if let status, consultation.status == .canceled || consultation.status == .rescheduled {
+                throw AppError.invalid(field: "status", message: "a \(consultation.status.rawValue) meeting cannot become \(status.rawValue)")
+            }
+            if let type { consultation.type = type }
+            if let topic { consultation.topic = topic }
+            if let notes { consultation.notes = notes }
+            if let followUp { consultation.followUpNotes = followUp }
+            if let status { consultation.status = status }
+            try await consultation.save(on: db)
+            return consultation
+        }
+    }
+
+    func delete(_ id: UUID) async throws {
+        try await writer.transaction(on: db) { db in
+            guard let consultation = try await Consultation.find(id, on: db) else { throw AppError.notFound("Consultation") }
+            try await consultation.delete(on: db)
+        }
+    }
+}
+
+extension Request {
+    var consultations: ConsultationEditor { ConsultationEditor(db: db, writer: application.databaseWriter) }
+}

@@ -1,0 +1,78 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Creates, changes, archives and erases students; the API and the pages both go through here.
+struct StudentEditor {
+    let db: any Database
+    let writer: DatabaseWriter
+
+    struct Fields {
+        var name: String?
+        var email: String?
+        var phone: String?
+        var notes: String?
+    }
+
+    func create(_ fields: Fields, source: StudentSource = .manual) async throws -> Student {
+        let student = Student(
+            name: try FieldRules.requiredText(fields.name, field: "name", maxLength: 200),
+            email: try FieldRules.email(fields.email),
+            phone: try FieldRules.optionalText(fields.phone, field: "phone", maxLength: 50),
+            notes: try FieldRules.optionalText(fields.notes, field: "notes", maxLength: 20_000),
+            source: source
+        )
+        return try await writer.transaction(on: db) { db in
+            try await Self.ensureEmailFree(student.email, except: nil, on: db)
+            try await student.create(on: db)
+            return student
+        }
+    }
+
+    /// Changes only the fields given.
+    func update(_ id: UUID, _ fields: Fields) async throws -> Student {
+        let name = try fields.name.map { try FieldRules.requiredText($0, field: "name", maxLength: 200) }
+        let email = try fields.email.map { try FieldRules.email($0) }
+        let phone = try fields.phone.map { try FieldRules.optionalText($0, field: "phone", maxLength: 50) }
+        let notes = try fields.notes.map { try FieldRules.optionalText($0, field: "notes", maxLength: 20_000) }
+        return try await writer.transaction(on: db) { db in
+            guard let student = try await Student.find(id, on: db) else { throw AppError.notFound("Student") }
+            if let email { try await Self.ensureEmailFree(email, except: id, on: db) }
+            if let name { student.name = name }
+            if let email { student.email = email }
+            if let phone { student.phone = phone }
+            if let notes { student.notes = notes }
+            try await student.save(on: db)
+            return student
+        }
+    }
+
+    func archive(_ id: UUID, at date: Date = Date()) async throws -> Student {
+        try await writer.transaction(on: db) { db in
+            guard let student = try await Student.find(id, on: db) else { throw AppError.notFound("Student") }
+            if student.archivedAt == nil {
+                student.archivedAt = date
+                try await student.save(on: db)
+            }
+            return student
+        }
+    }
+
+    /// Erases the student and every consultation of theirs, for good.
+    func purge(_ id: UUID) async throws {
+        try await writer.transaction(on: db) { db in
+            guard let student = try await Student.find(id, on: db) else { throw AppError.notFound("Student") }
+            try await Consultation.query(on: db).filter(\.$student.$id == id).delete()
+            try await student.delete(on: db)
+        }
+    }
+
+    private static func ensureEmailFree(_ email: String, except id: UUID?, on db: any Database) async throws {
+        guard let other = try await Student.find(email: email, on: db), other.id != id else { return }
+        throw AppError.conflict("another student (\(other.name)) already has this email", field: "email")
+    }
+}
+
+extension Request {
+    var students: StudentEditor { StudentEditor(db: db, writer: application.databaseWriter) }
+}

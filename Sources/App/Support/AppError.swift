@@ -1,0 +1,63 @@
+import Vapor
+
+/// Failures with intent: each maps to a status and a stable machine-readable code.
+enum AppError: Error, Sendable {
+    /// Input that could not be read: wrong type, not JSON, not a UUID. Names the field.
+    case badRequest(field: String, message: String)
+    /// Well-formed input that breaks a rule. Names the field.
+    case invalid(field: String, message: String)
+    case notFound(String)
+    /// A clash with what is stored, e.g. an email another student has.
+    case conflict(String, field: String? = nil)
+    case unauthorized(String)
+    case forbidden(String)
+    case throttled(retryAfter: Int)
+    case unavailable(String)
+}
+
+extension AppError: AbortError {
+    var status: HTTPResponseStatus {
+        switch self {
+        case .badRequest: .badRequest
+        case .invalid: .unprocessableEntity
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .throttled: .tooManyRequests
+        case .unavailable: .serviceUnavailable
+        }
+    }
+
+    var reason: String {
+        switch self {
+        case .badRequest(let field, let message), .invalid(let field, let message): "\(field): \(message)"
+        case .notFound(let what): "\(what) not found"
+        case .conflict(let message, let field): field.map { "\($0): \(message)" } ?? message
+        case .unauthorized(let message), .forbidden(let message), .unavailable(let message): message
+        case .throttled(let seconds): "Too many attempts; try again in \(seconds) seconds"
+        }
+    }
+
+    var headers: HTTPHeaders {
+        if case .throttled(let seconds) = self { return ["Retry-After": "\(seconds)"] }
+        return [:]
+    }
+
+    /// The field a form should show the message beside, if any.
+    var field: String? {
+        switch self {
+        case .badRequest(let field, _), .invalid(let field, _): field
+        case .conflict(_, let field): field
+        default: nil
+        }
+    }
+
+    var fieldMessage: String? {
+        switch self {
+        case .badRequest(_, let message), .invalid(_, let message): message
+        case .conflict(let message, _): message
+        default: nil
+        }
+    }
+}

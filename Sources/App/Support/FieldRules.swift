@@ -1,0 +1,59 @@
+import Foundation
+
+/// Checks shared by the API and the forms, so both refuse the same input with the same words.
+enum FieldRules {
+    static func requiredText(_ value: String?, field: String, maxLength: Int) throws -> String {
+        let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw AppError.invalid(field: field, message: "is required") }
+        return try optionalText(text, field: field, maxLength: maxLength)
+    }
+
+    static func optionalText(_ value: String?, field: String, maxLength: Int) throws -> String {
+        let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.count <= maxLength else {
+            throw AppError.invalid(field: field, message: "must be at most \(maxLength) characters")
+        }
+        return text
+    }
+
+    /// An email address or nothing; stored lower-cased.
+    static func email(_ value: String?, field: String = "email") throws -> String {
+        let text = Student.normalizedEmail(value ?? "")
+        guard !text.isEmpty else { return "" }
+        guard text.count <= 254, text.wholeMatch(of: /[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+/) != nil else {
+            throw AppError.invalid(field: field, message: "is not an email address")
+        }
+        return text
+    }
+
+    /// A meeting length: a whole, positive number of minutes, at most a day.
+    static func duration(_ value: Int, field: String = "duration") throws -> Int {
+        guard (1...1440).contains(value) else {
+            throw AppError.invalid(field: field, message: "must be a positive number of minutes, at most 1440")
+        }
+        return value
+    }
+
+    static func status(_ value: String, field: String = "status", allowed: [ConsultationStatus] = ConsultationStatus.allCases) throws -> ConsultationStatus {
+        guard let status = ConsultationStatus(rawValue: value), allowed.contains(status) else {
+            let names = allowed.map(\.rawValue).joined(separator: ", ")
+            throw AppError.invalid(field: field, message: "must be one of \(names)")
+        }
+        return status
+    }
+
+    static func uuid(_ value: String?, field: String) throws -> UUID {
+        guard let value, let id = UUID(uuidString: value) else {
+            throw AppError.badRequest(field: field, message: "is not a UUID")
+        }
+        return id
+    }
+
+    static func timeZone(_ value: String?, field: String = "time_zone") throws -> String {
+        let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, TimeZone(identifier: text) != nil else {
+            throw AppError.invalid(field: field, message: "is not a time zone name such as Europe/Berlin or UTC")
+        }
+        return text
+    }
+}

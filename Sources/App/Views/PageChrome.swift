@@ -1,0 +1,49 @@
+import Vapor
+
+/// What every page's layout needs: title, navigation state, CSRF token, sandbox banner.
+struct PageChrome: Encodable {
+    var title: String
+    var section: String
+    var signedIn: Bool
+    var csrfToken: String
+    var sandboxMode: Bool
+    var flash: String?
+
+    init(request: Request, title: String, section: String = "", flash: String? = nil) {
+        self.title = title
+        self.section = section
+        self.signedIn = request.auth.has(Account.self)
+        self.csrfToken = request.csrfToken
+        self.sandboxMode = request.application.appConfig.sandboxMode
+        self.flash = flash ?? request.query[String.self, at: "notice"].flatMap(Notice.init(rawValue:))?.text
+    }
+}
+
+/// Confirmation messages after a redirect, named in the URL so no free text is reflected.
+enum Notice: String {
+    case studentAdded = "student-added"
+    case studentSaved = "student-saved"
+    case studentArchived = "student-archived"
+    case studentPurged = "student-purged"
+    case consultationAdded = "consultation-added"
+    case consultationSaved = "consultation-saved"
+    case signedOut = "signed-out"
+
+    var text: String {
+        switch self {
+        case .studentAdded: "Student added."
+        case .studentSaved: "Student saved."
+        case .studentArchived: "Student archived."
+        case .studentPurged: "Student and their consultations erased."
+        case .consultationAdded: "Consultation added."
+        case .consultationSaved: "Consultation saved."
+        case .signedOut: "You are signed out."
+        }
+    }
+}
+
+struct ErrorPageContext: Encodable {
+    var page: PageChrome
+    var status: Int
+    var message: String
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+struct StudentListItem: Encodable {
+    var name: String
+    var email: String
+    var phone: String
+    var link: String
+    var archived: Bool
+}
+
+/// Values and per-field messages of a student form, kept when it is shown again after an error.
+struct StudentForm: Codable {
+    var name: String?
+    var email: String?
+    var phone: String?
+    var notes: String?
+}
+
+struct StudentsPageContext: Encodable {
+    var page: PageChrome
+    var query: String
+    var includeArchived: Bool
+    var students: [StudentListItem]
+    var total: Int
+    var form: StudentForm
+    var errors: [String: String]
+}
+
+struct StudentPageContext: Encodable {
+    var page: PageChrome
+    var id: String
+    var name: String
+    var email: String
+    var phone: String
+    var notes: String
+    var source: String
+    var archivedAt: String?
+    var createdAt: String
+    var scheduleLink: String
+    var editAction: String
+    var archiveAction: String
+    var purgeAction: String
+    var addConsultationAction: String
+    var upcoming: ConsultationTable
+    var past: ConsultationTable
+    var form: StudentForm
+    var consultationForm: ConsultationForm
+    var errors: [String: String]
+    var timeZone: String
+}
+
+/// The hand-entered consultation form on a student's page.
+struct ConsultationForm: Codable {
+    var type: String?
+    var consultationDate: String?
+    var duration: String?
+    var topic: String?
+    var notes: String?
+
+    enum CodingKeys: String, CodingKey {
+        case type, consultationDate = "consultation_date", duration, topic, notes
+    }
+}

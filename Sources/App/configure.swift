@@ -1,0 +1,64 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import SQLKit
+import Vapor
+
+/// Wires the app: database, sessions, middleware, views, routes, commands. Tests call this too.
+public func configure(_ app: Application, config: AppConfig) async throws {
+    app.appConfig = config
+    try await configureDatabase(app, config.database)
+    registerMigrations(app)
+    _ = app.setupLink
+    _ = app.signInThrottle
+
+    app.views.use(.leaf)
+    app.routes.defaultMaxBodySize = "1mb"
+    configureJSON()
+    configureSessions(app, config: config)
+
+    // Order matters: errors wrap everything, so even failures get security headers and the JSON shape.
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(SecurityHeadersMiddleware(widgetOrigins: [config.calendly.widgetOrigin]))
+    app.middleware.use(AppErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(app.sessions.middleware)
+
+    try routes(app)
+    registerCommands(app)
+}
+
+private func configureDatabase(_ app: Application, _ location: DatabaseLocation) async throws {
+    switch location {
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
+        app.databaseWriter = DatabaseWriter(lock: AsyncLock())
+    case .sqliteFile(let path):
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        app.databaseWriter = DatabaseWriter(lock: AsyncLock())
+        // WAL lets pages read while a webhook writes.
+        try await app.db.sql().raw("PRAGMA journal_mode=WAL").run()
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql)
+        app.databaseWriter = DatabaseWriter(lock: nil)
+    }
+}
+
+private func configureJSON() {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+}
+
+private func configureSessions(_ app: Application, config: AppConfig) {
+    app.sessions.use(.fluent)
+    let secure = config.usesHTTPS
+    app.sessions.configuration = SessionsConfiguration(cookieName: "crm_session") { id in
+        HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(60 * 60 * 24 * 30), maxAge: nil,
+                          domain: nil, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+}

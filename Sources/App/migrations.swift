@@ -1,0 +1,13 @@
+import Fluent
+import Vapor
+
+/// Every migration, in order. Shipped migrations are never edited; changes come as new ones.
+func registerMigrations(_ app: Application) {
+    app.migrations.add(CreateStudent())
+    app.migrations.add(CreateConsultation())
+    app.migrations.add(CreateWebhookDelivery())
+    app.migrations.add(CreateAccount())
+    app.migrations.add(CreateAPIToken())
+    app.migrations.add(CreateCalendlyConnection())
+    app.migrations.add(SessionRecord.migration)
+}

@@ -1,0 +1,25 @@
+import App
+import Foundation
+import Logging
+import Vapor
+
+@main
+enum Entrypoint {
+    static func main() async throws {
+        var env = try Environment.detect()
+        try LoggingSystem.bootstrap(from: &env)
+        let app = try await Application.make(env)
+        var failed = false
+        do {
+            // Vapor has merged `.env` into the process environment by now.
+            let config = try AppConfig.load(from: ProcessInfo.processInfo.environment)
+            try await configure(app, config: config)
+            try await app.execute()
+        } catch {
+            FileHandle.standardError.write(Data("crm: \(error)\n".utf8))
+            failed = true
+        }
+        try await app.asyncShutdown()
+        if failed { exit(1) }
+    }
+}
