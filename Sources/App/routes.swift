@@ -1,23 +1,22 @@
 import Vapor
 
-/// Public routes first, then everything that needs the owner signed in.
+/// Open routes first, then everything that needs the owner signed in.
 func routes(_ app: Application) throws {
-    let session = app.grouped(Account.sessionAuthenticator())
-    let api = session.grouped("api")
-
-    // Open without signing in: health, the webhook (it has its own signature check), sign-in, setup.
+    let api = app.grouped("api")
+    // Open: health, and (with its own signature check) the Calendly webhook.
     try api.register(collection: HealthController())
-    try session.grouped(CSRFMiddleware()).register(collection: AuthPagesController())
 
-    // The API: session cookie (with CSRF header on writes) or Bearer token.
-    let protectedAPI = api.grouped(BearerTokenAuthenticator(), RequireAccountMiddleware(), CSRFMiddleware())
-    try protectedAPI.register(collection: StudentAPIController())
-    try protectedAPI.register(collection: ConsultationAPIController())
-    try protectedAPI.register(collection: MeetingsAPIController())
-    try OpenAPIController.boot(protectedAPI, directory: app.directory)
+    // The API: an API token (Bearer), or the session cookie with the X-CSRF-Token header on writes.
+    let signedInAPI = api.grouped(BearerTokenAuthenticator(), SessionAccountAuthenticator(), RequireAccountMiddleware(), CSRFMiddleware())
+    try signedInAPI.register(collection: StudentAPIController())
+    try signedInAPI.register(collection: ConsultationAPIController())
+    try signedInAPI.register(collection: MeetingsAPIController())
+    try OpenAPIController.boot(signedInAPI, directory: app.directory)
 
-    // Pages.
-    let pages = session.grouped(RequireAccountMiddleware(), CSRFMiddleware())
+    // Pages: sign-in and setup are open; the rest redirect to sign-in.
+    let browser = app.grouped(SessionAccountAuthenticator())
+    try browser.grouped(CSRFMiddleware()).register(collection: AuthPagesController())
+    let pages = browser.grouped(RequireAccountMiddleware(), CSRFMiddleware())
     try pages.register(collection: CalendarPageController())
     try pages.register(collection: StudentPagesController())
     try pages.register(collection: ConsultationPagesController())

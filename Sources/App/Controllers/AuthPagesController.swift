@@ -46,8 +46,7 @@ struct AuthPagesController: RouteCollection {
             return try await renderSignIn(req, email: form.email ?? "", next: next, error: "That email and password do not match.", status: .unauthorized)
         }
         await throttle.reset(for: key)
-        try await req.rotateSession()
-        req.auth.login(account)
+        try await req.signIn(account)
         return req.redirect(to: next)
     }
 
@@ -69,8 +68,7 @@ struct AuthPagesController: RouteCollection {
             }
             let account = try await req.accounts.createOwner(email: form.email ?? "", password: form.password ?? "", timeZone: form.timeZone ?? "")
             _ = req.application.setupLink.redeem(token)
-            try await req.rotateSession()
-            req.auth.login(account)
+            try await req.signIn(account)
             return req.redirect(to: AppRoute.calendar().path)
         } catch let error as AppError {
             let context = SetupPageContext(page: PageChrome(request: req, title: "Create your account"),
@@ -106,16 +104,6 @@ struct AuthPagesController: RouteCollection {
     private static func requireSetupOpen(_ req: Request, token: String) async throws {
         guard try await !req.accounts.hasAccount(), req.application.setupLink.isValid(token) else {
             throw AppError.notFound("This setup link is used or expired; sign in, or run `crm user create`. Setup link")
-        }
-    }
-}
-
-extension Request {
-    /// A new session id on sign-in, so an id planted before sign-in is worthless after it.
-    func rotateSession() async throws {
-        if let old = session.id {
-            try await application.sessions.driver.deleteSession(old, for: self)
-            session.id = nil
         }
     }
 }

@@ -26,4 +26,4 @@ final class Account: Model, @unchecked Sendable {
     var zone: TimeZone { TimeZone(identifier: timeZone) ?? .gmt }
 }
 
-extension Account: ModelSessionAuthenticatable {}
+extension Account: Authenticatable {}

@@ -1,0 +1,29 @@
+import Fluent
+import Vapor
+
+/// Signs a request in from its session cookie. Unlike Vapor's session authenticator it never writes
+/// the session back on its own: only sign-in stores the account, so API-token requests leave no sessions.
+struct SessionAccountAuthenticator: AsyncMiddleware {
+    static let sessionKey = "account_id"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if !request.auth.has(Account.self), request.hasSession,
+           let raw = request.session.data[Self.sessionKey], let id = UUID(uuidString: raw),
+           let account = try await Account.find(id, on: request.db) {
+            request.auth.login(account)
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+extension Request {
+    /// Stores the account in a fresh session: an id planted before sign-in is worthless after it.
+    func signIn(_ account: Account) async throws {
+        if hasSession, let old = session.id {
+            try await application.sessions.driver.deleteSession(old, for: self)
+            session.id = nil
+        }
+        session.data[SessionAccountAuthenticator.sessionKey] = try account.requireID().uuidString
+        auth.login(account)
+    }
+}
