@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs when it is missing: Debian packages (Chromium and its driver,
+# PostgreSQL, wrk) and a Python venv with pytest, Selenium and the OpenAPI validators.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+VENV=.venv-test
+if [ ! -x "$VENV/bin/pytest" ] || ! "$VENV/bin/python" -c "import selenium, openapi_core, requests, yaml" 2>/dev/null; then
+  echo "Creating the Python test environment in $VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r tests/requirements.txt
+fi

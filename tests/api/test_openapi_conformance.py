@@ -1,0 +1,114 @@
+"""The app's real answers match /api/openapi.json, and the document describes every /api route.
+
+Each operation is called over HTTP on a running `crm serve` for its success and error cases,
+and every answer is validated with openapi-core against the document the app serves."""
+import re
+import uuid
+
+import jsonschema
+import pytest
+import requests
+from openapi_core import OpenAPI
+from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
+
+from crm_server import CRMServer
+
+
+@pytest.fixture(scope="module")
+def crm():
+    server = CRMServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def document(crm):
+    return crm.api.get(f"{crm.base}/api/openapi.json").json()
+
+
+@pytest.fixture(scope="module")
+def openapi(document):
+    return OpenAPI.from_dict(document)
+
+
+class Checked:
+    """Sends requests and validates each answer against the document; records what was covered."""
+
+    def __init__(self, crm, openapi, document):
+        self.crm, self.openapi, self.document = crm, openapi, document
+        self.covered: set[tuple[str, str, int]] = set()
+
+    def send(self, method: str, path: str, expect: int, auth: bool = True, documented: bool = True, **kwargs) -> requests.Response:
+        session = self.crm.api if auth else requests.Session()
+        response = session.request(method, f"{self.crm.base}{path}", **kwargs)
+        assert response.status_code == expect, f"{method} {path}: {response.status_code} {response.text[:300]}"
+        if documented:
+            self.openapi.validate_response(RequestsOpenAPIRequest(response.request), RequestsOpenAPIResponse(response))
+        else:
+            # A method the path does not take has no operation to validate against; it still
+            # answers with the documented error shape.
+            error_schema = self.document["components"]["schemas"]["Error"]
+            jsonschema.validate(response.json(), error_schema)
+        self.covered.add((method, path, expect))
+        return response
+
+
+def test_every_operation_answers_as_documented(crm, openapi, document):
+    c = Checked(crm, openapi, document)
+    c.send("GET", "/api/health", 200, auth=False)
+    c.send("GET", "/api/openapi.json", 200)
+    c.send("GET", "/api/openapi.json", 401, auth=False)
+
+    student = c.send("POST", "/api/students", 201, json={"name": "Rosalind Franklin", "email": "rf@kings.example"}).json()
+    sid = student["id"]
+    c.send("POST", "/api/students", 409, json={"name": "Copy", "email": "RF@kings.example"})
+    c.send("POST", "/api/students", 422, json={"name": ""})
+    c.send("POST", "/api/students", 400, data="not json", headers={"Content-Type": "application/json"})
+    c.send("POST", "/api/students", 401, auth=False, json={"name": "X"})
+    c.send("POST", "/api/students", 413, data="x" * (1024 * 1024 + 10), headers={"Content-Type": "application/json"})
+    c.send("GET", "/api/students", 200, params={"q": "rosalind", "limit": 10})
+    c.send("GET", "/api/students", 400, params={"limit": "many"})
+    c.send("GET", f"/api/students/{sid}", 200)
+    c.send("GET", "/api/students/not-a-uuid", 400)
+    c.send("GET", f"/api/students/{uuid.uuid4()}", 404)
+    c.send("PATCH", f"/api/students/{sid}", 200, json={"phone": "+44 20 0000 0000"})
+    c.send("PATCH", f"/api/students/{sid}", 422, json={"email": "nope"})
+
+    consultation = c.send("POST", "/api/consultations", 201, json={
+        "student_id": sid, "type": "Mentoring", "consultation_date": "2031-01-02T10:00:00Z", "duration": 30}).json()
+    cid = consultation["id"]
+    c.send("POST", "/api/consultations", 422, json={
+        "student_id": sid, "type": "Mentoring", "consultation_date": "2031-01-02T10:00:00Z", "duration": 0})
+    c.send("POST", "/api/consultations", 400, json={
+        "student_id": sid, "type": "Mentoring", "consultation_date": "soon", "duration": 30})
+    c.send("GET", "/api/consultations", 200, params={"student_id": sid, "status": "scheduled"})
+    c.send("GET", "/api/consultations", 400, params={"from": "yesterday"})
+    c.send("GET", f"/api/consultations/{cid}", 200)
+    c.send("GET", f"/api/consultations/{uuid.uuid4()}", 404)
+    c.send("PATCH", f"/api/consultations/{cid}", 200, json={"notes": "Good session", "status": "completed"})
+    c.send("PATCH", f"/api/consultations/{cid}", 422, json={"status": "maybe"})
+    c.send("GET", "/api/calendar/meetings/upcoming", 200, params={"limit": 5})
+    c.send("GET", "/api/calendar/meetings/upcoming", 400, params={"student_id": "7"})
+    c.send("PUT", "/api/students", 405, documented=False)
+    c.send("DELETE", f"/api/consultations/{cid}", 204)
+    c.send("DELETE", f"/api/students/{sid}", 200)
+    c.send("DELETE", f"/api/students/{sid}", 204, params={"purge": "true"})
+    c.send("DELETE", f"/api/students/{sid}", 404)
+
+    documented = {(m.upper(), p) for p, ops in document["paths"].items()
+                  for m in ops if m in ("get", "post", "patch", "delete", "put")}
+    exercised = {(m, re.sub(r"/[0-9a-fA-F-]{36}$", "/{id}", p)) for m, p, status in c.covered if 200 <= status < 300}
+    assert not documented - exercised, f"documented operations never answered with success: {sorted(documented - exercised)}"
+
+
+def test_document_describes_every_api_route(crm):
+    listing = crm.run("routes")
+    routes = set()
+    for line in listing.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 2 and cells[0] in ("GET", "POST", "PATCH", "DELETE", "PUT") and cells[1].startswith("/api"):
+            routes.add((cells[0], re.sub(r":(\w+)", r"{\1}", cells[1])))
+    assert routes, f"could not read `crm routes`:\n{listing}"
+    document = crm.api.get(f"{crm.base}/api/openapi.json").json()
+    documented = {(m.upper(), p) for p, ops in document["paths"].items() for m in ops if m != "parameters"}
+    assert routes == documented, f"undocumented: {sorted(routes - documented)}; stale: {sorted(documented - routes)}"
