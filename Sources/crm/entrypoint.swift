@@ -9,6 +9,7 @@ enum Entrypoint {
         var env = try Environment.detect()
         try LoggingSystem.bootstrap(from: &env)
         let app = try await Application.make(env)
+        app.directory = ProjectDirectory.detect()
         var failed = false
         do {
             // Vapor has merged `.env` into the process environment by now.
