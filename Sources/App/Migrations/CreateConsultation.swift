@@ -31,9 +31,10 @@ struct CreateConsultation: AsyncMigration {
             .field("calendly_updated_at", .datetime)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
-            .unique(on: "calendly_invitee_uri", name: "consultations_invitee_uri_unique")
             .create()
         let sql = try database.sql()
+        // One consultation per Calendly invitee; manual consultations have none (NULLs never clash).
+        try await sql.raw("CREATE UNIQUE INDEX consultations_invitee_uri_unique ON consultations (calendly_invitee_uri)").run()
         // Upcoming meetings: status = 'scheduled' ordered by start.
         try await sql.raw("CREATE INDEX consultations_status_date ON consultations (status, consultation_date)").run()
         // A student's page: their consultations by date.

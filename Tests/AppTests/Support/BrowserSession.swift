@@ -34,6 +34,7 @@ final class BrowserSession {
     }
 
     /// Signs in as the fixture owner.
+    @discardableResult
     func signIn(password: String = Fixtures.ownerPassword) async throws -> TestingHTTPResponse {
         try await get("/sign-in")
         return try await post("/sign-in", form: ["email": Fixtures.ownerEmail, "password": password])

@@ -1,0 +1,70 @@
+import Foundation
+
+/// What went wrong talking to Calendly, worded for the person who has to fix it.
+enum CalendlyError: Error, Sendable, Equatable {
+    case notConfigured
+    case unauthorized
+    case forbidden(String)
+    case notFound(String)
+    case conflict(String)
+    case rateLimited(resetAfter: Int)
+    case server(status: Int)
+    case badRequest(String)
+    case timedOut
+    case unreachable(String)
+    case malformed(String)
+
+    /// A stable code for the config endpoint's `problems` and for logs.
+    var code: String {
+        switch self {
+        case .notConfigured: "calendly_not_configured"
+        case .unauthorized: "calendly_token_invalid"
+        case .forbidden: "calendly_forbidden"
+        case .notFound: "calendly_not_found"
+        case .conflict: "calendly_conflict"
+        case .rateLimited: "calendly_rate_limited"
+        case .server: "calendly_server_error"
+        case .badRequest: "calendly_bad_request"
+        case .timedOut: "calendly_timeout"
+        case .unreachable: "calendly_unreachable"
+        case .malformed: "calendly_malformed_answer"
+        }
+    }
+
+    var message: String {
+        switch self {
+        case .notConfigured: "Calendly is not configured."
+        case .unauthorized: "Calendly refused the API key: it is invalid or was revoked."
+        case .forbidden(let detail): "Calendly refused the request: \(detail)"
+        case .notFound(let what): "Calendly has no \(what)."
+        case .conflict(let detail): "Calendly reports a conflict: \(detail)"
+        case .rateLimited(let seconds): "Calendly's rate limit was reached; it resets in \(seconds) s."
+        case .server(let status): "Calendly answered with an error (HTTP \(status))."
+        case .badRequest(let detail): "Calendly refused the request as invalid: \(detail)"
+        case .timedOut: "Calendly did not answer in time."
+        case .unreachable(let detail): "Calendly could not be reached: \(detail)"
+        case .malformed(let detail): "Calendly's answer could not be read: \(detail)"
+        }
+    }
+
+    var hint: String {
+        switch self {
+        case .notConfigured: "Set CALENDLY_API_KEY to a personal access token (Calendly → Integrations → API and webhooks) and restart."
+        case .unauthorized: "Create a new personal access token in Calendly (Integrations → API and webhooks), put it in CALENDLY_API_KEY and restart. Tokens stop working when the Calendly password changes."
+        case .forbidden: "Webhooks need a paid Calendly plan (Standard or above), and organization-wide access needs an admin or owner token. Without webhooks, bookings still arrive from the Calendar page and the periodic sync."
+        case .notFound: "Check CALENDLY_ORGANIZATION_URI and that the token belongs to the right Calendly account."
+        case .conflict: "Another webhook subscription already uses this URL; use `crm calendly subscribe --replace` to replace it."
+        case .rateLimited: "Wait a minute; the app retries by itself."
+        case .server, .timedOut, .unreachable, .malformed: "Usually temporary: the app retries on the next sync. Check CALENDLY_API_BASE_URL if it persists."
+        case .badRequest: "Check CALENDLY_ORGANIZATION_URI."
+        }
+    }
+
+    /// Worth trying again later without changing anything.
+    var isTransient: Bool {
+        switch self {
+        case .rateLimited, .server, .timedOut, .unreachable, .malformed: true
+        default: false
+        }
+    }
+}
