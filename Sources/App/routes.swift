@@ -5,6 +5,7 @@ func routes(_ app: Application) throws {
     let api = app.grouped("api")
     // Open: health, and (with its own signature check) the Calendly webhook.
     try api.register(collection: HealthController())
+    try api.register(collection: WebhookController())
 
     // The API: an API token (Bearer), or the session cookie with the X-CSRF-Token header on writes.
     let signedInAPI = api.grouped(BearerTokenAuthenticator(), SessionAccountAuthenticator(), RequireAccountMiddleware(), CSRFMiddleware())

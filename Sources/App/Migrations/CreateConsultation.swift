@@ -29,6 +29,8 @@ struct CreateConsultation: AsyncMigration {
             .field("questions_and_answers", .json)
             .field("invitee_timezone", .string)
             .field("calendly_updated_at", .datetime)
+            .field("calendly_no_show", .bool)
+            .field("no_show_changed_at", .datetime)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .create()

@@ -18,6 +18,7 @@ struct CreateWebhookDelivery: AsyncMigration {
         // A delivery's identity is (event, payload.uri, envelope created_at).
         try await sql.raw("CREATE INDEX webhook_deliveries_identity ON webhook_deliveries (invitee_uri, event, envelope_created_at)").run()
         try await sql.raw("CREATE INDEX webhook_deliveries_state ON webhook_deliveries (state, received_at)").run()
+        try await sql.raw("CREATE INDEX webhook_deliveries_received ON webhook_deliveries (received_at)").run()
     }
 
     func revert(on database: any Database) async throws {

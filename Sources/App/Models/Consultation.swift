@@ -30,6 +30,9 @@ final class Consultation: Model, @unchecked Sendable {
     @OptionalField(key: "questions_and_answers") var questionsAndAnswers: [QuestionAndAnswer]?
     @OptionalField(key: "invitee_timezone") var inviteeTimezone: String?
     @OptionalField(key: "calendly_updated_at") var calendlyUpdatedAt: Date?
+    /// Calendly's no-show mark as last seen, and when: toggles apply only if newer (nil: never said).
+    @OptionalField(key: "calendly_no_show") var calendlyNoShow: Bool?
+    @OptionalField(key: "no_show_changed_at") var noShowChangedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

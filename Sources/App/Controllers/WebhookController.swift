@@ -1,0 +1,47 @@
+import Fluent
+import Vapor
+
+/// `POST /api/calendar/webhook/calendly` (SPEC 4.2): size limit, signature over the raw bytes,
+/// durable storage, then processing. Once stored, the answer is 2xx whatever processing finds, so
+/// a bad payload never makes Calendly retry for a day and disable the subscription.
+struct WebhookController: RouteCollection {
+    static let maxBodySize: ByteCount = "1mb"
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.on(.POST, "calendar", "webhook", "calendly", body: .collect(maxSize: Self.maxBodySize), use: receive)
+    }
+
+    struct Answer: Content {
+        var status: String
+    }
+
+    func receive(req: Request) async throws -> Answer {
+        let config = req.application.appConfig.calendly
+        guard let key = try await CalendlyConnectionStore(db: req.db).signingKey(configured: config.webhookSecret) else {
+            throw AppError.unavailable("No webhook signing key is configured: set CALENDLY_WEBHOOK_SECRET or run `crm calendly subscribe`")
+        }
+        let body = req.body.data.map { Data(buffer: $0) } ?? Data()
+        do {
+            try WebhookSignature.verify(header: req.headers.first(name: "Calendly-Webhook-Signature"), body: body, key: key,
+                                        now: Date(), tolerance: TimeInterval(config.webhookToleranceSeconds))
+        } catch let failure as WebhookSignature.Failure {
+            req.logger.warning("Refused a Calendly webhook: \(failure) (\(body.count) bytes from \(req.remoteAddress?.ipAddress ?? "?"))")
+            throw AppError.unauthorized("Webhook signature refused: \(failure)")
+        }
+        let inbox = req.webhookInbox
+        let delivery: WebhookDelivery
+        do {
+            delivery = try await inbox.store(body: body)
+        } catch {
+            req.logger.error("Could not store a Calendly webhook delivery: \(String(reflecting: error))")
+            throw AppError.unavailable("The delivery could not be stored; Calendly will retry")
+        }
+        do {
+            return Answer(status: try await inbox.process(delivery).rawValue)
+        } catch {
+            // Stored but not processed: it stays `pending` and is picked up by `crm webhooks replay`.
+            req.logger.error("Calendly webhook \(delivery.id?.uuidString ?? "?") stored, processing failed: \(String(reflecting: error))")
+            return Answer(status: WebhookDeliveryState.pending.rawValue)
+        }
+    }
+}
