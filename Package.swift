@@ -26,6 +26,7 @@ let package = Package(
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .target(name: "CalendlySandbox"),
             ],
             swiftSettings: swiftSettings
         ),

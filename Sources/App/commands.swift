@@ -6,4 +6,6 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(UserCommands(), as: "user")
     app.asyncCommands.use(TokenCommands(), as: "token")
+    app.asyncCommands.use(CalendlyCommands(), as: "calendly")
+    app.asyncCommands.use(WebhookCommands(), as: "webhooks")
 }

@@ -12,6 +12,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     registerMigrations(app)
     _ = app.setupLink
     _ = app.signInThrottle
+    app.calendly = CalendlyService(transport: LiveCalendlyTransport(client: app.http.client.shared))
 
     app.views.use(.leaf)
     app.routes.defaultMaxBodySize = "1mb"
@@ -21,7 +22,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // Order matters: errors wrap everything, so even failures get security headers and the JSON shape.
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
-    app.middleware.use(SecurityHeadersMiddleware(widgetOrigins: [config.calendly.widgetOrigin]))
+    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(AppErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(app.sessions.middleware)

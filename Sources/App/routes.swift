@@ -12,6 +12,7 @@ func routes(_ app: Application) throws {
     try signedInAPI.register(collection: StudentAPIController())
     try signedInAPI.register(collection: ConsultationAPIController())
     try signedInAPI.register(collection: MeetingsAPIController())
+    try signedInAPI.register(collection: CalendarAPIController())
     try OpenAPIController.boot(signedInAPI, directory: app.directory)
 
     // Pages: sign-in and setup are open; the rest redirect to sign-in.

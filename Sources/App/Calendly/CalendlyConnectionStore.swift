@@ -1,16 +1,26 @@
 import Fluent
 import Foundation
 
-/// Reads and writes the single `calendly_connections` row.
+/// Reads and writes the `calendly_connections` row: one for the live account, one for the sandbox,
+/// so trying the sandbox never leaves its signing key in place for real Calendly.
 struct CalendlyConnectionStore {
     let db: any Database
+    let key: String
+
+    init(db: any Database, sandbox: Bool) {
+        self.db = db
+        self.key = sandbox ? "sandbox" : "default"
+    }
 
     func load() async throws -> CalendlyConnection? {
-        try await CalendlyConnection.query(on: db).filter(\.$key == "default").first()
+        try await CalendlyConnection.query(on: db).filter(\.$key == key).first()
     }
 
     func loadOrNew() async throws -> CalendlyConnection {
-        try await load() ?? CalendlyConnection()
+        if let existing = try await load() { return existing }
+        let connection = CalendlyConnection()
+        connection.key = key
+        return connection
     }
 
     /// The key webhook signatures are checked with: `CALENDLY_WEBHOOK_SECRET`, else the key the app

@@ -22,9 +22,14 @@ struct CRMServeCommand: AsyncCommand {
         let hostname = signature.hostname ?? "127.0.0.1"
         let port = signature.port ?? 8080
         try await app.autoMigrate()
+        if !app.appConfig.publicBaseURLIsSet, let url = URL(string: "http://\(hostname == "0.0.0.0" ? "127.0.0.1" : hostname):\(port)") {
+            app.appConfig.publicBaseURL = url
+        }
         if signature.calendlySandbox {
             try await SandboxLauncher.start(app, hostname: hostname, port: signature.sandboxPort ?? port + 1)
+            await SandboxLauncher.subscribe(app)
         }
+        await CalendlyBackgroundWork.start(app)
         if try await !app.accounts.hasAccount() {
             let token = app.setupLink.issue()
             let base = app.appConfig.publicBaseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/"))

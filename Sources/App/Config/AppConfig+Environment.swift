@@ -26,7 +26,7 @@ extension AppConfig {
             webhookToleranceSeconds: reader.integer("CALENDLY_WEBHOOK_TOLERANCE", default: 180, range: 1...86_400)
         )
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
-        return AppConfig(database: database, publicBaseURL: publicBaseURL, calendly: calendly)
+        return AppConfig(database: database, publicBaseURL: publicBaseURL, publicBaseURLIsSet: reader.string("PUBLIC_BASE_URL") != nil, calendly: calendly)
     }
 }
 

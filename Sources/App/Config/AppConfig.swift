@@ -8,13 +8,16 @@ public struct AppConfig: Sendable {
     public var database: DatabaseLocation
     /// The address the owner's browser (and Calendly's webhooks) reach the app at.
     public var publicBaseURL: URL
+    /// False when PUBLIC_BASE_URL was not set: `serve` then uses the address it listens on.
+    public var publicBaseURLIsSet: Bool
     public var calendly: CalendlySettings
     /// True when `serve --calendly-sandbox` points the app at the in-process stand-in.
     public var sandboxMode: Bool
 
-    public init(database: DatabaseLocation, publicBaseURL: URL, calendly: CalendlySettings, sandboxMode: Bool = false) {
+    public init(database: DatabaseLocation, publicBaseURL: URL, publicBaseURLIsSet: Bool = true, calendly: CalendlySettings, sandboxMode: Bool = false) {
         self.database = database
         self.publicBaseURL = publicBaseURL
+        self.publicBaseURLIsSet = publicBaseURLIsSet
         self.calendly = calendly
         self.sandboxMode = sandboxMode
     }
@@ -57,8 +60,14 @@ public struct CalendlySettings: Sendable {
         self.webhookToleranceSeconds = webhookToleranceSeconds
     }
 
-    /// The origin the widget posts messages from, e.g. `https://calendly.com`.
+    /// The origin the widget's script and styles load from, e.g. `https://assets.calendly.com`.
     public var widgetOrigin: String { widgetScriptURL.origin }
+
+    /// The origin of the booking pages the popup frames, which is also where its messages come
+    /// from: Calendly serves the widget from assets.calendly.com but the pages from calendly.com.
+    public var bookingOrigin: String {
+        widgetScriptURL.host == "assets.calendly.com" ? "https://calendly.com" : widgetOrigin
+    }
     public var isConfigured: Bool { apiKey != nil }
 }
 

@@ -32,7 +32,7 @@ struct CalendarPageController: RouteCollection {
             calendlyConfigured: config.calendly.isConfigured,
             widgetScriptURL: config.calendly.widgetScriptURL.absoluteString,
             widgetCSSURL: config.calendly.widgetCSSURL.absoluteString,
-            widgetOrigin: config.calendly.widgetOrigin,
+            widgetOrigin: config.calendly.bookingOrigin,
             chosenStudentID: chosenID?.uuidString, chosenStudentName: chosenName,
             students: students.map { StudentOption(id: $0.id?.uuidString ?? "", name: $0.name, email: $0.email, selected: $0.id == chosenID) }
         )

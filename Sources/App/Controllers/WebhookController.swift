@@ -17,7 +17,7 @@ struct WebhookController: RouteCollection {
 
     func receive(req: Request) async throws -> Answer {
         let config = req.application.appConfig.calendly
-        guard let key = try await CalendlyConnectionStore(db: req.db).signingKey(configured: config.webhookSecret) else {
+        guard let key = try await CalendlyConnectionStore(db: req.db, sandbox: req.application.appConfig.sandboxMode).signingKey(configured: config.webhookSecret) else {
             throw AppError.unavailable("No webhook signing key is configured: set CALENDLY_WEBHOOK_SECRET or run `crm calendly subscribe`")
         }
         let body = req.body.data.map { Data(buffer: $0) } ?? Data()

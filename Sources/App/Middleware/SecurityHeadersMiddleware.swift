@@ -2,18 +2,19 @@ import Vapor
 
 /// Adds the security headers to every response. The Content-Security-Policy allows scripts, styles
 /// and frames only from the app itself and the Calendly widget's origin.
+/// The widget's origin is read per request: `serve --calendly-sandbox` sets it after start-up.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
-    let widgetOrigins: [String]
-
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
-        let widget = widgetOrigins.joined(separator: " ")
+        let calendly = request.application.appConfig.calendly
+        let widget = calendly.widgetOrigin
+        let booking = calendly.bookingOrigin
         let policy = [
             "default-src 'self'",
             "script-src 'self' \(widget)",
             "style-src 'self' \(widget)",
-            "img-src 'self' data: \(widget)",
-            "frame-src \(widget)",
+            "img-src 'self' data: \(widget) \(booking)",
+            "frame-src \(booking)",
             "connect-src 'self'",
             "form-action 'self'",
             "base-uri 'none'",

@@ -1,0 +1,75 @@
+import Foundation
+
+/// What the configured token can see, looked up from Calendly and cached briefly.
+struct CalendlyAccount: Sendable {
+    var user: CalendlyUser
+    var organizationURI: String
+    /// `owner`, `admin` or `user`; nil when Calendly would not say.
+    var role: String?
+    var scope: CalendlyScope
+    var eventTypes: [CalendlyEventType]
+    /// The subscription whose callback is this app's webhook URL, if Calendly lists one.
+    var subscription: CalendlyWebhookSubscription?
+    /// Why the subscription could not be read (e.g. a plan without webhooks), if it could not.
+    var subscriptionError: CalendlyError?
+
+    static func load(client: CalendlyClient, configuredOrganization: String?, webhookURL: String) async throws -> CalendlyAccount {
+        let user = try await client.currentUser()
+        guard let organization = configuredOrganization ?? user.currentOrganization else {
+            throw CalendlyError.notFound("organization for this user; set CALENDLY_ORGANIZATION_URI")
+        }
+        // Organization-wide calls need an admin or owner; anyone else reads their own data.
+        let role: String?
+        do {
+            role = try await client.role(of: user.uri, in: organization)
+        } catch let error as CalendlyError where !error.isTransient && error != .unauthorized {
+            role = nil
+        }
+        let scope: CalendlyScope = (role == "owner" || role == "admin") ? .organization(organization) : .user(user.uri, organization: organization)
+        let eventTypes = try await client.activeEventTypes(.user(user.uri, organization: organization))
+        var subscription: CalendlyWebhookSubscription?
+        var subscriptionError: CalendlyError?
+        do {
+            subscription = try await client.webhookSubscriptions(scope).first { $0.callbackUrl == webhookURL }
+        } catch let error as CalendlyError {
+            subscriptionError = error
+        }
+        return CalendlyAccount(user: user, organizationURI: organization, role: role, scope: scope, eventTypes: eventTypes,
+                               subscription: subscription, subscriptionError: subscriptionError)
+    }
+}
+
+/// Keeps the last look-up for `ttl` seconds so page loads do not spend Calendly's rate limit
+/// (50 requests a minute on the free plan); concurrent callers share one look-up.
+actor CalendlyAccountCache {
+    private let ttl: TimeInterval
+    private var cached: (at: Date, result: Result<CalendlyAccount, CalendlyError>)?
+    private var inFlight: Task<Result<CalendlyAccount, CalendlyError>, Never>?
+
+    init(ttl: TimeInterval = 60) {
+        self.ttl = ttl
+    }
+
+    func account(now: Date = Date(), load: @escaping @Sendable () async throws -> CalendlyAccount) async -> Result<CalendlyAccount, CalendlyError> {
+        if let cached, now.timeIntervalSince(cached.at) < ttl { return cached.result }
+        if let inFlight { return await inFlight.value }
+        let task = Task { () -> Result<CalendlyAccount, CalendlyError> in
+            do {
+                return .success(try await load())
+            } catch let error as CalendlyError {
+                return .failure(error)
+            } catch {
+                return .failure(.unreachable(String(describing: error)))
+            }
+        }
+        inFlight = task
+        let result = await task.value
+        inFlight = nil
+        cached = (Date(), result)
+        return result
+    }
+
+    func invalidate() {
+        cached = nil
+    }
+}

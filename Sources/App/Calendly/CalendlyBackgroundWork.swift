@@ -1,0 +1,64 @@
+import Fluent
+import NIOConcurrencyHelpers
+import Vapor
+
+/// What `serve` keeps doing beside answering requests: finishing webhook deliveries a crash left
+/// `pending`, and reconciling with Calendly every `CALENDLY_SYNC_INTERVAL` minutes while a token is
+/// configured, so missed webhooks and free-plan cancellations are caught (SPEC 4.4).
+enum CalendlyBackgroundWork {
+    static func start(_ app: Application) async {
+        let task = Task {
+            await processPendingDeliveries(app)
+            let minutes = app.appConfig.calendly.syncIntervalMinutes
+            guard app.appConfig.calendly.isConfigured, minutes > 0 else { return }
+            // A first reconcile shortly after start-up, then one every interval.
+            try? await Task.sleep(for: .seconds(2))
+            while !Task.isCancelled {
+                await reconcileOnce(app)
+                try? await Task.sleep(for: .seconds(minutes * 60))
+            }
+        }
+        app.lifecycle.use(Cancel(task: task))
+    }
+
+    static func processPendingDeliveries(_ app: Application) async {
+        do {
+            let pending = try await WebhookDelivery.query(on: app.db).filter(\.$state == .pending).sort(\.$receivedAt).all()
+            for delivery in pending where !Task.isCancelled {
+                try await app.webhookInbox.process(delivery)
+            }
+            if !pending.isEmpty { app.logger.info("Processed \(pending.count) webhook deliveries left pending") }
+        } catch {
+            app.logger.error("Processing pending webhook deliveries failed: \(String(reflecting: error))")
+        }
+    }
+
+    static func reconcileOnce(_ app: Application) async {
+        do {
+            let account = try await app.calendly.account(app.appConfig).get()
+            let window = CalendlySync.window()
+            let counts = try await app.calendlySync().reconcile(scope: account.scope, from: window.from, to: window.to)
+            try await markSynced(app)
+            app.logger.info("Calendly sync: \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.failed) failed")
+        } catch let error as CalendlyError {
+            app.logger.warning("Calendly sync skipped: \(error.message) \(error.hint)")
+        } catch {
+            app.logger.error("Calendly sync failed: \(String(reflecting: error))")
+        }
+    }
+
+    static func markSynced(_ app: Application, at date: Date = Date()) async throws {
+        let store = CalendlyConnectionStore(db: app.db, sandbox: app.appConfig.sandboxMode)
+        let connection = try await store.loadOrNew()
+        connection.lastSyncAt = date
+        try await app.databaseWriter.transaction(on: app.db) { db in try await connection.save(on: db) }
+    }
+
+    private struct Cancel: LifecycleHandler {
+        let task: Task<Void, Never>
+        func shutdownAsync(_ application: Application) async {
+            task.cancel()
+            _ = await task.value
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Records bookings by asking Calendly: one invitee (the popup's `event_scheduled`), or a reconcile of
+/// the whole window (SPEC 4.4). Both go through `InviteeApplier`, as webhooks do.
+struct CalendlySync {
+    let client: CalendlyClient
+    let db: any Database
+    let writer: DatabaseWriter
+    let topicQuestion: String?
+
+    struct Counts: Content, Equatable {
+        var created = 0
+        var updated = 0
+        var unchanged = 0
+        var failed = 0
+
+        mutating func add(_ outcome: InviteeApplier.Outcome) {
+            switch outcome {
+            case .created: created += 1
+            case .updated: updated += 1
+            case .unchanged: unchanged += 1
+            }
+        }
+    }
+
+    /// Whether `uri` is a Calendly invitee URI (`.../scheduled_events/{uuid}/invitees/{uuid}`).
+    static func isInviteeURI(_ uri: String) -> Bool {
+        guard let url = URL(string: uri), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else { return false }
+        let parts = url.path.split(separator: "/")
+        return parts.count == 4 && parts[0] == "scheduled_events" && parts[2] == "invitees" && !parts[1].isEmpty && !parts[3].isEmpty
+    }
+
+    /// Fetches one invitee and its event, and applies it.
+    func record(inviteeURI: String, now: Date = Date()) async throws -> (InviteeApplier.Outcome, Consultation) {
+        let invitee = try await client.invitee(inviteeURI)
+        let event = try await client.scheduledEvent(invitee.event ?? String(inviteeURI.prefix(upTo: inviteeURI.range(of: "/invitees/")?.lowerBound ?? inviteeURI.endIndex)))
+        let snapshot = InviteeSnapshot(source: .api, invitee: invitee, event: event, observedAt: now)
+        return try await apply(snapshot)
+    }
+
+    /// Lists scheduled events from 30 days ago to 180 days ahead (both statuses), and applies each invitee.
+    func reconcile(scope: CalendlyScope, from: Date, to: Date, now: Date = Date(),
+                   progress: @Sendable (String) -> Void = { _ in }) async throws -> Counts {
+        let events = try await client.scheduledEvents(scope, from: from, to: to) { count in progress("listed \(count) events") }
+        var counts = Counts()
+        for (index, event) in events.enumerated() {
+            let invitees = try await client.invitees(of: event.uri)
+            for invitee in invitees {
+                do {
+                    counts.add(try await apply(InviteeSnapshot(source: .api, invitee: invitee, event: event, observedAt: now)).0)
+                } catch let error as CalendlyError {
+                    throw error
+                } catch {
+                    counts.failed += 1
+                }
+            }
+            if (index + 1) % 25 == 0 || index + 1 == events.count {
+                progress("applied \(index + 1)/\(events.count) events: \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.failed) failed")
+            }
+        }
+        return counts
+    }
+
+    static func window(now: Date = Date()) -> (from: Date, to: Date) {
+        (now.addingTimeInterval(-30 * 86_400), now.addingTimeInterval(180 * 86_400))
+    }
+
+    private func apply(_ snapshot: InviteeSnapshot) async throws -> (InviteeApplier.Outcome, Consultation) {
+        let topicQuestion = self.topicQuestion
+        return try await writer.transaction(on: db) { db in
+            let outcome = try await InviteeApplier(db: db, topicQuestion: topicQuestion).apply(snapshot)
+            guard let consultation = try await Consultation.query(on: db).filter(\.$calendlyInviteeURI == snapshot.invitee.uri)
+                .with(\.$student).first() else {
+                throw AppError.notFound("Consultation")
+            }
+            return (outcome, consultation)
+        }
+    }
+}
+
+extension Application {
+    /// A sync with the configured Calendly account; throws `CalendlyError.notConfigured` without a key.
+    func calendlySync() throws -> CalendlySync {
+        CalendlySync(client: try calendly.client(appConfig.calendly), db: db, writer: databaseWriter,
+                     topicQuestion: appConfig.calendly.topicQuestion)
+    }
+}

@@ -1,0 +1,74 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// `GET /api/calendar/config/calendly` and `POST /api/calendar/meetings/sync`.
+struct CalendarAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("calendar", "config", "calendly", use: config)
+        routes.post("calendar", "meetings", "sync", use: sync)
+    }
+
+    func config(req: Request) async throws -> CalendlyConfigResponse {
+        let config = req.application.appConfig
+        let account = await req.application.calendly.account(config)
+        let connection = try await CalendlyConnectionStore(db: req.db, sandbox: config.sandboxMode).load()
+        let last = try await WebhookDelivery.query(on: req.db).max(\.$receivedAt)
+        return CalendlyConfigReport(config: config, account: account, storedConnection: connection, lastDeliveryAt: last).build()
+    }
+
+    struct SyncRequest: Content {
+        var inviteeURI: String?
+        enum CodingKeys: String, CodingKey { case inviteeURI = "invitee_uri" }
+    }
+
+    struct SyncResponse: Content {
+        var created: Int
+        var updated: Int
+        var unchanged: Int
+        var failed: Int
+        /// The recorded meeting, when one invitee was asked for.
+        var consultation: ConsultationResponse?
+    }
+
+    func sync(req: Request) async throws -> SyncResponse {
+        let body = (req.body.data?.readableBytes ?? 0) > 0 ? try req.decodeJSON(SyncRequest.self) : SyncRequest()
+        let sync = try Self.calendlySync(req)
+        do {
+            if let uri = body.inviteeURI {
+                guard CalendlySync.isInviteeURI(uri) else {
+                    throw AppError.badRequest(field: "invitee_uri", message: "is not a Calendly invitee URI (…/scheduled_events/{id}/invitees/{id})")
+                }
+                let (outcome, consultation) = try await sync.record(inviteeURI: uri)
+                var counts = CalendlySync.Counts()
+                counts.add(outcome)
+                return SyncResponse(created: counts.created, updated: counts.updated, unchanged: counts.unchanged, failed: 0,
+                                    consultation: try ConsultationResponse(consultation))
+            }
+            let account = try await req.application.calendly.account(req.application.appConfig).get()
+            let window = CalendlySync.window()
+            let counts = try await sync.reconcile(scope: account.scope, from: window.from, to: window.to)
+            return SyncResponse(created: counts.created, updated: counts.updated, unchanged: counts.unchanged, failed: counts.failed)
+        } catch let error as CalendlyError {
+            throw error.asAppError
+        }
+    }
+
+    private static func calendlySync(_ req: Request) throws -> CalendlySync {
+        do {
+            return try req.application.calendlySync()
+        } catch let error as CalendlyError {
+            throw error.asAppError
+        }
+    }
+}
+
+extension CalendlyError {
+    /// How a Calendly failure reaches an API client: the dependency is down or not configured.
+    var asAppError: AppError {
+        switch self {
+        case .notFound: .notFound("Calendly invitee")
+        default: .unavailable("\(message) \(hint)")
+        }
+    }
+}
