@@ -7,14 +7,26 @@ struct CalendarPageController: RouteCollection {
         routes.get { req in req.redirect(to: AppRoute.calendar().path) }
         routes.get("calendar") { try await render($0, tab: .upcoming) }
         routes.get("calendar", "schedule") { try await render($0, tab: .schedule) }
+        routes.get("calendar", "upcoming", use: upcomingFragment)
+    }
+
+    /// The Upcoming Meetings table alone, so the page can refresh it after a booking without a reload.
+    func upcomingFragment(req: Request) async throws -> View {
+        try await req.view.render("consultation-table", try await upcomingTable(req))
+    }
+
+    private func upcomingTable(_ req: Request) async throws -> ConsultationTable {
+        let time = req.timeDisplay
+        let meetings = try await Consultation.upcoming(now: Date(), includeCanceled: false, studentID: nil, from: nil, on: req.db)
+            .limit(100).all()
+        return ConsultationTable(rows: meetings.map { ConsultationRow($0, student: $0.student, time: time) },
+                                 emptyText: "No upcoming meetings. Book one on the Schedule New Meeting tab, or share your Calendly link.")
     }
 
     func render(_ req: Request, tab: AppRoute.CalendarTab) async throws -> View {
         let time = req.timeDisplay
         let config = req.application.appConfig
         let chosenID = try req.queryReader.uuid("student")
-        let meetings = try await Consultation.upcoming(now: Date(), includeCanceled: false, studentID: nil, from: nil, on: req.db)
-            .limit(100).all()
         let students = try await Student.search(nil, includeArchived: false, on: req.db).limit(500).all()
         var chosenName: String?
         if let chosenID {
@@ -26,15 +38,14 @@ struct CalendarPageController: RouteCollection {
             activeTab: tab.rawValue,
             upcomingLink: AppRoute.calendar(tab: .upcoming).path,
             scheduleLink: AppRoute.calendar(tab: .schedule, studentID: chosenID).path,
-            meetings: ConsultationTable(rows: meetings.map { ConsultationRow($0, student: $0.student, time: time) },
-                                        emptyText: "No upcoming meetings. Book one on the Schedule New Meeting tab, or share your Calendly link."),
+            meetings: try await upcomingTable(req),
             timeZone: time.zoneName,
             calendlyConfigured: config.calendly.isConfigured,
             widgetScriptURL: config.calendly.widgetScriptURL.absoluteString,
             widgetCSSURL: config.calendly.widgetCSSURL.absoluteString,
             widgetOrigin: config.calendly.bookingOrigin,
             chosenStudentID: chosenID?.uuidString, chosenStudentName: chosenName,
-            students: students.map { StudentOption(id: $0.id?.uuidString ?? "", name: $0.name, email: $0.email, selected: $0.id == chosenID) }
+            students: students.map { StudentOption(id: $0.id?.uuidString ?? "", name: $0.name, email: $0.email.nonEmpty, selected: $0.id == chosenID) }
         )
         return try await req.view.render("calendar", context)
     }

@@ -55,14 +55,14 @@ struct ConsultationPagesController: RouteCollection {
             type: c.type, when: time.format(c.consultationDate), endsAt: c.endDate.map(time.format), duration: c.duration,
             status: c.status.rawValue, statusLabel: c.status.label,
             canMark: c.status == .scheduled || c.status == .completed || c.status == .noShow,
-            location: c.location, joinURL: c.joinURL.flatMap(SafeLink.http),
+            location: c.location.nonEmpty, joinURL: c.joinURL.flatMap(SafeLink.http),
             cancelURL: c.status == .scheduled ? c.cancelURL.flatMap(SafeLink.http) : nil,
             rescheduleURL: c.status == .scheduled ? c.rescheduleURL.flatMap(SafeLink.http) : nil,
-            calendlyEventURI: c.calendlyEventURI, cancelReason: c.cancelReason, canceledBy: c.canceledBy,
+            calendlyEventURI: c.calendlyEventURI.nonEmpty, cancelReason: c.cancelReason.nonEmpty, canceledBy: c.canceledBy.nonEmpty,
             canceledAt: c.canceledAt.map(time.format),
             rescheduledFrom: c.rescheduledFromID.map { AppRoute.consultation($0).path },
             rescheduledTo: c.rescheduledToID.map { AppRoute.consultation($0).path },
-            answers: c.questionsAndAnswers ?? [], inviteeTimezone: c.inviteeTimezone,
+            answers: c.questionsAndAnswers ?? [], hasAnswers: !(c.questionsAndAnswers ?? []).isEmpty, inviteeTimezone: c.inviteeTimezone.nonEmpty,
             form: form, errors: errors,
             editAction: AppRoute.consultation(id).path, statusAction: AppRoute.consultationStatus(id).path
         )

@@ -1,23 +1,100 @@
+import Fluent
 import Vapor
 
-/// The Settings page: the account, and the Calendly connection as configured.
+/// The Settings page: the account, Calendly's health with every problem and its fix, the webhook
+/// subscription (create or recreate), failed deliveries with replay, and "sync now".
 struct SettingsPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("settings", use: show)
+        routes.post("settings", "calendly", "subscribe", use: subscribe)
+        routes.post("settings", "calendly", "sync", use: syncNow)
+        routes.post("settings", "webhooks", "replay", use: replay)
     }
 
     func show(req: Request) async throws -> View {
+        try await render(req, flash: nil, syncResult: nil)
+    }
+
+    /// Creates the subscription, or recreates it (a disabled one cannot be re-enabled), then reconciles.
+    func subscribe(req: Request) async throws -> Response {
+        let app = req.application
+        let message: String
+        do {
+            let account = try await app.calendly.account(app.appConfig).get()
+            let subscriber = CalendlySubscriber(client: try app.calendly.client(app.appConfig.calendly), db: req.db,
+                                                writer: app.databaseWriter, sandbox: app.appConfig.sandboxMode)
+            let outcome = try await subscriber.subscribe(url: app.appConfig.webhookURL, scope: account.scope, replace: true)
+            await app.calendly.accountCache.invalidate()
+            let window = CalendlySync.window()
+            let counts = try await app.calendlySync().reconcile(scope: account.scope, from: window.from, to: window.to)
+            try await CalendlyBackgroundWork.markSynced(app)
+            let what = if case .alreadyActive = outcome { "The subscription is active." } else { "Subscribed to Calendly's webhooks." }
+            message = "\(what) Sync: \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.failed) failed."
+        } catch let error as CalendlyError {
+            message = "Could not subscribe: \(error.message) \(error.hint)"
+        }
+        return try await render(req, flash: message, syncResult: nil).encodeResponse(for: req)
+    }
+
+    func syncNow(req: Request) async throws -> Response {
+        let app = req.application
+        let result: String
+        do {
+            let account = try await app.calendly.account(app.appConfig).get()
+            let window = CalendlySync.window()
+            let counts = try await app.calendlySync().reconcile(scope: account.scope, from: window.from, to: window.to)
+            try await CalendlyBackgroundWork.markSynced(app)
+            result = "Sync finished: \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.failed) failed."
+        } catch let error as CalendlyError {
+            result = "Sync failed: \(error.message) \(error.hint)"
+        }
+        return try await render(req, flash: nil, syncResult: result).encodeResponse(for: req)
+    }
+
+    struct ReplayForm: Content {
+        var id: String?
+    }
+
+    func replay(req: Request) async throws -> Response {
+        let form = try req.content.decode(ReplayForm.self)
+        let ids = try form.id.map { [try FieldRules.uuid($0, field: "id")] }
+        let summary = try await WebhookReplay(inbox: req.webhookInbox, db: req.db).replay(all: false, ids: ids)
+        return try await render(req, flash: summary.description + ".", syncResult: nil).encodeResponse(for: req)
+    }
+
+    // MARK: - Rendering
+
+    private func render(_ req: Request, flash: String?, syncResult: String?) async throws -> View {
         let account = try req.auth.require(Account.self)
         let config = req.application.appConfig
+        let time = req.timeDisplay
+        let calendlyAccount = await req.application.calendly.account(config)
+        let connection = try await CalendlyConnectionStore(db: req.db, sandbox: config.sandboxMode).load()
+        let last = try await WebhookDelivery.query(on: req.db).max(\.$receivedAt)
+        let report = CalendlyConfigReport(config: config, account: calendlyAccount, storedConnection: connection, lastDeliveryAt: last).build()
+        let checks = CalendlyDoctor(config: config, account: calendlyAccount, connection: connection, lastDeliveryAt: last).checks()
+        let failedQuery = WebhookDelivery.query(on: req.db).filter(\.$state ~~ [.failed, .pending])
+        let failed = try await failedQuery.copy().sort(\.$receivedAt, .descending).limit(50).all()
         let context = SettingsPageContext(
-            page: PageChrome(request: req, title: "Settings", section: "settings"),
+            page: PageChrome(request: req, title: "Settings", section: "settings", flash: flash),
             accountEmail: account.email, timeZone: account.timeZone,
             calendlyConfigured: config.calendly.isConfigured,
             mode: config.sandboxMode ? "sandbox" : "live",
             maskedKey: config.calendly.apiKey.map(Secret.mask),
             apiBaseURL: config.calendly.apiBaseURL.absoluteString,
             webhookURL: config.webhookURL,
-            webhookSecretConfigured: config.calendly.webhookSecret != nil
+            checks: checks.map { HealthCheckRow(name: $0.name, passed: $0.passed, detail: $0.detail, hint: $0.hint) },
+            problems: report.problems,
+            hasProblems: !report.problems.isEmpty,
+            subscriptionState: report.webhook.subscriptionState,
+            subscriptionAction: report.webhook.subscriptionState == "active" ? "Recreate subscription" : "Create subscription",
+            lastSync: connection?.lastSyncAt.map(time.format),
+            failedDeliveries: failed.map {
+                FailedDeliveryRow(id: $0.id?.uuidString ?? "", receivedAt: time.format($0.receivedAt), event: $0.event,
+                                  error: $0.error ?? "not processed yet", state: $0.state.rawValue)
+            },
+            failedCount: try await failedQuery.count(),
+            syncResult: syncResult
         )
         return try await req.view.render("settings", context)
     }

@@ -105,7 +105,7 @@ struct StudentPagesController: RouteCollection {
         let isUpcoming: (Consultation) -> Bool = { $0.status == .scheduled && ($0.endDate ?? $0.consultationDate) > now }
         let context = StudentPageContext(
             page: PageChrome(request: req, title: student.name, section: "students"),
-            id: id.uuidString, name: student.name, email: student.email, phone: student.phone, notes: student.notes,
+            id: id.uuidString, name: student.name, email: student.email, phone: student.phone, notes: student.notes.nonEmpty,
             source: student.source.rawValue, archivedAt: student.archivedAt.map(time.format),
             createdAt: student.createdAt.map(time.format) ?? "",
             scheduleLink: AppRoute.calendar(tab: .schedule, studentID: id).path,

@@ -19,6 +19,6 @@ struct CalendarPageContext: Encodable {
 struct StudentOption: Encodable {
     var id: String
     var name: String
-    var email: String
+    var email: String?
     var selected: Bool
 }

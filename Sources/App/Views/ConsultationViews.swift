@@ -23,6 +23,7 @@ struct ConsultationPageContext: Encodable {
     var rescheduledFrom: String?
     var rescheduledTo: String?
     var answers: [QuestionAndAnswer]
+    var hasAnswers: Bool
     var inviteeTimezone: String?
     var form: ConsultationEditForm
     var errors: [String: String]

@@ -7,5 +7,28 @@ struct SettingsPageContext: Encodable {
     var maskedKey: String?
     var apiBaseURL: String
     var webhookURL: String
-    var webhookSecretConfigured: Bool
+    var checks: [HealthCheckRow]
+    var problems: [CalendlyConfigResponse.Problem]
+    var hasProblems: Bool
+    var subscriptionState: String
+    var subscriptionAction: String
+    var lastSync: String?
+    var failedDeliveries: [FailedDeliveryRow]
+    var failedCount: Int
+    var syncResult: String?
+}
+
+struct HealthCheckRow: Encodable {
+    var name: String
+    var passed: Bool
+    var detail: String
+    var hint: String?
+}
+
+struct FailedDeliveryRow: Encodable {
+    var id: String
+    var receivedAt: String
+    var event: String
+    var error: String
+    var state: String
 }

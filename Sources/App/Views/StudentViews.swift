@@ -32,7 +32,7 @@ struct StudentPageContext: Encodable {
     var name: String
     var email: String
     var phone: String
-    var notes: String
+    var notes: String?
     var source: String
     var archivedAt: String?
     var createdAt: String

@@ -1,0 +1,175 @@
+// The Schedule New Meeting tab: meeting types from the config endpoint, a student chooser that
+// searches, and Calendly's popup. The popup's `calendly.event_scheduled` message is accepted only
+// from the widget's origin; the page then asks the server to record that invitee and refreshes
+// Upcoming Meetings without a reload. Text from outside is only ever set with textContent.
+(function () {
+  "use strict";
+  const form = document.getElementById("schedule-form");
+  if (!form) return;
+
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const status = document.getElementById("schedule-status");
+  const typeSelect = document.getElementById("event-type");
+  const studentSelect = document.getElementById("student");
+  const filter = document.getElementById("student-filter");
+  const openButton = document.getElementById("open-calendar");
+  const fallback = document.getElementById("widget-fallback");
+  const fallbackLink = document.getElementById("fallback-link");
+  const messageOrigin = form.dataset.widgetOrigin;
+  const utmSource = form.dataset.utmSource;
+  let eventTypes = [];
+  let widget = "loading"; // then "ready" or "failed"
+
+  function say(text, kind) {
+    status.textContent = text;
+    status.className = kind ? "status-" + kind : "";
+  }
+
+  // The widget script is loaded once, early: loading it on the first click loses that click.
+  const script = document.createElement("script");
+  script.src = form.dataset.widgetScript;
+  script.async = true;
+  script.onload = function () { widget = window.Calendly ? "ready" : "failed"; if (widget === "failed") showFallback(); };
+  script.onerror = function () { widget = "failed"; showFallback(); };
+  document.head.appendChild(script);
+
+  function chosenType() {
+    return eventTypes.find(function (type) { return type.uri === typeSelect.value; });
+  }
+
+  function chosenStudent() {
+    const option = studentSelect.selectedOptions[0];
+    if (!option || !option.value) return null;
+    return { id: option.value, name: option.dataset.name || "", email: option.dataset.email || "" };
+  }
+
+  /// The booking page with the same prefill and tracking the popup would get.
+  function bookingURL(type, student) {
+    const url = new URL(type.scheduling_url);
+    url.searchParams.set("utm_source", utmSource);
+    if (student) {
+      url.searchParams.set("utm_content", "student-" + student.id);
+      if (student.name) url.searchParams.set("name", student.name);
+      if (student.email) url.searchParams.set("email", student.email);
+    }
+    return url.toString();
+  }
+
+  function showFallback(url) {
+    const type = chosenType();
+    fallbackLink.href = url || (type ? bookingURL(type, chosenStudent()) : "#");
+    fallback.hidden = false;
+    if (!url) say("The Calendly widget could not be loaded. Use the booking page link below.", "error");
+  }
+
+  function fillTypes(types) {
+    eventTypes = types;
+    typeSelect.textContent = "";
+    const placeholder = new Option(types.length ? "Choose a meeting type" : "No active meeting types in Calendly", "");
+    typeSelect.add(placeholder);
+    types.forEach(function (type) { typeSelect.add(new Option(type.name, type.uri)); });
+  }
+
+  async function loadConfig(fresh) {
+    const response = await fetch("/api/calendar/config/calendly" + (fresh ? "?fresh=true" : ""), { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error("the server answered " + response.status);
+    return response.json();
+  }
+
+  loadConfig(false).then(function (config) {
+    fillTypes(config.event_types || []);
+    if (config.problems && config.problems.length) {
+      say("Calendly: " + config.problems.map(function (p) { return p.message; }).join(" ") + " See Settings.", "error");
+    }
+  }).catch(function (error) {
+    typeSelect.textContent = "";
+    typeSelect.add(new Option("Meeting types could not be loaded", ""));
+    say("Meeting types could not be loaded (" + error.message + "). Reload the page to try again.", "error");
+  });
+
+  filter.addEventListener("input", function () {
+    const needle = filter.value.trim().toLowerCase();
+    let firstMatch = null;
+    Array.from(studentSelect.options).forEach(function (option) {
+      const match = !option.value || option.textContent.toLowerCase().includes(needle);
+      option.hidden = !match;
+      if (match && option.value && !firstMatch) firstMatch = option;
+    });
+    if (needle && firstMatch) studentSelect.value = firstMatch.value;
+  });
+
+  openButton.addEventListener("click", async function () {
+    fallback.hidden = true;
+    let type = chosenType();
+    if (!type) { say("Choose a meeting type first.", "error"); typeSelect.focus(); return; }
+    const student = chosenStudent();
+    try {
+      // Both may have gone since the page loaded: ask again before opening.
+      const config = await loadConfig(true);
+      fillTypes(config.event_types || []);
+      const fresh = eventTypes.find(function (t) { return t.uri === type.uri; });
+      if (!fresh) { say("The meeting type \u201c" + type.name + "\u201d no longer exists in Calendly. Choose another.", "error"); return; }
+      typeSelect.value = fresh.uri;
+      type = fresh;
+      if (student) {
+        const answer = await fetch("/api/students/" + encodeURIComponent(student.id), { headers: { Accept: "application/json" } });
+        if (answer.status === 404) {
+          studentSelect.selectedOptions[0].remove();
+          say("The student \u201c" + student.name + "\u201d no longer exists. Choose another student.", "error");
+          return;
+        }
+      }
+    } catch (error) {
+      say("Could not check the meeting type and student (" + error.message + "). Try again.", "error");
+      return;
+    }
+    if (widget !== "ready" || !window.Calendly) { showFallback(bookingURL(type, student)); say("The Calendly widget is not available; use the booking page link below.", "error"); return; }
+    const options = { url: type.scheduling_url, utm: { utmSource: utmSource } };
+    if (student) {
+      options.prefill = { name: student.name, email: student.email };
+      options.utm.utmContent = "student-" + student.id;
+    }
+    say("");
+    window.Calendly.initPopupWidget(options);
+  });
+
+  window.addEventListener("message", function (event) {
+    const data = event.data;
+    if (!data || typeof data.event !== "string" || data.event.indexOf("calendly.") !== 0) return;
+    if (event.origin !== messageOrigin) {
+      say("Ignored a Calendly message from an unexpected origin (" + event.origin + ").", "error");
+      return;
+    }
+    if (data.event === "calendly.event_scheduled") {
+      const uri = data.payload && data.payload.invitee && data.payload.invitee.uri;
+      if (typeof uri === "string") record(uri);
+    }
+  });
+
+  async function record(inviteeURI) {
+    say("Booked in Calendly. Recording it here\u2026");
+    try {
+      const response = await fetch("/api/calendar/meetings/sync", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify({ invitee_uri: inviteeURI }),
+      });
+      const body = await response.json().catch(function () { return {}; });
+      if (!response.ok) {
+        const reason = body.error && body.error.message ? body.error.message : "the server answered " + response.status;
+        say("Booked in Calendly, but not recorded here yet: " + reason + " It will arrive by webhook or the next sync.", "error");
+        return;
+      }
+      const meeting = body.consultation;
+      say("Booked: " + meeting.type + " with " + meeting.student_name + ". It is now in Upcoming Meetings.", "ok");
+      await refreshUpcoming();
+    } catch (error) {
+      say("Booked in Calendly, but not recorded here yet (" + error.message + "). It will arrive by webhook or the next sync.", "error");
+    }
+  }
+
+  async function refreshUpcoming() {
+    const response = await fetch("/calendar/upcoming", { headers: { Accept: "text/html" } });
+    if (response.ok) document.getElementById("upcoming-meetings").innerHTML = await response.text();
+  }
+})();
