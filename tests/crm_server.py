@@ -40,13 +40,22 @@ class CRMServer:
             del self.env[key]
         self.run("user", "create", "--email", OWNER_EMAIL, "--time-zone", "Europe/Berlin", input=OWNER_PASSWORD + "\n")
         self.token = self.run("token", "create", "--name", "python tests").strip().splitlines()[-1]
+        self.extra_args = extra_args
         self.log = open(Path(self.dir.name) / "serve.log", "w+")
-        self.process = subprocess.Popen(
-            [str(crm_binary()), "serve", "--port", str(self.port), *extra_args],
-            cwd=REPO_ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
-        self._wait_until_up()
+        self.start()
         self.api = requests.Session()
         self.api.headers["Authorization"] = f"Bearer {self.token}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [str(crm_binary()), "serve", "--port", str(self.port), *self.extra_args],
+            cwd=REPO_ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self._wait_until_up()
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no flush; what a crash or a power cut leaves."""
+        self.process.kill()
+        self.process.wait(timeout=10)
 
     def run(self, *args: str, input: str | None = None) -> str:
         result = subprocess.run([str(crm_binary()), *args], cwd=REPO_ROOT, env=self.env, input=input,

@@ -40,18 +40,24 @@ struct CalendlyAccount: Sendable {
 }
 
 /// Keeps the last look-up for `ttl` seconds so page loads do not spend Calendly's rate limit
-/// (50 requests a minute on the free plan); concurrent callers share one look-up.
+/// (50 requests a minute on the free plan); concurrent callers share one look-up. A failure is
+/// kept only for `failureTTL`, so the app notices soon when Calendly recovers.
 actor CalendlyAccountCache {
     private let ttl: TimeInterval
+    private let failureTTL: TimeInterval
     private var cached: (at: Date, result: Result<CalendlyAccount, CalendlyError>)?
     private var inFlight: Task<Result<CalendlyAccount, CalendlyError>, Never>?
 
-    init(ttl: TimeInterval = 60) {
+    init(ttl: TimeInterval = 60, failureTTL: TimeInterval = 5) {
         self.ttl = ttl
+        self.failureTTL = failureTTL
     }
 
     func account(now: Date = Date(), load: @escaping @Sendable () async throws -> CalendlyAccount) async -> Result<CalendlyAccount, CalendlyError> {
-        if let cached, now.timeIntervalSince(cached.at) < ttl { return cached.result }
+        if let cached {
+            let lifetime = (try? cached.result.get()) == nil ? failureTTL : ttl
+            if now.timeIntervalSince(cached.at) < lifetime { return cached.result }
+        }
         if let inFlight { return await inFlight.value }
         let task = Task { () -> Result<CalendlyAccount, CalendlyError> in
             do {

@@ -35,7 +35,7 @@ enum CalendlyBackgroundWork {
 
     static func reconcileOnce(_ app: Application) async {
         do {
-            let account = try await app.calendly.account(app.appConfig).get()
+            let account = try await app.calendly.account(app.appConfig, fresh: true).get()
             let window = CalendlySync.window()
             let counts = try await app.calendlySync().reconcile(scope: account.scope, from: window.from, to: window.to)
             try await markSynced(app)

@@ -14,6 +14,13 @@ struct InviteeSnapshot: Sendable {
     /// When Calendly said this: the envelope's `created_at`, or the fetch time.
     var observedAt: Date
 
+    /// When this observation was true, as precisely as Calendly tells: the envelope's `created_at`
+    /// has whole seconds, so a booking and its no-show mark in the same second would tie; the
+    /// invitee's `updated_at` (microseconds) breaks the tie when Calendly moves it.
+    var orderingTime: Date {
+        max(observedAt, invitee.updatedAt ?? observedAt)
+    }
+
     var isCanceled: Bool {
         invitee.status == "canceled" || source == .webhook(.canceled)
     }

@@ -40,7 +40,7 @@ struct SettingsPageController: RouteCollection {
         let app = req.application
         let result: String
         do {
-            let account = try await app.calendly.account(app.appConfig).get()
+            let account = try await app.calendly.account(app.appConfig, fresh: true).get()
             let window = CalendlySync.window()
             let counts = try await app.calendlySync().reconcile(scope: account.scope, from: window.from, to: window.to)
             try await CalendlyBackgroundWork.markSynced(app)

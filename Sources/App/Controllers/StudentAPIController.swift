@@ -29,7 +29,7 @@ struct StudentAPIController: RouteCollection {
 
     func read(req: Request) async throws -> StudentResponse {
         let id = try req.uuidParameter()
-        guard let student = try await Student.find(id, on: req.db) else { throw AppError.notFound("Student") }
+        let student = try await Self.find(id, req)
         let consultations = try await Consultation.query(on: req.db)
             .filter(\.$student.$id == id)
             .sort(\.$consultationDate, .descending)
@@ -39,18 +39,30 @@ struct StudentAPIController: RouteCollection {
 
     func update(req: Request) async throws -> StudentResponse {
         let id = try req.uuidParameter()
+        _ = try await Self.find(id, req)
         let body = try req.decodeJSON(StudentUpdateRequest.self)
         let student = try await req.students.update(id, .init(name: body.name, email: body.email, phone: body.phone, notes: body.notes))
         return try StudentResponse(student)
     }
 
-    /// Archives; `?purge=true` erases the student and their consultations for good.
+    /// An archived student is gone as far as the API goes (DELETE archives), unless asked for
+    /// with `?include_archived=true`.
+    private static func find(_ id: UUID, _ req: Request) async throws -> Student {
+        let includeArchived = try req.queryReader.bool("include_archived")
+        guard let student = try await Student.find(id, on: req.db), student.archivedAt == nil || includeArchived else {
+            throw AppError.notFound("Student")
+        }
+        return student
+    }
+
+    /// Archives; `?purge=true` erases the student and their consultations for good (archived or not).
     func delete(req: Request) async throws -> Response {
         let id = try req.uuidParameter()
         if try req.queryReader.bool("purge") {
             try await req.students.purge(id)
             return Response(status: .noContent)
         }
+        _ = try await Self.find(id, req)
         let student = try await req.students.archive(id)
         return try await StudentResponse(student).encodeResponse(for: req)
     }

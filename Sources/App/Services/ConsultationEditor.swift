@@ -42,7 +42,7 @@ struct ConsultationEditor {
         )
         return try await writer.transaction(on: db) { db in
             guard let student = try await Student.find(new.studentID, on: db) else {
-                throw AppError.invalid(field: "student_id", message: "no student has this id")
+                throw AppError.notFoundField(field: "student_id", message: "no student has this id")
             }
             try await consultation.create(on: db)
             consultation.$student.value = student

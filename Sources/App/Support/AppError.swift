@@ -7,6 +7,8 @@ enum AppError: Error, Sendable {
     /// Well-formed input that breaks a rule. Names the field.
     case invalid(field: String, message: String)
     case notFound(String)
+    /// A reference in the input to something that does not exist. Names the field.
+    case notFoundField(field: String, message: String)
     /// A clash with what is stored, e.g. an email another student has.
     case conflict(String, field: String? = nil)
     case unauthorized(String)
@@ -20,7 +22,7 @@ extension AppError: AbortError {
         switch self {
         case .badRequest: .badRequest
         case .invalid: .unprocessableEntity
-        case .notFound: .notFound
+        case .notFound, .notFoundField: .notFound
         case .conflict: .conflict
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
@@ -31,7 +33,7 @@ extension AppError: AbortError {
 
     var reason: String {
         switch self {
-        case .badRequest(let field, let message), .invalid(let field, let message): "\(field): \(message)"
+        case .badRequest(let field, let message), .invalid(let field, let message), .notFoundField(let field, let message): "\(field): \(message)"
         case .notFound(let what): "\(what) not found"
         case .conflict(let message, let field): field.map { "\($0): \(message)" } ?? message
         case .unauthorized(let message), .forbidden(let message), .unavailable(let message): message
@@ -47,7 +49,7 @@ extension AppError: AbortError {
     /// The field a form should show the message beside, if any.
     var field: String? {
         switch self {
-        case .badRequest(let field, _), .invalid(let field, _): field
+        case .badRequest(let field, _), .invalid(let field, _), .notFoundField(let field, _): field
         case .conflict(_, let field): field
         default: nil
         }
@@ -55,7 +57,7 @@ extension AppError: AbortError {
 
     var fieldMessage: String? {
         switch self {
-        case .badRequest(_, let message), .invalid(_, let message): message
+        case .badRequest(_, let message), .invalid(_, let message), .notFoundField(_, let message): message
         case .conflict(let message, _): message
         default: nil
         }

@@ -43,13 +43,14 @@ struct QueryReader {
         return value
     }
 
+    /// Absent is nil; present but empty or malformed is a 400.
     func uuid(_ name: String) throws -> UUID? {
-        guard let raw = string(name), !raw.isEmpty else { return nil }
+        guard let raw = string(name) else { return nil }
         return try FieldRules.uuid(raw, field: name)
     }
 
     func date(_ name: String) throws -> Date? {
-        guard let raw = string(name), !raw.isEmpty else { return nil }
+        guard let raw = string(name) else { return nil }
         guard let date = ISO8601.parse(raw) else {
             throw AppError.badRequest(field: name, message: "is not an ISO 8601 date-time such as 2025-01-31T14:00:00Z")
         }

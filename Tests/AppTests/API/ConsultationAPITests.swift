@@ -83,7 +83,7 @@ struct ConsultationAPITests {
         (["student_id": "STUDENT", "type": "M", "consultation_date": "2030-01-31T14:00:00Z", "duration": "long"], 400, "duration"),
         (["student_id": "STUDENT", "type": "M", "consultation_date": "2030-01-31T14:00:00Z", "duration": 30, "status": "maybe"], 422, "status"),
         (["student_id": "STUDENT", "type": "", "consultation_date": "2030-01-31T14:00:00Z", "duration": 30], 422, "type"),
-        (["student_id": "00000000-0000-0000-0000-000000000000", "type": "M", "consultation_date": "2030-01-31T14:00:00Z", "duration": 30], 422, "student_id"),
+        (["student_id": "00000000-0000-0000-0000-000000000000", "type": "M", "consultation_date": "2030-01-31T14:00:00Z", "duration": 30], 404, "student_id"),
     ] as [([String: any Sendable], Int, String)])
     func badConsultationInputNamesTheFieldAndSavesNothing(body: [String: any Sendable], status: Int, field: String) async throws {
         try await withTestApp { t in

@@ -88,6 +88,8 @@ struct StudentAPITests {
             #expect(try archived.json()["archived_at"] as? String != nil)
             let list = try await t.app.testing().sendRequest(.GET, "/api/students", headers: t.bearer)
             #expect(try list.json()["total"] as? Int == 0)
+            #expect(try await t.app.testing().sendRequest(.GET, "/api/students/\(id)", headers: t.bearer).status == .notFound)
+            #expect(try await t.app.testing().sendRequest(.GET, "/api/students/\(id)?include_archived=true", headers: t.bearer).status == .ok)
             // when purged
             let purged = try await t.app.testing().sendRequest(.DELETE, "/api/students/\(id)?purge=true", headers: t.bearer)
             #expect(purged.status == .noContent)

@@ -37,3 +37,22 @@ struct ConfigurationTests {
         }
     }
 }
+
+@Suite("Date-time input")
+struct DateInputTests {
+    @Test(arguments: [
+        ("2024-11-28T09:00:00.000000Z", "2024-11-28T09:00:00Z"),
+        ("2024-11-28T09:00:00Z", "2024-11-28T09:00:00Z"),
+        ("2024-11-28T10:00:00+01:00", "2024-11-28T09:00:00Z"),
+        ("2024-11-28t09:00:00z", "2024-11-28T09:00:00Z"),
+        ("4300-09-10T13:38:58-21:35", "4300-09-11T11:13:58Z"),
+    ])
+    func acceptsRFC3339(text: String, utc: String) throws {
+        #expect(ISO8601.format(try #require(ISO8601.parse(text))) == utc)
+    }
+
+    @Test(arguments: ["tomorrow", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z", "2024-11-28T24:00:00Z", "2024-11-28T09:00:00+24:00", "2024-11-28"])
+    func refusesWhatIsNotADateTime(text: String) {
+        #expect(ISO8601.parse(text) == nil)
+    }
+}
