@@ -1,9 +1,9 @@
 # The front door: `make run` and `make test` are all a newcomer needs.
 SWIFT ?= swift
 VENV := .venv-test
-PG_SUITES := StudentAPITests|ConsultationAPITests|UpcomingMeetingsTests|ConcurrentWriteTests|SchemaTests|SecurityTests
+PG_SUITES := StudentAPITests|ConsultationAPITests|UpcomingMeetingsTests|ConcurrentWriteTests|SchemaTests|SecurityTests|WebhookReceiverTests|WebhookBadInputTests|DeliveryOrderTests|SandboxIntegrationTests|MeetingSyncTests|ReconcileEquivalenceTests|CalendlyConfigTests|CalendlyCommandTests
 
-.PHONY: run build test test-deps test-swift test-postgres test-python db-postgres clean
+.PHONY: run build test test-deps test-swift test-postgres test-python soak db-postgres clean bench
 
 run:
 	$(SWIFT) run crm serve
@@ -24,13 +24,25 @@ test-swift:
 test-postgres:
 	bash scripts/with-postgres.sh $(SWIFT) test --skip-build --no-parallel --filter "$(PG_SUITES)"
 
+## The PostgreSQL server is there for the storm's PostgreSQL run.
 test-python:
 	CRM_BIN=$(CURDIR)/.build/debug/crm SANDBOX_BIN=$(CURDIR)/.build/debug/calendly-sandbox \
-		$(VENV)/bin/python -m pytest -q tests
+		bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest -q tests
+
+## The reliability suite at full size: a 10,000-change storm on SQLite and PostgreSQL, a crash
+## mid-storm, fuzzing, schemathesis with more examples, Calendly faults during sync.
+soak: test-deps build
+	RELIABILITY_SCALE=soak CRM_BIN=$(CURDIR)/.build/debug/crm SANDBOX_BIN=$(CURDIR)/.build/debug/calendly-sandbox \
+		bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest -q -s tests/reliability
 
 ## A PostgreSQL server for trying the app by hand; prints the DATABASE_URL to use. Ctrl-C stops it.
 db-postgres:
 	bash scripts/with-postgres.sh bash -c 'echo "DATABASE_URL=$$TEST_DATABASE_URL"; echo "Ctrl-C to stop"; sleep infinity'
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build $(VENV) .venv-fuzz
+
+## Load figures (release build, seeded SQLite, wrk on loopback): bench/results/latest.md. Not part of `make test`.
+bench:
+	$(SWIFT) build -c release --product crm --scratch-path .build-release
+	python3 bench/run.py

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs when it is missing: Debian packages (Chromium and its driver,
-# PostgreSQL, wrk) and a Python venv with pytest, Selenium and the OpenAPI validators.
+# PostgreSQL, wrk), a Python venv with pytest, Selenium and the OpenAPI validators, and schemathesis
+# in a venv of its own (it pins its own hypothesis).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,4 +22,11 @@ if [ ! -x "$VENV/bin/pytest" ] || ! "$VENV/bin/python" -c "import selenium, open
   echo "Creating the Python test environment in $VENV"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r tests/requirements.txt
+fi
+
+FUZZ=.venv-fuzz
+if [ ! -x "$FUZZ/bin/schemathesis" ]; then
+  echo "Creating the API fuzzing environment in $FUZZ"
+  python3 -m venv "$FUZZ"
+  "$FUZZ/bin/pip" install -q --disable-pip-version-check "schemathesis>=4.3,<5"
 fi

@@ -2,7 +2,11 @@
 
 Each operation is called over HTTP on a running `crm serve` for its success and error cases,
 and every answer is validated with openapi-core against the document the app serves."""
+import hashlib
+import hmac
 import re
+import sqlite3
+import time
 import uuid
 
 import jsonschema
@@ -11,14 +15,23 @@ import requests
 from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 
-from crm_server import CRMServer
+from crm_server import CRMServer, free_port
 
 
 @pytest.fixture(scope="module")
 def crm():
-    server = CRMServer()
+    server = CRMServer("--calendly-sandbox", "--sandbox-port", str(free_port()), env={"CALENDLY_SYNC_INTERVAL": "0"})
     yield server
     server.stop()
+
+
+def signed(crm, body: bytes) -> dict:
+    """Headers for a webhook delivery signed with the key the app stored when it subscribed."""
+    with sqlite3.connect(f"{crm.dir.name}/crm.sqlite") as db:
+        [key] = db.execute("SELECT signing_key FROM calendly_connections WHERE key = 'sandbox'").fetchone()
+    stamp = str(int(time.time()))
+    mac = hmac.new(key.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return {"Content-Type": "application/json", "Calendly-Webhook-Signature": f"t={stamp},v1={mac}"}
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +103,17 @@ def test_every_operation_answers_as_documented(crm, openapi, document):
     c.send("GET", "/api/calendar/meetings/upcoming", 200, params={"limit": 5})
     c.send("GET", "/api/calendar/meetings/upcoming", 400, params={"student_id": "7"})
     c.send("PUT", "/api/students", 405, documented=False)
+    c.send("GET", "/api/calendar/config/calendly", 200)
+    c.send("GET", "/api/calendar/config/calendly", 200, params={"fresh": "true"})
+    c.send("GET", "/api/calendar/config/calendly", 401, auth=False)
+    c.send("POST", "/api/calendar/meetings/sync", 200)
+    c.send("POST", "/api/calendar/meetings/sync", 400, json={"invitee_uri": "https://example.com/not-an-invitee"})
+    c.send("POST", "/api/calendar/meetings/sync", 404,
+           json={"invitee_uri": f"{crm.base.rsplit(':', 1)[0]}:1/scheduled_events/{uuid.uuid4()}/invitees/{uuid.uuid4()}"})
+    body = b'{"event":"routing_form_submission.created","created_at":"2031-01-01T00:00:00Z","payload":{"uri":"x"}}'
+    c.send("POST", "/api/calendar/webhook/calendly", 200, auth=False, data=body, headers=signed(crm, body))
+    c.send("POST", "/api/calendar/webhook/calendly", 401, auth=False, data=body,
+           headers={"Content-Type": "application/json", "Calendly-Webhook-Signature": "t=1,v1=00"})
     c.send("DELETE", f"/api/consultations/{cid}", 204)
     c.send("DELETE", f"/api/students/{sid}", 200)
     c.send("DELETE", f"/api/students/{sid}", 204, params={"purge": "true"})

@@ -58,7 +58,7 @@ struct QueryReader {
     }
 
     func bool(_ name: String) throws -> Bool {
-        guard let raw = string(name)?.lowercased(), !raw.isEmpty else { return false }
+        guard let raw = string(name)?.lowercased() else { return false }
         switch raw {
         case "true", "1", "yes": return true
         case "false", "0", "no": return false
