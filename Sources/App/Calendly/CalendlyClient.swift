@@ -9,7 +9,11 @@ struct CalendlyClient: Sendable {
     let transport: any CalendlyTransport
     /// Longest wait for a rate limit to reset before giving up with `.rateLimited`.
     var maxRateLimitWait: Int = 60
-    var sleep: @Sendable (Int) async throws -> Void = { seconds in try await Task.sleep(for: .seconds(seconds)) }
+    var sleep: @Sendable (Int) async throws -> Void = CalendlyClient.liveSleep
+    /// Items asked for per list page (Calendly's maximum is 100).
+    var pageSize = 100
+
+    static let liveSleep: @Sendable (Int) async throws -> Void = { seconds in try await Task.sleep(for: .seconds(seconds)) }
 
     // MARK: - Requests
 
@@ -92,7 +96,7 @@ struct CalendlyClient: Sendable {
     func all<Value: Decodable & Sendable>(_ path: String, query: [(String, String)], as type: Value.Type,
                                           onPage: @Sendable (Int) -> Void = { _ in }) async throws -> [Value] {
         var items: [Value] = []
-        var page = try await get(path, query: query + [("count", "100")], as: CalendlyPage<Value>.self)
+        var page = try await get(path, query: query + [("count", String(pageSize))], as: CalendlyPage<Value>.self)
         items += page.collection
         onPage(items.count)
         var seen = Set<String>()

@@ -7,22 +7,33 @@ import Vapor
 final class CalendlyService: Sendable {
     let transport: any CalendlyTransport
     let accountCache = CalendlyAccountCache()
+    /// How a client waits out a rate limit; tests record the wait instead of sleeping.
+    let sleep: @Sendable (Int) async throws -> Void
 
-    init(transport: any CalendlyTransport) {
+    init(transport: any CalendlyTransport, sleep: @escaping @Sendable (Int) async throws -> Void = CalendlyClient.liveSleep) {
         self.transport = transport
+        self.sleep = sleep
     }
 
     func client(_ settings: CalendlySettings) throws -> CalendlyClient {
         guard let key = settings.apiKey else { throw CalendlyError.notConfigured }
-        return CalendlyClient(baseURL: settings.apiBaseURL, token: key, transport: transport)
+        var client = CalendlyClient(baseURL: settings.apiBaseURL, token: key, transport: transport)
+        client.sleep = sleep
+        return client
     }
 
-    func account(_ config: AppConfig) async -> Result<CalendlyAccount, CalendlyError> {
+    /// The account as Calendly describes it; `fresh` skips the cache (a sync should not fail on a
+    /// look-up that failed a moment ago).
+    func account(_ config: AppConfig, fresh: Bool = false) async -> Result<CalendlyAccount, CalendlyError> {
         guard config.calendly.isConfigured else { return .failure(.notConfigured) }
+        if fresh { await accountCache.invalidate() }
         let settings = config.calendly
         let webhookURL = config.webhookURL
         return await accountCache.account { [self] in
-            try await CalendlyAccount.load(client: try client(settings), configuredOrganization: settings.organizationURI, webhookURL: webhookURL)
+            // A page is waiting: a rate limit that resets later than this becomes a problem to show.
+            var client = try client(settings)
+            client.maxRateLimitWait = 5
+            return try await CalendlyAccount.load(client: client, configuredOrganization: settings.organizationURI, webhookURL: webhookURL)
         }
     }
 }

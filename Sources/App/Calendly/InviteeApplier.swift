@@ -21,12 +21,15 @@ struct InviteeApplier {
         let invitee = snapshot.invitee
         let existing = try await Consultation.query(on: db).filter(\.$calendlyInviteeURI == invitee.uri).first()
         let consultation = existing ?? Consultation()
+        let before = existing.map(Fingerprint.init)
         if existing == nil {
             try await fillNew(consultation, from: snapshot)
         } else if Self.isNewer(snapshot, than: consultation) {
             Self.copyEventData(snapshot, into: consultation)
         }
         Self.applyStatus(snapshot, to: consultation)
+        // Fluent marks every assigned field as changed, equal or not, so compare what a reader sees.
+        let changed = before != Fingerprint(consultation)
         if existing == nil {
             try await consultation.create(on: db)
         } else if consultation.hasChanges {
@@ -34,7 +37,21 @@ struct InviteeApplier {
         }
         let linked = try await RescheduleLinker(db: db).link(consultation, snapshot: snapshot)
         if existing == nil { return .created }
-        return consultation.hasChanges || linked ? .updated : .unchanged
+        return changed || linked ? .updated : .unchanged
+    }
+
+    /// The fields Calendly's data decides, as a reader sees them; bookkeeping times are left out.
+    struct Fingerprint: Equatable {
+        var values: [String]
+
+        init(_ c: Consultation) {
+            func ms(_ date: Date?) -> String { date.map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) } ?? "-" }
+            let answers = (c.questionsAndAnswers ?? []).map { "\($0.position)|\($0.question)|\($0.answer)" }
+            values = [c.status.rawValue, ms(c.consultationDate), ms(c.endDate), String(c.duration), c.location ?? "-", c.joinURL ?? "-",
+                      c.calendlyEventURI ?? "-", c.calendlyEventTypeURI ?? "-", c.cancelURL ?? "-", c.rescheduleURL ?? "-",
+                      c.inviteeTimezone ?? "-", ms(c.canceledAt), c.canceledBy ?? "-", c.cancelReason ?? "-",
+                      c.calendlyNoShow.map { String($0) } ?? "-"] + answers
+        }
     }
 
     // MARK: - Fields
@@ -86,12 +103,13 @@ struct InviteeApplier {
             consultation.canceledAt = cancellation?.createdAt ?? consultation.canceledAt ?? snapshot.observedAt
             consultation.canceledBy = cancellation?.canceledBy ?? cancellation?.cancelerType ?? consultation.canceledBy
             consultation.cancelReason = cancellation?.reason ?? consultation.cancelReason
-            return
         }
-        if consultation.noShowChangedAt.map({ snapshot.observedAt > $0 }) ?? true {
+        // The no-show mark is tracked on canceled invitees too, so a booking first seen canceled
+        // (by sync) ends with the same mark as one seen created and then canceled (by webhooks).
+        if consultation.noShowChangedAt.map({ snapshot.orderingTime > $0 }) ?? true {
             let wasMarked = consultation.calendlyNoShow == true
             consultation.calendlyNoShow = snapshot.noShowMarked
-            consultation.noShowChangedAt = snapshot.observedAt
+            consultation.noShowChangedAt = snapshot.orderingTime
             if consultation.status == .scheduled || consultation.status == .noShow {
                 if snapshot.noShowMarked {
                     consultation.status = .noShow

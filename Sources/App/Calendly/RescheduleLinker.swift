@@ -27,15 +27,17 @@ struct RescheduleLinker {
         let oldID = try old.requireID(), newID = try new.requireID()
         guard oldID != newID else { return false }
         // Calendly's fact: the old invitee was rescheduled, even if its own cancel has not arrived yet.
-        if old.status == .scheduled || old.status == .noShow { old.status = .rescheduled }
-        old.rescheduledToID = newID
-        new.rescheduledFromID = oldID
+        // Fluent counts every assignment as a change, so assign only what differs.
+        var oldChanged = false, newChanged = false
+        if old.status == .scheduled || old.status == .noShow { old.status = .rescheduled; oldChanged = true }
+        if old.rescheduledToID != newID { old.rescheduledToID = newID; oldChanged = true }
+        if new.rescheduledFromID != oldID { new.rescheduledFromID = oldID; newChanged = true }
         // The owner's notes follow the meeting to its new time.
-        if new.notes.isEmpty { new.notes = old.notes }
-        if new.followUpNotes.isEmpty { new.followUpNotes = old.followUpNotes }
+        if new.notes.isEmpty && !old.notes.isEmpty { new.notes = old.notes; newChanged = true }
+        if new.followUpNotes.isEmpty && !old.followUpNotes.isEmpty { new.followUpNotes = old.followUpNotes; newChanged = true }
         let previousStudentID = new.$student.id
-        new.$student.id = old.$student.id
-        let changed = old.hasChanges || new.hasChanges
+        if previousStudentID != old.$student.id { new.$student.id = old.$student.id; newChanged = true }
+        let changed = oldChanged || newChanged
         if old.hasChanges { try await old.save(on: db) }
         if new.hasChanges { try await new.save(on: db) }
         if previousStudentID != old.$student.id {

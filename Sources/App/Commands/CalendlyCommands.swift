@@ -19,7 +19,8 @@ struct CalendlyDoctorCommand: AsyncCommand {
         let config = app.appConfig
         let connection = try await CalendlyConnectionStore(db: app.db, sandbox: config.sandboxMode).load()
         let last = try await WebhookDelivery.query(on: app.db).max(\.$receivedAt)
-        let checks = CalendlyDoctor(config: config, account: await app.calendly.account(config), connection: connection, lastDeliveryAt: last).checks()
+        // A doctor reports Calendly as it is now, never a cached look-up.
+        let checks = CalendlyDoctor(config: config, account: await app.calendly.account(config, fresh: true), connection: connection, lastDeliveryAt: last).checks()
         for check in checks {
             context.console.output("\(check.passed ? "✔" : "✘") \(check.name): \(check.detail)".consoleText(check.passed ? .success : .error))
             if let hint = check.hint { context.console.output("    → \(hint)") }
@@ -48,7 +49,10 @@ struct CalendlySubscribeCommand: AsyncCommand {
             let account = try await app.calendly.account(app.appConfig).get()
             let subscriber = CalendlySubscriber(client: try app.calendly.client(app.appConfig.calendly), db: app.db,
                                                 writer: app.databaseWriter, sandbox: app.appConfig.sandboxMode)
-            switch try await subscriber.subscribe(url: url, scope: account.scope, replace: signature.replace) {
+            let outcome = try await subscriber.subscribe(url: url, scope: account.scope, replace: signature.replace)
+            // The cached account still describes the old subscription.
+            await app.calendly.accountCache.invalidate()
+            switch outcome {
             case .created(let subscription):
                 context.console.output("Subscribed \(url) (\(subscription.uri)); the signing key is stored.".consoleText(.success))
             case .alreadyActive(let subscription):

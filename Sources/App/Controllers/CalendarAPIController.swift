@@ -11,6 +11,9 @@ struct CalendarAPIController: RouteCollection {
 
     func config(req: Request) async throws -> CalendlyConfigResponse {
         let config = req.application.appConfig
+        // `?fresh=true` skips the cache: the Calendar page asks so before opening the popup, so a
+        // meeting type deleted in Calendly a moment ago is not offered.
+        if try req.queryReader.bool("fresh") { await req.application.calendly.accountCache.invalidate() }
         let account = await req.application.calendly.account(config)
         let connection = try await CalendlyConnectionStore(db: req.db, sandbox: config.sandboxMode).load()
         let last = try await WebhookDelivery.query(on: req.db).max(\.$receivedAt)
@@ -45,7 +48,7 @@ struct CalendarAPIController: RouteCollection {
                 return SyncResponse(created: counts.created, updated: counts.updated, unchanged: counts.unchanged, failed: 0,
                                     consultation: try ConsultationResponse(consultation))
             }
-            let account = try await req.application.calendly.account(req.application.appConfig).get()
+            let account = try await req.application.calendly.account(req.application.appConfig, fresh: true).get()
             let window = CalendlySync.window()
             let counts = try await sync.reconcile(scope: account.scope, from: window.from, to: window.to)
             return SyncResponse(created: counts.created, updated: counts.updated, unchanged: counts.unchanged, failed: counts.failed)

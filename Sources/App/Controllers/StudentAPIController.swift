@@ -45,11 +45,10 @@ struct StudentAPIController: RouteCollection {
         return try StudentResponse(student)
     }
 
-    /// An archived student is gone as far as the API goes (DELETE archives), unless asked for
-    /// with `?include_archived=true`.
+    /// An archived student is gone as far as reading by id goes (DELETE archives); the list still
+    /// shows archived students with `?include_archived=true`, and the pages show them.
     private static func find(_ id: UUID, _ req: Request) async throws -> Student {
-        let includeArchived = try req.queryReader.bool("include_archived")
-        guard let student = try await Student.find(id, on: req.db), student.archivedAt == nil || includeArchived else {
+        guard let student = try await Student.find(id, on: req.db), student.archivedAt == nil else {
             throw AppError.notFound("Student")
         }
         return student

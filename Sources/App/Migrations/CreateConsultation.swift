@@ -26,7 +26,7 @@ struct CreateConsultation: AsyncMigration {
             .field("canceled_at", .datetime)
             .field("rescheduled_from_id", .uuid)
             .field("rescheduled_to_id", .uuid)
-            .field("questions_and_answers", .json)
+            .field("questions_and_answers", .string)
             .field("invitee_timezone", .string)
             .field("calendly_updated_at", .datetime)
             .field("calendly_no_show", .bool)

@@ -27,7 +27,9 @@ final class Consultation: Model, @unchecked Sendable {
     @OptionalField(key: "canceled_at") var canceledAt: Date?
     @OptionalField(key: "rescheduled_from_id") var rescheduledFromID: UUID?
     @OptionalField(key: "rescheduled_to_id") var rescheduledToID: UUID?
-    @OptionalField(key: "questions_and_answers") var questionsAndAnswers: [QuestionAndAnswer]?
+    /// The booking form's answers as one JSON document. Kept as text: Fluent would bind a Swift
+    /// array as a PostgreSQL array (`jsonb[]`), not as one JSON value.
+    @OptionalField(key: "questions_and_answers") var questionsAndAnswersJSON: String?
     @OptionalField(key: "invitee_timezone") var inviteeTimezone: String?
     @OptionalField(key: "calendly_updated_at") var calendlyUpdatedAt: Date?
     /// Calendly's no-show mark as last seen, and when: toggles apply only if newer (nil: never said).
@@ -56,6 +58,17 @@ final class Consultation: Model, @unchecked Sendable {
 enum ConsultationStatus: String, Codable, CaseIterable, Sendable {
     case scheduled, completed, canceled, rescheduled
     case noShow = "no_show"
+}
+
+extension Consultation {
+    var questionsAndAnswers: [QuestionAndAnswer]? {
+        get {
+            questionsAndAnswersJSON.flatMap { try? JSONDecoder().decode([QuestionAndAnswer].self, from: Data($0.utf8)) }
+        }
+        set {
+            questionsAndAnswersJSON = newValue.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) }
+        }
+    }
 }
 
 /// One answer from the Calendly booking form.

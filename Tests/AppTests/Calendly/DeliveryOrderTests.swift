@@ -66,7 +66,7 @@ struct DeliveryOrderTests {
         let bodies = try Self.reschedulePair()
         var states: [Set<Row>] = []
         for order in Self.orders(bodies) {
-            try await withTestApp(database: .sqliteMemory, calendly: webhookSettings) { t in
+            try await withTestApp(calendly: webhookSettings) { t in
                 for body in order {
                     let response = try await t.deliver(body)
                     #expect(response.status == .ok)
@@ -159,7 +159,10 @@ struct DeliveryOrderTests {
             }
             bodies += bodies.prefix(16)
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
+            // The client must be shut down even when a request fails, or its deinit traps.
+            let statuses: [UInt]
+            do {
+                statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
                 for body in bodies {
                     group.addTask {
                         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/calendar/webhook/calendly")
@@ -170,6 +173,11 @@ struct DeliveryOrderTests {
                     }
                 }
                 return try await group.reduce(into: [UInt]()) { $0.append($1) }
+                }
+            } catch {
+                try await client.shutdown()
+                await t.app.server.shutdown()
+                throw error
             }
             try await client.shutdown()
             await t.app.server.shutdown()
