@@ -56,7 +56,7 @@ private func configureJSON() {
 }
 
 private func configureSessions(_ app: Application, config: AppConfig) {
-    app.sessions.use(.fluent)
+    app.sessions.use { app in QuietSessionDriver(inner: app.fluent.sessions.driver()) }
     let secure = config.usesHTTPS
     app.sessions.configuration = SessionsConfiguration(cookieName: "crm_session") { id in
         HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(60 * 60 * 24 * 30), maxAge: nil,

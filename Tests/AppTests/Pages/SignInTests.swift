@@ -1,4 +1,5 @@
 @testable import App
+import Fluent
 import Foundation
 import Testing
 import VaporTesting
@@ -119,5 +120,23 @@ struct SetupLinkTests {
             throw error
         }
         try await app.asyncShutdown()
+    }
+}
+
+@Suite("Session storage")
+struct SessionStorageTests {
+    @Test func unknownCookiesStoreNothingAndSignInStoresOneSession() async throws {
+        try await withTestApp { t in
+            // a stale or forged cookie leaves no row behind
+            for _ in 0..<3 {
+                _ = try await t.app.testing().sendRequest(.GET, "/calendar", headers: ["Cookie": "crm_session=forged-\(UUID())"])
+            }
+            #expect(try await SessionRecord.query(on: t.app.db).count() == 0)
+            // signing in stores one session, and page views keep using it
+            let browser = BrowserSession(app: t.app)
+            try await browser.signIn()
+            for _ in 0..<3 { #expect(try await browser.get("/calendar").status == .ok) }
+            #expect(try await SessionRecord.query(on: t.app.db).count() == 1)
+        }
     }
 }
