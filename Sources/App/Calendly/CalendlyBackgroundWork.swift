@@ -35,23 +35,13 @@ enum CalendlyBackgroundWork {
 
     static func reconcileOnce(_ app: Application) async {
         do {
-            let account = try await app.calendly.account(app.appConfig, fresh: true).get()
-            let window = CalendlySync.window()
-            let counts = try await app.calendlySync().reconcile(scope: account.scope, from: window.from, to: window.to)
-            try await markSynced(app)
-            app.logger.info("Calendly sync: \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.failed) failed")
+            let counts = try await app.reconcileWithCalendly()
+            app.logger.info("Calendly sync: \(counts.summary)")
         } catch let error as CalendlyError {
             app.logger.warning("Calendly sync skipped: \(error.message) \(error.hint)")
         } catch {
             app.logger.error("Calendly sync failed: \(String(reflecting: error))")
         }
-    }
-
-    static func markSynced(_ app: Application, at date: Date = Date()) async throws {
-        let store = CalendlyConnectionStore(db: app.db, sandbox: app.appConfig.sandboxMode)
-        let connection = try await store.loadOrNew()
-        connection.lastSyncAt = date
-        try await app.databaseWriter.transaction(on: app.db) { db in try await connection.save(on: db) }
     }
 
     private struct Cancel: LifecycleHandler {

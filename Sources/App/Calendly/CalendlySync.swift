@@ -16,6 +16,9 @@ struct CalendlySync {
         var unchanged = 0
         var failed = 0
 
+        /// `3 created, 1 updated, 40 unchanged, 0 failed`
+        var summary: String { "\(created) created, \(updated) updated, \(unchanged) unchanged, \(failed) failed" }
+
         mutating func add(_ outcome: InviteeApplier.Outcome) {
             switch outcome {
             case .created: created += 1
@@ -81,6 +84,19 @@ struct CalendlySync {
 }
 
 extension Application {
+    /// Reconciles a window (by default 30 days back to 180 ahead) with the configured account,
+    /// asked afresh, and records when it last did.
+    func reconcileWithCalendly(from: Date? = nil, to: Date? = nil, progress: @Sendable (String) -> Void = { _ in }) async throws -> CalendlySync.Counts {
+        let account = try await calendly.account(appConfig, fresh: true).get()
+        let window = CalendlySync.window()
+        let counts = try await calendlySync().reconcile(scope: account.scope, from: from ?? window.from, to: to ?? window.to, progress: progress)
+        let store = CalendlyConnectionStore(db: db, sandbox: appConfig.sandboxMode)
+        let connection = try await store.loadOrNew()
+        connection.lastSyncAt = Date()
+        try await databaseWriter.transaction(on: db) { db in try await connection.save(on: db) }
+        return counts
+    }
+
     /// A sync with the configured Calendly account; throws `CalendlyError.notConfigured` without a key.
     func calendlySync() throws -> CalendlySync {
         CalendlySync(client: try calendly.client(appConfig.calendly), db: db, writer: databaseWriter,

@@ -82,11 +82,9 @@ struct CalendlySyncCommand: AsyncCommand {
         guard let from = signature.from.map(ISO8601.parse) ?? window.from else { throw CommandFailure("--from is not an ISO 8601 date-time") }
         guard let to = signature.to.map(ISO8601.parse) ?? window.to, to > from else { throw CommandFailure("--to is not an ISO 8601 date-time after --from") }
         do {
-            let account = try await app.calendly.account(app.appConfig).get()
             let console = context.console
-            let counts = try await app.calendlySync().reconcile(scope: account.scope, from: from, to: to) { line in console.output(line.consoleText()) }
-            try await CalendlyBackgroundWork.markSynced(app)
-            context.console.output("Synced: \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.failed) failed".consoleText(.success))
+            let counts = try await app.reconcileWithCalendly(from: from, to: to) { line in console.output(line.consoleText()) }
+            context.console.output("Synced: \(counts.summary)".consoleText(.success))
             if counts.failed > 0 { throw CommandFailure("\(counts.failed) invitees could not be applied") }
         } catch let error as CalendlyError {
             throw CommandFailure("\(error.message) \(error.hint)")

@@ -48,9 +48,7 @@ struct CalendarAPIController: RouteCollection {
                 return SyncResponse(created: counts.created, updated: counts.updated, unchanged: counts.unchanged, failed: 0,
                                     consultation: try ConsultationResponse(consultation))
             }
-            let account = try await req.application.calendly.account(req.application.appConfig, fresh: true).get()
-            let window = CalendlySync.window()
-            let counts = try await sync.reconcile(scope: account.scope, from: window.from, to: window.to)
+            let counts = try await req.application.reconcileWithCalendly()
             return SyncResponse(created: counts.created, updated: counts.updated, unchanged: counts.unchanged, failed: counts.failed)
         } catch let error as CalendlyError {
             throw error.asAppError

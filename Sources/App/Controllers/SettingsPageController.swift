@@ -24,12 +24,9 @@ struct SettingsPageController: RouteCollection {
             let subscriber = CalendlySubscriber(client: try app.calendly.client(app.appConfig.calendly), db: req.db,
                                                 writer: app.databaseWriter, sandbox: app.appConfig.sandboxMode)
             let outcome = try await subscriber.subscribe(url: app.appConfig.webhookURL, scope: account.scope, replace: true)
-            await app.calendly.accountCache.invalidate()
-            let window = CalendlySync.window()
-            let counts = try await app.calendlySync().reconcile(scope: account.scope, from: window.from, to: window.to)
-            try await CalendlyBackgroundWork.markSynced(app)
+            let counts = try await app.reconcileWithCalendly()
             let what = if case .alreadyActive = outcome { "The subscription is active." } else { "Subscribed to Calendly's webhooks." }
-            message = "\(what) Sync: \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.failed) failed."
+            message = "\(what) Sync: \(counts.summary)."
         } catch let error as CalendlyError {
             message = "Could not subscribe: \(error.message) \(error.hint)"
         }
@@ -40,11 +37,7 @@ struct SettingsPageController: RouteCollection {
         let app = req.application
         let result: String
         do {
-            let account = try await app.calendly.account(app.appConfig, fresh: true).get()
-            let window = CalendlySync.window()
-            let counts = try await app.calendlySync().reconcile(scope: account.scope, from: window.from, to: window.to)
-            try await CalendlyBackgroundWork.markSynced(app)
-            result = "Sync finished: \(counts.created) created, \(counts.updated) updated, \(counts.unchanged) unchanged, \(counts.failed) failed."
+            result = "Sync finished: \(try await app.reconcileWithCalendly().summary)."
         } catch let error as CalendlyError {
             result = "Sync failed: \(error.message) \(error.hint)"
         }
