@@ -23,7 +23,10 @@ struct SandboxIntegrationTests {
     }
 
     @Test func recordingFromThePopupThenTheWebhookAddsNothing() async throws {
-        try await withSandboxedApp { s in
+        // Held deliveries are released after the shorter of the start-up and live hold time-outs.
+        var options = SandboxOptions()
+        options.misbehaviour.webhookHoldTimeout = 60
+        try await withSandboxedApp(sandboxOptions: options) { s in
             _ = try await s.sandboxCall(.POST, "/_sandbox/misbehaviour", json: #"{"webhook_reorder_rate": 1, "webhook_hold_timeout": 30}"#)
             let uri = try await s.book()
             // the popup's record call comes first
