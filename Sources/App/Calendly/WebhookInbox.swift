@@ -21,9 +21,11 @@ struct WebhookInbox {
     /// Applies a stored delivery and records what came of it.
     @discardableResult
     func process(_ delivery: WebhookDelivery, now: Date = Date()) async throws -> WebhookDeliveryState {
+        // Reading the body needs no lock; only applying it does.
+        let reading = Self.read(delivery)
         let topicQuestion = self.topicQuestion
         return try await writer.transaction(on: db) { db in
-            let (state, error) = try await Self.outcome(of: delivery, on: db, topicQuestion: topicQuestion)
+            let (state, error) = try await Self.outcome(of: reading, delivery: delivery, on: db, topicQuestion: topicQuestion)
             delivery.state = state
             delivery.error = error.map { String($0.prefix(2000)) }
             delivery.processedAt = now
@@ -32,29 +34,44 @@ struct WebhookInbox {
         }
     }
 
-    private static func outcome(of delivery: WebhookDelivery, on db: any Database, topicQuestion: String?) async throws -> (WebhookDeliveryState, String?) {
+    /// What a delivery's body says: an invitee change to apply, or a verdict already.
+    private enum Reading {
+        case apply(InviteeSnapshot)
+        case verdict(WebhookDeliveryState, String?)
+    }
+
+    private static func read(_ delivery: WebhookDelivery) -> Reading {
         guard let event = InviteeEvent(rawValue: delivery.event) else {
-            return (delivery.event == "(unreadable)" ? .failed : .ignored,
-                    delivery.event == "(unreadable)" ? "the body is not a JSON object with an \"event\"" : nil)
+            return delivery.event == "(unreadable)"
+                ? .verdict(.failed, "the body is not a JSON object with an \"event\"") : .verdict(.ignored, nil)
         }
         let envelope: WebhookEnvelope
         do {
             envelope = try CalendlyJSON.decoder().decode(WebhookEnvelope.self, from: delivery.body)
         } catch let error as DecodingError {
-            return (.failed, "\(error.fieldName): \(error.plainMessage)")
+            return .verdict(.failed, "\(error.fieldName): \(error.plainMessage)")
         } catch {
-            return (.failed, "the body is not JSON")
+            return .verdict(.failed, "the body is not JSON")
         }
         guard let scheduledEvent = envelope.payload.scheduledEvent else {
-            return (.failed, "payload.scheduled_event: is required")
+            return .verdict(.failed, "payload.scheduled_event: is required")
         }
-        if try await isDuplicate(delivery, on: db) { return (.duplicate, nil) }
-        let snapshot = InviteeSnapshot(source: .webhook(event), invitee: envelope.payload, event: scheduledEvent, observedAt: envelope.createdAt)
-        do {
-            _ = try await InviteeApplier(db: db, topicQuestion: topicQuestion).apply(snapshot)
-            return (.processed, nil)
-        } catch let error as AppError {
-            return (.failed, error.reason)
+        return .apply(InviteeSnapshot(source: .webhook(event), invitee: envelope.payload, event: scheduledEvent, observedAt: envelope.createdAt))
+    }
+
+    private static func outcome(of reading: Reading, delivery: WebhookDelivery, on db: any Database,
+                                topicQuestion: String?) async throws -> (WebhookDeliveryState, String?) {
+        switch reading {
+        case .verdict(let state, let error):
+            return (state, error)
+        case .apply(let snapshot):
+            if try await isDuplicate(delivery, on: db) { return (.duplicate, nil) }
+            do {
+                _ = try await InviteeApplier(db: db, topicQuestion: topicQuestion).apply(snapshot)
+                return (.processed, nil)
+            } catch let error as AppError {
+                return (.failed, error.reason)
+            }
         }
     }
 

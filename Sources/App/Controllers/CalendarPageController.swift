@@ -27,7 +27,7 @@ struct CalendarPageController: RouteCollection {
         let time = req.timeDisplay
         let config = req.application.appConfig
         let chosenID = try req.queryReader.uuid("student")
-        let students = try await Student.search(nil, includeArchived: false, on: req.db).limit(500).all()
+        let students = try await Student.choices(limit: 500, on: req.db)
         var chosenName: String?
         if let chosenID {
             guard let chosen = try await Student.find(chosenID, on: req.db) else { throw AppError.notFound("Student") }
@@ -45,7 +45,7 @@ struct CalendarPageController: RouteCollection {
             widgetCSSURL: config.calendly.widgetCSSURL.absoluteString,
             widgetOrigin: config.calendly.bookingOrigin,
             chosenStudentID: chosenID?.uuidString, chosenStudentName: chosenName,
-            students: students.map { StudentOption(id: $0.id?.uuidString ?? "", name: $0.name, email: $0.email.nonEmpty, selected: $0.id == chosenID) }
+            students: students.map { StudentOption(id: $0.id.uuidString, name: $0.name, email: $0.email.nonEmpty, selected: $0.id == chosenID) }
         )
         return try await req.view.render("calendar", context)
     }

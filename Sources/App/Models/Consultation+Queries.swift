@@ -10,6 +10,9 @@ extension Consultation {
         } else {
             query.filter(\.$status == .scheduled)
         }
+        // Meetings last at most a day, so nothing that started earlier can still be running; the
+        // bound lets the (status, consultation_date) index skip the past instead of reading it all.
+        query.filter(\.$consultationDate > now.addingTimeInterval(-24 * 3600))
         query.group(.or) { group in
             group.filter(\.$endDate > now)
             group.group(.and) { $0.filter(\.$endDate == nil).filter(\.$consultationDate > now) }

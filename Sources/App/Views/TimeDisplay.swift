@@ -1,32 +1,51 @@
 import Foundation
 
 /// Shows UTC instants in the owner's time zone, naming the zone, and reads form input back.
+///
+/// Format styles are values that Foundation caches the underlying formatters for, so pages with
+/// many times do not build a formatter per time.
 struct TimeDisplay: Sendable {
     let zone: TimeZone
+    private let display: Date.VerbatimFormatStyle
+    private let input: Date.VerbatimFormatStyle
+
+    init(zone: TimeZone) {
+        self.zone = zone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let locale = Locale(identifier: "en_US_POSIX")
+        display = Date.VerbatimFormatStyle(
+            format: "\(weekday: .abbreviated) \(day: .defaultDigits) \(month: .abbreviated) \(year: .defaultDigits), \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+            locale: locale, timeZone: zone, calendar: calendar)
+        input = Date.VerbatimFormatStyle(
+            format: "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits)T\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+            locale: locale, timeZone: zone, calendar: calendar)
+    }
 
     var zoneName: String { zone.identifier }
 
     /// `Thu 28 Nov 2024, 10:00 (Europe/Berlin)`
     func format(_ date: Date) -> String {
-        "\(formatter("EEE d MMM yyyy, HH:mm").string(from: date)) (\(zoneName))"
+        "\(date.formatted(display)) (\(zoneName))"
     }
 
     /// The value an `<input type="datetime-local">` shows.
     func inputValue(_ date: Date) -> String {
-        formatter("yyyy-MM-dd'T'HH:mm").string(from: date)
+        date.formatted(input)
     }
 
-    /// Parses a `datetime-local` value as a time in the owner's zone.
+    /// Parses a `datetime-local` value (`2031-07-01T15:30`, seconds optional) as a time in the owner's zone.
     func parseInput(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        return formatter("yyyy-MM-dd'T'HH:mm").date(from: trimmed) ?? formatter("yyyy-MM-dd'T'HH:mm:ss").date(from: trimmed)
-    }
-
-    private func formatter(_ format: String) -> DateFormatter {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = zone
-        formatter.dateFormat = format
-        return formatter
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "T")
+        guard parts.count == 2 else { return nil }
+        let day = parts[0].split(separator: "-").compactMap { Int($0) }
+        let time = parts[1].split(separator: ":").compactMap { Int($0) }
+        guard day.count == 3, (2...3).contains(time.count), day[0] >= 1, (1...12).contains(day[1]),
+              day[2] >= 1, day[2] <= RFC3339.daysIn(month: day[1], year: day[0]),
+              (0...23).contains(time[0]), (0...59).contains(time[1]), time.count == 2 || (0...59).contains(time[2]) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.date(from: DateComponents(year: day[0], month: day[1], day: day[2], hour: time[0], minute: time[1],
+                                                  second: time.count == 3 ? time[2] : 0))
     }
 }
