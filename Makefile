@@ -44,5 +44,6 @@ clean:
 
 ## Load figures (release build, seeded SQLite, wrk on loopback): bench/results/latest.md. Not part of `make test`.
 bench:
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk)
 	$(SWIFT) build -c release --product crm --scratch-path .build-release
 	python3 bench/run.py

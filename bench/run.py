@@ -1,0 +1,567 @@
+#!/usr/bin/env python3
+"""`make bench`: load figures for Personal CRM, measured with wrk on loopback.
+
+Seeds a fresh SQLite database (10,000 students, 200,000 consultations), starts the release build of
+`crm serve` on it, and measures in one run:
+  health           GET /api/health (the framework's ceiling on this machine)
+  upcoming         GET /api/calendar/meetings/upcoming?limit=50 (API token)
+  calendar page    GET /calendar (session cookie from a real sign-in)
+  webhook ingest   POST /api/calendar/webhook/calendly, distinct signed invitee.created bookings
+  health (again)   the ceiling once more, to show drift from other load on the machine
+plus start-up time on that database and the server's peak RSS (VmHWM).
+
+Prints a Markdown table and writes bench/results/latest.md and latest.json. Missed targets are
+reported, not failures: the exit status is non-zero only when the harness itself breaks.
+Stdlib only. Options: `python3 bench/run.py --help`.
+"""
+
+import argparse
+import datetime
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH_DIR)
+sys.path.insert(0, BENCH_DIR)
+sys.dont_write_bytecode = True  # no __pycache__ in bench/
+import seed as seeder  # noqa: E402
+
+OWNER_EMAIL = "owner@bench.example"
+OWNER_PASSWORD = "bench-password-123"
+WEBHOOK_KEY = "bench-webhook-signing-key-" + hashlib.sha256(b"personal-crm-bench").hexdigest()[:16]
+
+TARGETS = {
+    "webhook_rps": 1500, "webhook_p99_ms": 50, "webhook_ratio": 0.08,
+    "upcoming_ratio": 0.40, "upcoming_p99_ms": 10,
+    "calendar_p99_ms": 20,
+    "rss_mb": 150, "startup_s": 2.0,
+}
+
+
+class HarnessError(Exception):
+    pass
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- HTTP helpers (loopback, no redirects followed) ---------------------------------------------
+
+def req(port, method, path, body=None, headers=None, timeout=10):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, resp.getheaders(), resp.read()
+    finally:
+        conn.close()
+
+
+def session_cookie(headers):
+    for name, value in headers:
+        if name.lower() == "set-cookie" and value.startswith("crm_session="):
+            return value.split(";", 1)[0].split("=", 1)[1]
+    return None
+
+
+def sign_in(port):
+    """Signs in like a browser: GET /sign-in (cookie + CSRF meta tag), POST the form; returns the cookie."""
+    status, headers, body = req(port, "GET", "/sign-in")
+    if status != 200:
+        raise HarnessError(f"GET /sign-in answered {status}")
+    cookie = session_cookie(headers)
+    m = re.search(rb'<meta name="csrf-token" content="([^"]+)"', body)
+    if not cookie or not m:
+        raise HarnessError("GET /sign-in gave no crm_session cookie or no csrf-token meta tag")
+    form = urllib.parse.urlencode({"email": OWNER_EMAIL, "password": OWNER_PASSWORD, "csrf_token": m.group(1).decode()})
+    status, headers, _ = req(port, "POST", "/sign-in", body=form, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"crm_session={cookie}"})
+    if status not in (302, 303):
+        raise HarnessError(f"POST /sign-in answered {status}, expected a redirect")
+    cookie = session_cookie(headers) or cookie
+    status, _, page = req(port, "GET", "/calendar", headers={"Cookie": f"crm_session={cookie}"})
+    if status != 200:
+        raise HarnessError(f"GET /calendar with the session cookie answered {status}")
+    return cookie, len(page)
+
+
+# --- The server --------------------------------------------------------------------------------
+
+class Server:
+    def __init__(self, binary, workdir, env, port):
+        self.binary, self.workdir, self.env, self.port = binary, workdir, env, port
+        self.proc = None
+        self.log_path = os.path.join(workdir, "serve.log")
+
+    def start(self, timeout=60):
+        """Starts `crm serve`; returns seconds from process start until /api/health answers 200."""
+        self.log_file = open(self.log_path, "wb")
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen([self.binary, "serve", "--hostname", "127.0.0.1", "--port", str(self.port)],
+                                     cwd=self.workdir, env=self.env, stdout=self.log_file, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        while time.monotonic() - t0 < timeout:
+            if self.proc.poll() is not None:
+                raise HarnessError(f"crm serve exited with {self.proc.returncode} during start-up; see {self.tail()}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+                conn.request("GET", "/api/health")
+                if conn.getresponse().status == 200:
+                    elapsed = time.monotonic() - t0
+                    conn.close()
+                    return elapsed
+                conn.close()
+            except OSError:
+                pass
+            time.sleep(0.005)
+        raise HarnessError(f"/api/health did not answer 200 within {timeout} s")
+
+    def vm(self, key):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])  # kB
+        return None
+
+    def cpu_seconds(self):
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def settle(self, timeout=30.0):
+        """Waits until the server is idle (requests wrk left queued are done) before the next phase."""
+        t0 = time.monotonic()
+        last = self.cpu_seconds()
+        while time.monotonic() - t0 < timeout:
+            time.sleep(0.3)
+            now = self.cpu_seconds()
+            if now - last < 0.02:
+                return time.monotonic() - t0
+            last = now
+        log(f"server still busy after {timeout:.0f} s; going on")
+        return timeout
+
+    def tail(self, n=20):
+        try:
+            with open(self.log_path, "rb") as f:
+                return b"".join(f.readlines()[-n:]).decode(errors="replace")
+        except OSError:
+            return "(no log)"
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if getattr(self, "log_file", None):
+            self.log_file.close()
+
+
+# --- wrk -----------------------------------------------------------------------------------------
+
+def run_wrk(port, path, seconds, threads, connections, script, headers=(), extra_env=None, timeout_s=5, server=None):
+    env = dict(os.environ, BENCH_LUA_DIR=BENCH_DIR, BENCH_THREADS=str(threads), **(extra_env or {}))
+    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", f"{timeout_s}s",
+           "-s", os.path.join(BENCH_DIR, script)]
+    for h in headers:
+        cmd += ["-H", h]
+    cmd.append(f"http://127.0.0.1:{port}{path}")
+    cpu0 = server.cpu_seconds() if server else None
+    try:
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 120)
+    except subprocess.TimeoutExpired:
+        raise HarnessError(f"wrk on {path} did not finish")
+    m = re.search(r"^BENCH_JSON (.*)$", out.stdout, re.M)
+    if not m:
+        raise HarnessError(f"wrk on {path} failed ({out.returncode}): {out.stdout[-500:]} {out.stderr[-500:]}")
+    r = json.loads(m.group(1))
+    r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+    r["socket_errors"] = r["connect"] + r["read"] + r["write"] + r["timeout"]
+    r["errors"] = r["non2xx"] + r["socket_errors"]
+    r["p50_ms"], r["p99_ms"] = r["p50_us"] / 1000, r["p99_us"] / 1000
+    r["threads"], r["connections"], r["seconds"] = threads, connections, seconds
+    if server:
+        # Server CPU (user+sys, all threads) per answered request over the run, a service-cost figure
+        # that does not depend on queueing; the server is idle before each run (settle()).
+        r["server_cpu_s"] = server.cpu_seconds() - cpu0
+        r["cpu_ms_per_req"] = r["server_cpu_s"] * 1000 / r["requests"] if r["requests"] else None
+    return r
+
+
+# --- Webhook bodies ------------------------------------------------------------------------------
+
+def webhook_body(n, email, name, start):
+    ev = f"b3c0{n:08x}-0000-4000-8000-{n:012x}"
+    inv = f"1e70{n:08x}-0000-4000-8000-{n:012x}"
+    event_uri = f"https://api.calendly.com/scheduled_events/{ev}"
+    iso = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    created = time.time() - 5
+    owner = "https://api.calendly.com/users/5b1e7c2a-9f0d-4c1e-8a3b-2f6d9e4a7c10"
+    body = {
+        "event": "invitee.created",
+        "created_at": iso(created),
+        "created_by": owner,
+        "payload": {
+            "uri": f"{event_uri}/invitees/{inv}",
+            "event": event_uri,
+            "email": email, "name": name, "first_name": None, "last_name": None,
+            "status": "active", "timezone": "Europe/Berlin",
+            "questions_and_answers": [{"question": "What would you like to discuss?",
+                                       "answer": "Exam preparation plan", "position": 0}],
+            "tracking": {"utm_campaign": None, "utm_source": "personal-crm", "utm_medium": None,
+                         "utm_content": None, "utm_term": None, "salesforce_uuid": None},
+            "text_reminder_number": None, "rescheduled": False, "old_invitee": None, "new_invitee": None,
+            "cancel_url": f"https://calendly.com/cancellations/{inv}",
+            "reschedule_url": f"https://calendly.com/reschedulings/{inv}",
+            "routing_form_submission": None, "payment": None, "no_show": None, "reconfirmation": None,
+            "scheduling_method": None, "invitee_scheduled_by": None,
+            "created_at": iso(created - 0.5), "updated_at": iso(created - 0.5),
+            "scheduled_event": {
+                "uri": event_uri, "name": "Student consultation (30 min)", "status": "active",
+                "start_time": iso(start), "end_time": iso(start + 1800),
+                "event_type": "https://api.calendly.com/event_types/0d6c3f9e-2b7a-4f51-bc84-1e9a7d2c5f60",
+                "location": {"type": "google_conference", "status": "pushed",
+                             "join_url": f"https://meet.google.com/{ev[:3]}-{ev[4:8]}-{ev[9:12]}"},
+                "invitees_counter": {"total": 1, "active": 1, "limit": 1},
+                "created_at": iso(created - 0.6), "updated_at": iso(created - 0.6),
+                "event_memberships": [{"user": owner, "user_email": "ana@tutoring.example", "user_name": "Ana Lindqvist"}],
+                "event_guests": [], "meeting_notes_plain": None, "meeting_notes_html": None,
+            },
+        },
+    }
+    return json.dumps(body, separators=(",", ":"))
+
+
+def build_webhooks(path, count, emails, start_index=0):
+    """Builds `count` distinct bookings, half by existing students' emails and half by new ones, and
+    signs them all with one timestamp taken now. Writes "<signature>\\t<body>" lines."""
+    now = time.time()
+    lines = []
+    for i in range(count):
+        n = start_index + i
+        if i % 2 == 0:
+            email, name = emails[(n * 7919) % len(emails)], "Existing Student"
+        else:
+            email, name = f"bench.invitee.{n}@new.example", f"Invitee {n}"
+        start = now + 3600 + (n % 2160) * 3600  # the next 90 days, hourly slots
+        lines.append((email, webhook_body(n, email, name, start)))
+    t = int(time.time())
+    with open(path, "w") as f:
+        for _, body in lines:
+            mac = hmac.new(WEBHOOK_KEY.encode(), f"{t}.".encode() + body.encode(), hashlib.sha256).hexdigest()
+            f.write(f"t={t},v1={mac}\t{body}\n")
+    return t
+
+
+# --- Report --------------------------------------------------------------------------------------
+
+def verdict(ok):
+    return "PASS" if ok else "MISS"
+
+
+def build_report(res):
+    h = res["health"]
+    rows = []
+
+    def ratio(r):
+        return r["rps"] / h["rps"] if h["rps"] else 0.0
+
+    def line(name, r, targets):
+        cpu = f"{r['cpu_ms_per_req']:.2f}" if r.get("cpu_ms_per_req") is not None else "–"
+        return (f"| {name} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} "
+                f"| {ratio(r) * 100:.1f}% | {cpu} | {targets} |")
+
+    T = TARGETS
+    up, cal, wh = res["upcoming"], res["calendar"], res["webhook"]
+    def seen(r):
+        return r["requests"] > 0
+
+    checks = {
+        "webhook_rps": wh["rps"] >= T["webhook_rps"],
+        "webhook_errors": wh["errors"] == 0,
+        "webhook_p99": seen(wh) and wh["p99_ms"] < T["webhook_p99_ms"],
+        "webhook_ratio": ratio(wh) >= T["webhook_ratio"],
+        "upcoming_ratio": ratio(up) >= T["upcoming_ratio"],
+        "upcoming_p99": seen(up) and up["p99_ms"] < T["upcoming_p99_ms"],
+        "calendar_p99": seen(cal) and cal["p99_ms"] < T["calendar_p99_ms"],
+        "rss": res["peak_rss_mb"] < T["rss_mb"],
+        "startup": res["startup_s"] < T["startup_s"],
+    }
+    rows.append("| Endpoint | Req/s | p50 ms | p99 ms | Errors | vs health | server CPU ms/req | Targets |")
+    rows.append("|---|---:|---:|---:|---:|---:|---:|---|")
+    rows.append(line(f"GET /api/health ({h['connections']} conn)", h, "baseline"))
+    rows.append(line(f"GET /api/calendar/meetings/upcoming?limit=50 ({up['connections']} conn)", up,
+                     f"≥ 40% of health: {verdict(checks['upcoming_ratio'])}; p99 < 10 ms: {verdict(checks['upcoming_p99'])}"))
+    rows.append(line(f"GET /calendar, signed in ({cal['connections']} conn)", cal,
+                     f"p99 < 20 ms: {verdict(checks['calendar_p99'])}"))
+    rows.append(line(f"POST /api/calendar/webhook/calendly ({wh['connections']} conn)", wh,
+                     f"≥ 1,500/s: {verdict(checks['webhook_rps'])}; 0 errors: {verdict(checks['webhook_errors'])}; "
+                     f"p99 < 50 ms: {verdict(checks['webhook_p99'])}; ≥ 8% of health: {verdict(checks['webhook_ratio'])}"))
+    if "health_after" in res:
+        rows.append(line(f"GET /api/health again, after the rest ({res['health_after']['connections']} conn)",
+                         res["health_after"], "drift check only"))
+    rows.append("")
+    rows.append("| Figure | Value | Target |")
+    rows.append("|---|---:|---|")
+    rows.append(f"| Start-up with the seeded database (process start → /api/health 200) | {res['startup_s']:.2f} s "
+                f"| < 2 s: {verdict(checks['startup'])} |")
+    rows.append(f"| Peak RSS of the server over the run (VmHWM) | {res['peak_rss_mb']:.1f} MB "
+                f"| < 150 MB: {verdict(checks['rss'])} |")
+    if res.get("single"):
+        rows.append("")
+        rows.append("Service time, 1 connection (no queueing; not a target):")
+        rows.append("")
+        rows.append("| Endpoint | Req/s | p50 ms | p99 ms | Errors | server CPU ms/req |")
+        rows.append("|---|---:|---:|---:|---:|---:|")
+        for key, label in (("health", "GET /api/health"), ("upcoming", "GET /api/calendar/meetings/upcoming?limit=50"),
+                           ("calendar", "GET /calendar"), ("webhook", "POST /api/calendar/webhook/calendly")):
+            r = res["single"][key]
+            cpu = f"{r['cpu_ms_per_req']:.2f}" if r.get("cpu_ms_per_req") is not None else "–"
+            rows.append(f"| {label} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} | {cpu} |")
+    return "\n".join(rows), checks
+
+
+def render_markdown(res, table, checks):
+    d = res["data"]
+    w = res["webhook_db"]
+    met = sum(checks.values())
+    lines = [
+        "# Personal CRM benchmark", "",
+        f"Run {res['started_at']} on {res['machine']['host']} ({res['machine']['cpus']} CPUs), "
+        f"git {res['git']}, binary `{res['binary']}` (release).", "",
+        table, "",
+        f"Targets met: {met} of {len(checks)}.", "",
+        "## Conditions", "",
+        f"- wrk on loopback, {res['health']['threads']} threads, {res['health']['seconds']} s per endpoint "
+        f"(after a {res['warmup_s']} s warm-up for the GET endpoints); latencies as wrk measures them, "
+        "errors = non-2xx answers + socket errors (connect/read/write/timeout); "
+        "`vs health` = requests/s relative to GET /api/health measured first in the same run; "
+        "server CPU = the server's user+sys CPU time over the run divided by the requests answered.",
+        f"- Load average (1/5/15 min): before {res['load_before']}, after {res['load_after']} "
+        "— the machine is shared, so compare figures only within one run.",
+        f"- Database: fresh SQLite file (WAL), {d['students']:,} students, {d['consultations']:,} consultations "
+        f"({d['future']:,} in the future of which {d['future_scheduled']:,} scheduled; {d['calendly']:,} with a "
+        f"Calendly invitee URI); seeded in {d['seconds']:.1f} s. Server `LOG_LEVEL={res['log_level']}`, "
+        "its output to a file.",
+        f"- Calendar page: {res['calendar_page_bytes']:,} bytes per answer.",
+        f"- Webhooks: {res['webhook_bodies']:,} distinct signed `invitee.created` bookings prepared (half for "
+        f"existing students' emails, half for new ones); wrk counted {res['webhook']['requests']:,} answers within the measured window. "
+        f"Afterwards the inbox held {w['deliveries']:,} deliveries: {json.dumps(w['states'])}; "
+        f"consultations +{w['new_consultations']:,}, students +{w['new_students']:,}.",
+    ]
+    for key in ("health", "upcoming", "calendar", "webhook"):
+        r = res[key]
+        if r["statuses"]:
+            lines.append(f"- {key}: non-2xx statuses {json.dumps(r['statuses'])}; socket errors {r['socket_errors']}.")
+    return "\n".join(lines) + "\n"
+
+
+# --- Main ----------------------------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--binary", default=os.path.join(ROOT, ".build-release", "release", "crm"))
+    ap.add_argument("--duration", type=int, default=10, help="seconds per endpoint (default 10)")
+    ap.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per GET endpoint (default 2)")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--webhook-connections", type=int, default=32)
+    ap.add_argument("--webhook-bodies", type=int, default=50_000,
+                    help="distinct bookings prepared (enough for the duration at up to this/duration per s)")
+    ap.add_argument("--single-duration", type=int, default=5,
+                    help="seconds per endpoint of the 1-connection service-time pass (0: skip)")
+    ap.add_argument("--students", type=int, default=10_000)
+    ap.add_argument("--consultations", type=int, default=200_000)
+    ap.add_argument("--log-level", default="info", help="LOG_LEVEL of the server (default: the app's default, info)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory (database, server log)")
+    ap.add_argument("--results", default=os.path.join(BENCH_DIR, "results"))
+    args = ap.parse_args()
+    args.binary = os.path.abspath(args.binary)
+
+    if not os.access(args.binary, os.X_OK):
+        raise HarnessError(f"no release binary at {args.binary}; build it with "
+                           "`swift build -c release --product crm --scratch-path .build-release`")
+    if not shutil.which("wrk"):
+        log("wrk is missing; installing it with apt-get")
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
+
+    res = {"started_at": datetime.datetime.now().isoformat(timespec="seconds"), "binary": args.binary,
+           "machine": {"host": platform.node(), "cpus": os.cpu_count()}, "log_level": args.log_level,
+           "warmup_s": args.warmup, "targets": TARGETS}
+    try:
+        res["git"] = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                                    text=True).stdout.strip() + (" (+ uncommitted changes)" if subprocess.run(
+                                        ["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                                        capture_output=True, text=True).stdout.strip() else "")
+    except OSError:
+        res["git"] = "?"
+
+    tmp = tempfile.mkdtemp(prefix="crm-bench.")
+    server = None
+    try:
+        db_path = os.path.join(tmp, "bench.sqlite")
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CALENDLY_", "DATABASE_", "PUBLIC_BASE"))}
+        env.update({"DATABASE_URL": f"sqlite:{db_path}", "CALENDLY_WEBHOOK_SECRET": WEBHOOK_KEY,
+                    "CALENDLY_SYNC_INTERVAL": "0", "LOG_LEVEL": args.log_level,
+                    "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"})
+
+        def crm(*argv, stdin=None):
+            out = subprocess.run([args.binary, *argv], cwd=tmp, env=env, input=stdin, capture_output=True,
+                                 text=True, timeout=120)
+            if out.returncode != 0:
+                raise HarnessError(f"crm {' '.join(argv)} failed: {out.stdout[-400:]} {out.stderr[-400:]}")
+            return out.stdout
+
+        log(f"temporary directory {tmp}; load average {loadavg()}")
+        crm("migrate")
+        crm("user", "create", "--email", OWNER_EMAIL, "--time-zone", "Europe/Berlin", stdin=OWNER_PASSWORD + "\n")
+        token = crm("token", "create", "--name", "bench").strip().splitlines()[-1].strip()
+
+        t0 = time.monotonic()
+        data = seeder.seed(db_path, students=args.students, consultations=args.consultations)
+        data["seconds"] = time.monotonic() - t0
+        emails = data.pop("emails")
+        res["data"] = data
+        log(f"seeded {data['students']:,} students and {data['consultations']:,} consultations in {data['seconds']:.1f} s")
+
+        res["load_before"] = loadavg()
+        server = Server(args.binary, tmp, env, port)
+        res["startup_s"] = server.start()
+        log(f"server up in {res['startup_s']:.2f} s (pid {server.proc.pid})")
+
+        # The app reads the seeded rows.
+        auth = {"Authorization": f"Bearer {token}"}
+        status, _, body = req(port, "GET", "/api/students?limit=1", headers=auth)
+        if status != 200 or not json.loads(body).get("students"):
+            raise HarnessError(f"GET /api/students?limit=1 answered {status}: {body[:300]!r}")
+        status, _, body = req(port, "GET", "/api/calendar/meetings/upcoming?limit=50", headers=auth)
+        meetings = json.loads(body).get("meetings", []) if status == 200 else []
+        if status != 200 or len(meetings) != 50:
+            raise HarnessError(f"GET /api/calendar/meetings/upcoming answered {status} with {len(meetings)} meetings")
+        cookie, res["calendar_page_bytes"] = sign_in(port)
+
+        common = dict(seconds=args.duration, threads=args.threads, connections=args.connections)
+        gets = [
+            ("health", "/api/health", []),
+            ("upcoming", "/api/calendar/meetings/upcoming?limit=50", [f"Authorization: Bearer {token}"]),
+            ("calendar", "/calendar", [f"Cookie: crm_session={cookie}"]),
+        ]
+        for key, path, headers in gets:
+            server.settle()
+            if args.warmup:
+                run_wrk(port, path, args.warmup, args.threads, args.connections, "get.lua", headers)
+                server.settle()
+            log(f"measuring {key} ({args.duration} s)")
+            res[key] = run_wrk(port, path, script="get.lua", headers=headers, server=server, **common)
+            log(f"  {res[key]['rps']:,.0f} req/s, p99 {res[key]['p99_ms']:.2f} ms, errors {res[key]['errors']}")
+
+        server.settle()
+        before = db_counts(db_path)
+        wh_file = os.path.join(tmp, "webhooks.tsv")
+        res["webhook_bodies"] = args.webhook_bodies
+        build_webhooks(wh_file, args.webhook_bodies, emails)  # signed now, just before wrk starts
+        log(f"measuring webhook ({args.duration} s, {args.webhook_connections} connections)")
+        res["webhook"] = run_wrk(port, "/api/calendar/webhook/calendly", script="webhook.lua",
+                                 seconds=args.duration, threads=args.threads, connections=args.webhook_connections,
+                                 extra_env={"BENCH_WEBHOOK_FILE": wh_file}, server=server)
+        log(f"  {res['webhook']['rps']:,.0f} req/s, p99 {res['webhook']['p99_ms']:.2f} ms, errors {res['webhook']['errors']}")
+        server.settle()
+        after = db_counts(db_path)
+        res["webhook_db"] = {"deliveries": after["deliveries"], "states": after["states"],
+                             "new_consultations": after["consultations"] - before["consultations"],
+                             "new_students": after["students"] - before["students"]}
+
+        log(f"measuring health again ({args.duration} s)")
+        res["health_after"] = run_wrk(port, "/api/health", script="get.lua", server=server, **common)
+
+        # Service time: one connection, so latency is the time one request takes without queueing.
+        if args.single_duration:
+            res["single"] = {}
+            for key, path, headers in gets:
+                server.settle()
+                log(f"measuring {key} with 1 connection ({args.single_duration} s)")
+                res["single"][key] = run_wrk(port, path, args.single_duration, 1, 1, "get.lua", headers, server=server)
+            server.settle()
+            wh1_file = os.path.join(tmp, "webhooks-1.tsv")
+            build_webhooks(wh1_file, 5_000, emails, start_index=args.webhook_bodies)
+            log(f"measuring webhook with 1 connection ({args.single_duration} s)")
+            res["single"]["webhook"] = run_wrk(port, "/api/calendar/webhook/calendly", args.single_duration, 1, 1,
+                                               "webhook.lua", extra_env={"BENCH_WEBHOOK_FILE": wh1_file}, server=server)
+
+        res["peak_rss_mb"] = server.vm("VmHWM") / 1024
+        res["rss_end_mb"] = server.vm("VmRSS") / 1024
+        res["load_after"] = loadavg()
+    finally:
+        if server:
+            server.stop()
+        if args.keep:
+            log(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    table, checks = build_report(res)
+    res["checks"] = checks
+    md = render_markdown(res, table, checks)
+    os.makedirs(args.results, exist_ok=True)
+    with open(os.path.join(args.results, "latest.md"), "w") as f:
+        f.write(md)
+    with open(os.path.join(args.results, "latest.json"), "w") as f:
+        json.dump(res, f, indent=2, sort_keys=True)
+        f.write("\n")
+    print(md)
+    return 0
+
+
+def db_counts(db_path):
+    con = sqlite3.connect(db_path, timeout=30)
+    try:
+        states = dict(con.execute("SELECT state, count(*) FROM webhook_deliveries GROUP BY state").fetchall())
+        return {"students": con.execute("SELECT count(*) FROM students").fetchone()[0],
+                "consultations": con.execute("SELECT count(*) FROM consultations").fetchone()[0],
+                "deliveries": sum(states.values()), "states": states}
+    finally:
+        con.close()
+
+
+if __name__ == "__main__":
+    def _stop(signum, _frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        sys.exit(main())
+    except HarnessError as e:
+        log(f"harness error: {e}")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        log("interrupted")
+        sys.exit(130)
