@@ -18,7 +18,35 @@ struct WebhookInbox {
         return delivery
     }
 
-    /// Applies a stored delivery and records what came of it.
+    /// Stores a delivery whose signature verified and applies it, in one transaction that commits
+    /// before the sender gets its 2xx. If applying fails, only the application is rolled back
+    /// (to a savepoint): the delivery is still stored, as `failed` with the error, for replay.
+    func receive(body: Data, receivedAt: Date = Date()) async throws -> WebhookDeliveryState {
+        let head = WebhookEnvelopeHead(body: body)
+        let delivery = WebhookDelivery(receivedAt: receivedAt, event: head.event ?? "(unreadable)",
+                                       inviteeURI: head.inviteeURI, envelopeCreatedAt: head.createdAt, body: body)
+        let reading = Self.read(delivery)
+        let topicQuestion = self.topicQuestion
+        return try await writer.transaction(on: db) { db in
+            let sql = try db.sql()
+            try await sql.raw("SAVEPOINT apply_delivery").run()
+            var outcome: (WebhookDeliveryState, String?)
+            do {
+                outcome = try await Self.outcome(of: reading, delivery: delivery, on: db, topicQuestion: topicQuestion)
+                try await sql.raw("RELEASE SAVEPOINT apply_delivery").run()
+            } catch {
+                try await sql.raw("ROLLBACK TO SAVEPOINT apply_delivery").run()
+                outcome = (.failed, "could not be applied: \(String(describing: error))")
+            }
+            delivery.state = outcome.0
+            delivery.error = outcome.1.map { String($0.prefix(2000)) }
+            delivery.processedAt = Date()
+            try await delivery.create(on: db)
+            return outcome.0
+        }
+    }
+
+    /// Applies a stored delivery (a replay, or one left `pending`) and records what came of it.
     @discardableResult
     func process(_ delivery: WebhookDelivery, now: Date = Date()) async throws -> WebhookDeliveryState {
         // Reading the body needs no lock; only applying it does.

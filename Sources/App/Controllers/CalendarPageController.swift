@@ -17,9 +17,8 @@ struct CalendarPageController: RouteCollection {
 
     private func upcomingTable(_ req: Request) async throws -> ConsultationTable {
         let time = req.timeDisplay
-        let meetings = try await Consultation.upcoming(now: Date(), includeCanceled: false, studentID: nil, from: nil, on: req.db)
-            .limit(100).all()
-        return ConsultationTable(rows: meetings.map { ConsultationRow($0, student: $0.student, time: time) },
+        let meetings = try await Consultation.upcoming(now: Date(), includeCanceled: false, studentID: nil, from: nil, limit: 100, on: req.db)
+        return ConsultationTable(rows: meetings.map { ConsultationRow($0, time: time) },
                                  emptyText: "No upcoming meetings. Book one on the Schedule New Meeting tab, or share your Calendly link.")
     }
 

@@ -16,8 +16,8 @@ struct MeetingsAPIController: RouteCollection {
         let limit = try query.int("limit", default: 50, range: 1...500)
         let rows = try await Consultation.upcoming(
             now: Date(), includeCanceled: try query.bool("include_canceled"),
-            studentID: try query.uuid("student_id"), from: try query.date("from"), on: req.db
-        ).limit(limit).all()
-        return UpcomingMeetingsResponse(meetings: try rows.map { try ConsultationResponse($0) })
+            studentID: try query.uuid("student_id"), from: try query.date("from"), limit: limit, on: req.db
+        )
+        return UpcomingMeetingsResponse(meetings: rows.map(ConsultationResponse.init))
     }
 }

@@ -2,8 +2,9 @@ import Fluent
 import Vapor
 
 /// `POST /api/calendar/webhook/calendly` (SPEC 4.2): size limit, signature over the raw bytes,
-/// durable storage, then processing. Once stored, the answer is 2xx whatever processing finds, so
-/// a bad payload never makes Calendly retry for a day and disable the subscription.
+/// then storage and processing committed together before the answer. Once stored, the answer is
+/// 2xx whatever processing finds, so a bad payload never makes Calendly retry for a day and
+/// disable the subscription.
 struct WebhookController: RouteCollection {
     static let maxBodySize: ByteCount = "1mb"
 
@@ -28,20 +29,12 @@ struct WebhookController: RouteCollection {
             req.logger.warning("Refused a Calendly webhook: \(failure) (\(body.count) bytes from \(req.remoteAddress?.ipAddress ?? "?"))")
             throw AppError.unauthorized("Webhook signature refused: \(failure)")
         }
-        let inbox = req.webhookInbox
-        let delivery: WebhookDelivery
         do {
-            delivery = try await inbox.store(body: body)
+            return Answer(status: try await req.webhookInbox.receive(body: body).rawValue)
         } catch {
+            // Nothing was committed: a 503 makes Calendly deliver it again.
             req.logger.error("Could not store a Calendly webhook delivery: \(String(reflecting: error))")
             throw AppError.unavailable("The delivery could not be stored; Calendly will retry")
-        }
-        do {
-            return Answer(status: try await inbox.process(delivery).rawValue)
-        } catch {
-            // Stored but not processed: it stays `pending` and is picked up by `crm webhooks replay`.
-            req.logger.error("Calendly webhook \(delivery.id?.uuidString ?? "?") stored, processing failed: \(String(reflecting: error))")
-            return Answer(status: WebhookDeliveryState.pending.rawValue)
         }
     }
 }

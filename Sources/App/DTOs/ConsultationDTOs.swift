@@ -69,6 +69,38 @@ struct ConsultationResponse: Content {
     init(_ consultation: Consultation) throws {
         try self.init(consultation, student: consultation.student)
     }
+
+    init(_ r: ConsultationRecord) {
+        id = r.id
+        studentID = r.studentID
+        studentName = r.studentName
+        studentEmail = r.studentEmail
+        type = r.type
+        consultationDate = r.consultationDate
+        endDate = r.endDate
+        duration = r.duration
+        notes = r.notes
+        topic = r.topic
+        followUpNotes = r.followUpNotes
+        status = r.status
+        location = r.location
+        joinURL = r.joinURL
+        calendlyEventURI = r.calendlyEventURI
+        calendlyInviteeURI = r.calendlyInviteeURI
+        calendlyEventTypeURI = r.calendlyEventTypeURI
+        cancelURL = r.cancelURL
+        rescheduleURL = r.rescheduleURL
+        cancelReason = r.cancelReason
+        canceledBy = r.canceledBy
+        canceledAt = r.canceledAt
+        rescheduledFromID = r.rescheduledFromID
+        rescheduledToID = r.rescheduledToID
+        questionsAndAnswers = r.questionsAndAnswers
+        inviteeTimezone = r.inviteeTimezone
+        calendlyUpdatedAt = r.calendlyUpdatedAt
+        createdAt = r.createdAt
+        updatedAt = r.updatedAt
+    }
 }
 
 struct ConsultationListResponse: Content {

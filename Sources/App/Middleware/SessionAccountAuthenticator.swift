@@ -20,7 +20,7 @@ extension Request {
     /// Stores the account in a fresh session: an id planted before sign-in is worthless after it.
     func signIn(_ account: Account) async throws {
         if hasSession, let old = session.id {
-            try await application.sessions.driver.deleteSession(old, for: self)
+            try await application.sessions.driver.deleteSession(old, for: self).get()
             session.id = nil
         }
         session.data[SessionAccountAuthenticator.sessionKey] = try account.requireID().uuidString

@@ -47,6 +47,22 @@ struct ConsultationRow: Encodable {
     }
 }
 
+extension ConsultationRow {
+    init(_ r: ConsultationRecord, time: TimeDisplay) {
+        self.id = r.id.uuidString
+        self.link = AppRoute.consultation(r.id).path
+        self.studentName = r.studentName
+        self.studentLink = AppRoute.student(r.studentID).path
+        self.type = r.type
+        self.when = time.format(r.consultationDate)
+        self.duration = r.duration
+        self.topic = r.topic
+        self.status = r.status.rawValue
+        self.statusLabel = r.status.label
+        self.joinURL = r.joinURL.flatMap(SafeLink.http)
+    }
+}
+
 extension ConsultationStatus {
     var label: String {
         switch self {
