@@ -20,10 +20,21 @@ enum FieldRules {
     static func email(_ value: String?, field: String = "email") throws -> String {
         let text = Student.normalizedEmail(value ?? "")
         guard !text.isEmpty else { return "" }
-        guard text.count <= 254, text.wholeMatch(of: /[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+/) != nil else {
+        guard text.count <= 254, isEmailShaped(text) else {
             throw AppError.invalid(field: field, message: "is not an email address")
         }
         return text
+    }
+
+    /// `local@domain.tld`: one `@`, a dot in the domain with text on both sides, and no spaces or
+    /// `<>()` anywhere. Checked by hand: it runs for every webhook delivery.
+    static func isEmailShaped(_ text: String) -> Bool {
+        let forbidden: Set<Character> = ["<", ">", "(", ")"]
+        guard !text.contains(where: { $0.isWhitespace || forbidden.contains($0) }) else { return false }
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, let dot = parts[1].lastIndex(of: ".") else { return false }
+        let domain = parts[1]
+        return dot != domain.startIndex && domain.index(after: dot) != domain.endIndex
     }
 
     /// A meeting length: a whole, positive number of minutes, at most a day.
