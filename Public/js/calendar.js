@@ -87,16 +87,38 @@
     say("Meeting types could not be loaded (" + error.message + "). Reload the page to try again.", "error");
   });
 
+  // The chooser asks the server as the owner types, so it works for any number of students.
+  let searchTimer = null;
+  let searchSeq = 0;
   filter.addEventListener("input", function () {
-    const needle = filter.value.trim().toLowerCase();
-    let firstMatch = null;
-    Array.from(studentSelect.options).forEach(function (option) {
-      const match = !option.value || option.textContent.toLowerCase().includes(needle);
-      option.hidden = !match;
-      if (match && option.value && !firstMatch) firstMatch = option;
-    });
-    if (needle && firstMatch) studentSelect.value = firstMatch.value;
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(searchStudents, 200);
   });
+
+  async function searchStudents() {
+    const text = filter.value.trim();
+    const seq = ++searchSeq;
+    if (!text) return;
+    try {
+      const response = await fetch("/api/students?limit=20&q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error("the server answered " + response.status);
+      const body = await response.json();
+      if (seq !== searchSeq) return; // a later search has started
+      studentSelect.textContent = "";
+      studentSelect.add(new Option("No student (the booking's email decides)", ""));
+      body.students.forEach(function (student) {
+        const option = new Option(student.email ? student.name + " (" + student.email + ")" : student.name, student.id);
+        option.dataset.name = student.name;
+        option.dataset.email = student.email;
+        studentSelect.add(option);
+      });
+      studentSelect.selectedIndex = body.students.length ? 1 : 0;
+      if (!body.students.length) say("No student matches \u201c" + text + "\u201d.", "error");
+      else if (status.classList.contains("status-error") && status.textContent.indexOf("No student matches") === 0) say("");
+    } catch (error) {
+      say("Students could not be searched (" + error.message + ").", "error");
+    }
+  }
 
   openButton.addEventListener("click", async function () {
     fallback.hidden = true;

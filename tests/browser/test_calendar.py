@@ -50,6 +50,8 @@ def open_schedule_tab(browser, crm, student_name: str | None = None):
     assert browser.current_url.endswith("/calendar/schedule")
     if student_name:
         browser.find_element(By.ID, "student-filter").send_keys(student_name)
+        # The chooser fills from the server as the owner types.
+        wait(browser).until(lambda b: Select(b.find_element(By.ID, "student")).first_selected_option.get_attribute("value"))
     wait(browser).until(lambda b: len(Select(b.find_element(By.ID, "event-type")).options) > 1)
 
 
@@ -283,3 +285,15 @@ def test_settings_show_health_subscription_sync_and_failed_deliveries(browser, c
     flash = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".flash")))
     assert "Subscribed" in flash.text or "subscription is active" in flash.text
     assert browser.find_element(By.ID, "subscription-state").text == "active"
+
+
+def test_schedule_a_meeting_from_the_student_page_chooses_the_student(browser, crm):
+    student = add_student(crm, "Grace Hopper", "grace@student.example")
+    sign_in(browser, crm)
+    browser.get(f"{crm.base}/students/{student['id']}")
+    browser.find_element(By.ID, "schedule-meeting").click()
+    wait(browser).until(EC.visibility_of_element_located((By.ID, "panel-schedule")))
+    assert "/calendar/schedule?student=" in browser.current_url
+    assert browser.find_element(By.ID, "tab-schedule").get_attribute("aria-selected") == "true"
+    chosen = Select(browser.find_element(By.ID, "student")).first_selected_option
+    assert chosen.get_attribute("value") == student["id"] and "Grace Hopper" in chosen.text

@@ -26,11 +26,11 @@ struct CalendarPageController: RouteCollection {
         let time = req.timeDisplay
         let config = req.application.appConfig
         let chosenID = try req.queryReader.uuid("student")
-        let students = try await Student.choices(limit: 500, on: req.db)
-        var chosenName: String?
+        // The chooser searches the API as the owner types; the page carries only the chosen student.
+        var chosen: Student?
         if let chosenID {
-            guard let chosen = try await Student.find(chosenID, on: req.db) else { throw AppError.notFound("Student") }
-            chosenName = chosen.name
+            guard let student = try await Student.find(chosenID, on: req.db) else { throw AppError.notFound("Student") }
+            chosen = student
         }
         let context = CalendarPageContext(
             page: PageChrome(request: req, title: "Calendar", section: "calendar"),
@@ -43,8 +43,8 @@ struct CalendarPageController: RouteCollection {
             widgetScriptURL: config.calendly.widgetScriptURL.absoluteString,
             widgetCSSURL: config.calendly.widgetCSSURL.absoluteString,
             widgetOrigin: config.calendly.bookingOrigin,
-            chosenStudentID: chosenID?.uuidString, chosenStudentName: chosenName,
-            students: students.map { StudentOption(id: $0.id.uuidString, name: $0.name, email: $0.email.nonEmpty, selected: $0.id == chosenID) }
+            chosenStudentID: chosenID?.uuidString, chosenStudentName: chosen?.name,
+            students: chosen.map { [StudentOption(id: $0.id?.uuidString ?? "", name: $0.name, email: $0.email.nonEmpty, selected: true)] } ?? []
         )
         return try await req.view.render("calendar", context)
     }

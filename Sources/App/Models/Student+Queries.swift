@@ -29,23 +29,3 @@ extension Student {
         return try await Student.query(on: db).filter(\.$email == key).filter(.sql(unsafeRaw: "\"students\".\"email\" <> ''")).first()
     }
 }
-
-/// A student as the Calendar page's chooser lists them: just what it shows.
-struct StudentChoice: Decodable, Sendable {
-    var id: UUID
-    var name: String
-    var email: String
-}
-
-extension Student {
-    /// Active students by name, read without building models (the chooser lists hundreds).
-    static func choices(limit: Int, on db: any Database) async throws -> [StudentChoice] {
-        try await db.sql().select()
-            .columns("id", "name", "email")
-            .from(Student.schema)
-            .where("archived_at", .is, SQLLiteral.null)
-            .orderBy("name")
-            .limit(limit)
-            .all(decoding: StudentChoice.self)
-    }
-}
