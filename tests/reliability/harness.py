@@ -119,13 +119,15 @@ def generate_traffic(sandbox: Sandbox, operations: int, seed: int = 1) -> dict:
     """Bookings, cancels (by invitee and host), reschedule chains and no-show toggles, in a mix.
     Returns counts of what was done."""
     rng = random.Random(seed)
-    start = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    # Past the sandbox's demo bookings (the next few weeks), 15-minute meetings back to back:
+    # 10,000 changes fit well inside the reconcile window of 180 days.
+    start = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0) + timedelta(days=40)
     slot = 0
 
     def next_time() -> str:
         nonlocal slot
         slot += 1
-        return (start + timedelta(minutes=30 * slot)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return (start + timedelta(minutes=15 * slot)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     active: list[str] = []
     done = {"bookings": 0, "cancels": 0, "reschedules": 0, "no_show_marked": 0, "no_show_unmarked": 0}
@@ -135,7 +137,7 @@ def generate_traffic(sandbox: Sandbox, operations: int, seed: int = 1) -> dict:
         if roll < 0.55 or len(active) < 5:
             person = rng.randrange(max(1, operations // 3))
             answer = sandbox.control("POST", "/bookings", {
-                "event_type": "consultation-30", "start_time": next_time(), "name": f"Storm Student {person}",
+                "event_type": "quick-check-in", "start_time": next_time(), "name": f"Storm Student {person}",
                 "email": f"storm{person}@student.example", "answers": {"a1": f"Topic {index}"}})
             assert answer.status_code == 201, answer.text
             active.append(answer.json()["invitee"]["uri"].rsplit("/", 1)[-1])

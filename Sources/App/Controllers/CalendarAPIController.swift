@@ -69,6 +69,7 @@ extension CalendlyError {
     var asAppError: AppError {
         switch self {
         case .notFound: .notFound("Calendly invitee")
+        case .rateLimited(let seconds): .throttled(retryAfter: seconds, message: "\(message) Try again in \(seconds) seconds.")
         default: .unavailable("\(message) \(hint)")
         }
     }

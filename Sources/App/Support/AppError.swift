@@ -13,7 +13,7 @@ enum AppError: Error, Sendable {
     case conflict(String, field: String? = nil)
     case unauthorized(String)
     case forbidden(String)
-    case throttled(retryAfter: Int)
+    case throttled(retryAfter: Int, message: String? = nil)
     case unavailable(String)
 }
 
@@ -37,12 +37,12 @@ extension AppError: AbortError {
         case .notFound(let what): "\(what) not found"
         case .conflict(let message, let field): field.map { "\($0): \(message)" } ?? message
         case .unauthorized(let message), .forbidden(let message), .unavailable(let message): message
-        case .throttled(let seconds): "Too many attempts; try again in \(seconds) seconds"
+        case .throttled(let seconds, let message): message ?? "Too many requests; try again in \(seconds) seconds"
         }
     }
 
     var headers: HTTPHeaders {
-        if case .throttled(let seconds) = self { return ["Retry-After": "\(seconds)"] }
+        if case .throttled(let seconds, _) = self { return ["Retry-After": "\(seconds)"] }
         return [:]
     }
 

@@ -105,12 +105,19 @@ struct MeetingSyncTests {
             // when one invitee is recorded, and the window reconciled
             let one = try await Self.sync(s.t, inviteeURI: uri)
             let all = try await Self.sync(s.t)
-            // then both are 503 with what went wrong and what to do, and nothing is stored
+            // then both say what went wrong and what to do (429 with Retry-After for Calendly's rate
+            // limit, 503 for the rest), and nothing is stored
             for response in [one, all] {
-                #expect(response.status == .serviceUnavailable, "\(fault)")
                 let message = try response.errorCode().message ?? ""
                 #expect(message.contains("Calendly"), "\(message)")
-                #expect(message.contains("retries") || message.contains("Wait"), "\(message)")
+                if fault == .rateLimited {
+                    #expect(response.status == .tooManyRequests)
+                    #expect(response.headers.first(name: "Retry-After") != nil)
+                    #expect(message.contains("Try again in"), "\(message)")
+                } else {
+                    #expect(response.status == .serviceUnavailable, "\(fault)")
+                    #expect(message.contains("retries") || message.contains("Wait"), "\(message)")
+                }
             }
             #expect(try await Consultation.query(on: s.app.db).count() == 0)
             // when Calendly recovers
