@@ -60,7 +60,7 @@ def test_sigkill_mid_storm_loses_no_acknowledged_delivery():
         checked, problems = compare_with_truth(crm, sandbox.truth(), only=delivered_invitees(bodies))
         report("crash", 0 if (lost or problems) else checked, len(lost) + len(problems), [
             f"generated {done}; sent {len(sent)} deliveries, killed after {len(acknowledged)} were answered 200",
-            f"after restart: {len(stored)} stored, {pending} still pending, {len(lost)} acknowledged but missing",
+            f"after restart: {len(stored)} distinct deliveries stored, {pending} still pending, {len(lost)} acknowledged but missing",
             f"re-sent {len(unanswered)} unanswered: {sum(1 for s in retried if s == 200)} answered 200",
             f"compared {checked} invitees with the sandbox's truth: {len(problems)} differences",
             *[f"lost {item}" for item in lost[:10]], *problems[:20],

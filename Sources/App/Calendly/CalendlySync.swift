@@ -66,6 +66,11 @@ struct CalendlySync {
         return counts
     }
 
+    /// Longest wait for Calendly's rate limit to reset: the periodic sync and the command can wait
+    /// out a minute; a request someone is waiting on answers 429 with Retry-After instead.
+    static let backgroundRateLimitWait = 60
+    static let requestRateLimitWait = 5
+
     static func window(now: Date = Date()) -> (from: Date, to: Date) {
         (now.addingTimeInterval(-30 * 86_400), now.addingTimeInterval(180 * 86_400))
     }
@@ -86,10 +91,11 @@ struct CalendlySync {
 extension Application {
     /// Reconciles a window (by default 30 days back to 180 ahead) with the configured account,
     /// asked afresh, and records when it last did.
-    func reconcileWithCalendly(from: Date? = nil, to: Date? = nil, progress: @Sendable (String) -> Void = { _ in }) async throws -> CalendlySync.Counts {
+    func reconcileWithCalendly(from: Date? = nil, to: Date? = nil, rateLimitWait: Int = CalendlySync.backgroundRateLimitWait,
+                               progress: @Sendable (String) -> Void = { _ in }) async throws -> CalendlySync.Counts {
         let account = try await calendly.account(appConfig, fresh: true).get()
         let window = CalendlySync.window()
-        let counts = try await calendlySync().reconcile(scope: account.scope, from: from ?? window.from, to: to ?? window.to, progress: progress)
+        let counts = try await calendlySync(rateLimitWait: rateLimitWait).reconcile(scope: account.scope, from: from ?? window.from, to: to ?? window.to, progress: progress)
         let store = CalendlyConnectionStore(db: db, sandbox: appConfig.sandboxMode)
         let connection = try await store.loadOrNew()
         connection.lastSyncAt = Date()
@@ -98,8 +104,9 @@ extension Application {
     }
 
     /// A sync with the configured Calendly account; throws `CalendlyError.notConfigured` without a key.
-    func calendlySync() throws -> CalendlySync {
-        CalendlySync(client: try calendly.client(appConfig.calendly), db: db, writer: databaseWriter,
-                     topicQuestion: appConfig.calendly.topicQuestion)
+    func calendlySync(rateLimitWait: Int = CalendlySync.backgroundRateLimitWait) throws -> CalendlySync {
+        var client = try calendly.client(appConfig.calendly)
+        client.maxRateLimitWait = rateLimitWait
+        return CalendlySync(client: client, db: db, writer: databaseWriter, topicQuestion: appConfig.calendly.topicQuestion)
     }
 }

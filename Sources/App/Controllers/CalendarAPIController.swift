@@ -48,7 +48,7 @@ struct CalendarAPIController: RouteCollection {
                 return SyncResponse(created: counts.created, updated: counts.updated, unchanged: counts.unchanged, failed: 0,
                                     consultation: try ConsultationResponse(consultation))
             }
-            let counts = try await req.application.reconcileWithCalendly()
+            let counts = try await req.application.reconcileWithCalendly(rateLimitWait: CalendlySync.requestRateLimitWait)
             return SyncResponse(created: counts.created, updated: counts.updated, unchanged: counts.unchanged, failed: counts.failed)
         } catch let error as CalendlyError {
             throw error.asAppError
@@ -57,7 +57,7 @@ struct CalendarAPIController: RouteCollection {
 
     private static func calendlySync(_ req: Request) throws -> CalendlySync {
         do {
-            return try req.application.calendlySync()
+            return try req.application.calendlySync(rateLimitWait: CalendlySync.requestRateLimitWait)
         } catch let error as CalendlyError {
             throw error.asAppError
         }

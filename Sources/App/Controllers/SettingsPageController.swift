@@ -24,7 +24,7 @@ struct SettingsPageController: RouteCollection {
             let subscriber = CalendlySubscriber(client: try app.calendly.client(app.appConfig.calendly), db: req.db,
                                                 writer: app.databaseWriter, sandbox: app.appConfig.sandboxMode)
             let outcome = try await subscriber.subscribe(url: app.appConfig.webhookURL, scope: account.scope, replace: true)
-            let counts = try await app.reconcileWithCalendly()
+            let counts = try await app.reconcileWithCalendly(rateLimitWait: CalendlySync.requestRateLimitWait)
             let what = if case .alreadyActive = outcome { "The subscription is active." } else { "Subscribed to Calendly's webhooks." }
             message = "\(what) Sync: \(counts.summary)."
         } catch let error as CalendlyError {
@@ -37,7 +37,7 @@ struct SettingsPageController: RouteCollection {
         let app = req.application
         let result: String
         do {
-            result = "Sync finished: \(try await app.reconcileWithCalendly().summary)."
+            result = "Sync finished: \(try await app.reconcileWithCalendly(rateLimitWait: CalendlySync.requestRateLimitWait).summary)."
         } catch let error as CalendlyError {
             result = "Sync failed: \(error.message) \(error.hint)"
         }
