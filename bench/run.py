@@ -17,8 +17,6 @@ Stdlib only. Options: `python3 bench/run.py --help`.
 
 import argparse
 import datetime
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -39,17 +37,11 @@ ROOT = os.path.dirname(BENCH_DIR)
 sys.path.insert(0, BENCH_DIR)
 sys.dont_write_bytecode = True  # no __pycache__ in bench/
 import seed as seeder  # noqa: E402
+from report import TARGETS, build_report, render_markdown  # noqa: E402
+from webhooks import WEBHOOK_KEY, build_webhooks  # noqa: E402
 
 OWNER_EMAIL = "owner@bench.example"
 OWNER_PASSWORD = "bench-password-123"
-WEBHOOK_KEY = "bench-webhook-signing-key-" + hashlib.sha256(b"personal-crm-bench").hexdigest()[:16]
-
-TARGETS = {
-    "webhook_rps": 1500, "webhook_p99_ms": 50, "webhook_ratio": 0.08,
-    "upcoming_ratio": 0.40, "upcoming_p99_ms": 10,
-    "calendar_p99_ms": 20,
-    "rss_mb": 150, "startup_s": 2.0,
-}
 
 
 class HarnessError(Exception):
@@ -218,172 +210,6 @@ def run_wrk(port, path, seconds, threads, connections, script, headers=(), extra
 
 
 # --- Webhook bodies ------------------------------------------------------------------------------
-
-def webhook_body(n, email, name, start):
-    ev = f"b3c0{n:08x}-0000-4000-8000-{n:012x}"
-    inv = f"1e70{n:08x}-0000-4000-8000-{n:012x}"
-    event_uri = f"https://api.calendly.com/scheduled_events/{ev}"
-    iso = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    created = time.time() - 5
-    owner = "https://api.calendly.com/users/5b1e7c2a-9f0d-4c1e-8a3b-2f6d9e4a7c10"
-    body = {
-        "event": "invitee.created",
-        "created_at": iso(created),
-        "created_by": owner,
-        "payload": {
-            "uri": f"{event_uri}/invitees/{inv}",
-            "event": event_uri,
-            "email": email, "name": name, "first_name": None, "last_name": None,
-            "status": "active", "timezone": "Europe/Berlin",
-            "questions_and_answers": [{"question": "What would you like to discuss?",
-                                       "answer": "Exam preparation plan", "position": 0}],
-            "tracking": {"utm_campaign": None, "utm_source": "personal-crm", "utm_medium": None,
-                         "utm_content": None, "utm_term": None, "salesforce_uuid": None},
-            "text_reminder_number": None, "rescheduled": False, "old_invitee": None, "new_invitee": None,
-            "cancel_url": f"https://calendly.com/cancellations/{inv}",
-            "reschedule_url": f"https://calendly.com/reschedulings/{inv}",
-            "routing_form_submission": None, "payment": None, "no_show": None, "reconfirmation": None,
-            "scheduling_method": None, "invitee_scheduled_by": None,
-            "created_at": iso(created - 0.5), "updated_at": iso(created - 0.5),
-            "scheduled_event": {
-                "uri": event_uri, "name": "Student consultation (30 min)", "status": "active",
-                "start_time": iso(start), "end_time": iso(start + 1800),
-                "event_type": "https://api.calendly.com/event_types/0d6c3f9e-2b7a-4f51-bc84-1e9a7d2c5f60",
-                "location": {"type": "google_conference", "status": "pushed",
-                             "join_url": f"https://meet.google.com/{ev[:3]}-{ev[4:8]}-{ev[9:12]}"},
-                "invitees_counter": {"total": 1, "active": 1, "limit": 1},
-                "created_at": iso(created - 0.6), "updated_at": iso(created - 0.6),
-                "event_memberships": [{"user": owner, "user_email": "ana@tutoring.example", "user_name": "Ana Lindqvist"}],
-                "event_guests": [], "meeting_notes_plain": None, "meeting_notes_html": None,
-            },
-        },
-    }
-    return json.dumps(body, separators=(",", ":"))
-
-
-def build_webhooks(path, count, emails, start_index=0):
-    """Builds `count` distinct bookings, half by existing students' emails and half by new ones, and
-    signs them all with one timestamp taken now. Writes "<signature>\\t<body>" lines."""
-    now = time.time()
-    lines = []
-    for i in range(count):
-        n = start_index + i
-        if i % 2 == 0:
-            email, name = emails[(n * 7919) % len(emails)], "Existing Student"
-        else:
-            email, name = f"bench.invitee.{n}@new.example", f"Invitee {n}"
-        start = now + 3600 + (n % 2160) * 3600  # the next 90 days, hourly slots
-        lines.append((email, webhook_body(n, email, name, start)))
-    t = int(time.time())
-    with open(path, "w") as f:
-        for _, body in lines:
-            mac = hmac.new(WEBHOOK_KEY.encode(), f"{t}.".encode() + body.encode(), hashlib.sha256).hexdigest()
-            f.write(f"t={t},v1={mac}\t{body}\n")
-    return t
-
-
-# --- Report --------------------------------------------------------------------------------------
-
-def verdict(ok):
-    return "PASS" if ok else "MISS"
-
-
-def build_report(res):
-    h = res["health"]
-    rows = []
-
-    def ratio(r):
-        return r["rps"] / h["rps"] if h["rps"] else 0.0
-
-    def line(name, r, targets):
-        cpu = f"{r['cpu_ms_per_req']:.2f}" if r.get("cpu_ms_per_req") is not None else "–"
-        return (f"| {name} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} "
-                f"| {ratio(r) * 100:.1f}% | {cpu} | {targets} |")
-
-    T = TARGETS
-    up, cal, wh = res["upcoming"], res["calendar"], res["webhook"]
-    def seen(r):
-        return r["requests"] > 0
-
-    checks = {
-        "webhook_rps": wh["rps"] >= T["webhook_rps"],
-        "webhook_errors": wh["errors"] == 0,
-        "webhook_p99": seen(wh) and wh["p99_ms"] < T["webhook_p99_ms"],
-        "webhook_ratio": ratio(wh) >= T["webhook_ratio"],
-        "upcoming_ratio": ratio(up) >= T["upcoming_ratio"],
-        "upcoming_p99": seen(up) and up["p99_ms"] < T["upcoming_p99_ms"],
-        "calendar_p99": seen(cal) and cal["p99_ms"] < T["calendar_p99_ms"],
-        "rss": res["peak_rss_mb"] < T["rss_mb"],
-        "startup": res["startup_s"] < T["startup_s"],
-    }
-    rows.append("| Endpoint | Req/s | p50 ms | p99 ms | Errors | vs health | server CPU ms/req | Targets |")
-    rows.append("|---|---:|---:|---:|---:|---:|---:|---|")
-    rows.append(line(f"GET /api/health ({h['connections']} conn)", h, "baseline"))
-    rows.append(line(f"GET /api/calendar/meetings/upcoming?limit=50 ({up['connections']} conn)", up,
-                     f"≥ 40% of health: {verdict(checks['upcoming_ratio'])}; p99 < 10 ms: {verdict(checks['upcoming_p99'])}"))
-    rows.append(line(f"GET /calendar, signed in ({cal['connections']} conn)", cal,
-                     f"p99 < 20 ms: {verdict(checks['calendar_p99'])}"))
-    rows.append(line(f"POST /api/calendar/webhook/calendly ({wh['connections']} conn)", wh,
-                     f"≥ 1,500/s: {verdict(checks['webhook_rps'])}; 0 errors: {verdict(checks['webhook_errors'])}; "
-                     f"p99 < 50 ms: {verdict(checks['webhook_p99'])}; ≥ 8% of health: {verdict(checks['webhook_ratio'])}"))
-    if "health_after" in res:
-        rows.append(line(f"GET /api/health again, after the rest ({res['health_after']['connections']} conn)",
-                         res["health_after"], "drift check only"))
-    rows.append("")
-    rows.append("| Figure | Value | Target |")
-    rows.append("|---|---:|---|")
-    rows.append(f"| Start-up with the seeded database (process start → /api/health 200) | {res['startup_s']:.2f} s "
-                f"| < 2 s: {verdict(checks['startup'])} |")
-    rows.append(f"| Peak RSS of the server over the run (VmHWM) | {res['peak_rss_mb']:.1f} MB "
-                f"| < 150 MB: {verdict(checks['rss'])} |")
-    if res.get("single"):
-        rows.append("")
-        rows.append("Service time, 1 connection (no queueing; not a target):")
-        rows.append("")
-        rows.append("| Endpoint | Req/s | p50 ms | p99 ms | Errors | server CPU ms/req |")
-        rows.append("|---|---:|---:|---:|---:|---:|")
-        for key, label in (("health", "GET /api/health"), ("upcoming", "GET /api/calendar/meetings/upcoming?limit=50"),
-                           ("calendar", "GET /calendar"), ("webhook", "POST /api/calendar/webhook/calendly")):
-            r = res["single"][key]
-            cpu = f"{r['cpu_ms_per_req']:.2f}" if r.get("cpu_ms_per_req") is not None else "–"
-            rows.append(f"| {label} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} | {cpu} |")
-    return "\n".join(rows), checks
-
-
-def render_markdown(res, table, checks):
-    d = res["data"]
-    w = res["webhook_db"]
-    met = sum(checks.values())
-    lines = [
-        "# Personal CRM benchmark", "",
-        f"Run {res['started_at']} on {res['machine']['host']} ({res['machine']['cpus']} CPUs), "
-        f"git {res['git']}, binary `{res['binary']}` (release).", "",
-        table, "",
-        f"Targets met: {met} of {len(checks)}.", "",
-        "## Conditions", "",
-        f"- wrk on loopback, {res['health']['threads']} threads, {res['health']['seconds']} s per endpoint "
-        f"(after a {res['warmup_s']} s warm-up for the GET endpoints); latencies as wrk measures them, "
-        "errors = non-2xx answers + socket errors (connect/read/write/timeout); "
-        "`vs health` = requests/s relative to GET /api/health measured first in the same run; "
-        "server CPU = the server's user+sys CPU time over the run divided by the requests answered.",
-        f"- Load average (1/5/15 min): before {res['load_before']}, after {res['load_after']} "
-        "— the machine is shared, so compare figures only within one run.",
-        f"- Database: fresh SQLite file (WAL), {d['students']:,} students, {d['consultations']:,} consultations "
-        f"({d['future']:,} in the future of which {d['future_scheduled']:,} scheduled; {d['calendly']:,} with a "
-        f"Calendly invitee URI); seeded in {d['seconds']:.1f} s. Server `LOG_LEVEL={res['log_level']}`, "
-        "its output to a file.",
-        f"- Calendar page: {res['calendar_page_bytes']:,} bytes per answer.",
-        f"- Webhooks: {res['webhook_bodies']:,} distinct signed `invitee.created` bookings prepared (half for "
-        f"existing students' emails, half for new ones); wrk counted {res['webhook']['requests']:,} answers within the measured window. "
-        f"Afterwards the inbox held {w['deliveries']:,} deliveries: {json.dumps(w['states'])}; "
-        f"consultations +{w['new_consultations']:,}, students +{w['new_students']:,}.",
-    ]
-    for key in ("health", "upcoming", "calendar", "webhook"):
-        r = res[key]
-        if r["statuses"]:
-            lines.append(f"- {key}: non-2xx statuses {json.dumps(r['statuses'])}; socket errors {r['socket_errors']}.")
-    return "\n".join(lines) + "\n"
-
 
 # --- Main ----------------------------------------------------------------------------------------
 

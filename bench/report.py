@@ -1,0 +1,112 @@
+"""The benchmark's table: figures, ratios to /api/health, and each target as PASS or MISS."""
+import json
+
+TARGETS = {
+    "webhook_rps": 1500, "webhook_p99_ms": 50, "webhook_ratio": 0.08,
+    "upcoming_ratio": 0.40, "upcoming_p99_ms": 10,
+    "calendar_p99_ms": 20,
+    "rss_mb": 150, "startup_s": 2.0,
+}
+
+
+# --- Report --------------------------------------------------------------------------------------
+
+def verdict(ok):
+    return "PASS" if ok else "MISS"
+
+
+def build_report(res):
+    h = res["health"]
+    rows = []
+
+    def ratio(r):
+        return r["rps"] / h["rps"] if h["rps"] else 0.0
+
+    def line(name, r, targets):
+        cpu = f"{r['cpu_ms_per_req']:.2f}" if r.get("cpu_ms_per_req") is not None else "–"
+        return (f"| {name} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} "
+                f"| {ratio(r) * 100:.1f}% | {cpu} | {targets} |")
+
+    T = TARGETS
+    up, cal, wh = res["upcoming"], res["calendar"], res["webhook"]
+    def seen(r):
+        return r["requests"] > 0
+
+    checks = {
+        "webhook_rps": wh["rps"] >= T["webhook_rps"],
+        "webhook_errors": wh["errors"] == 0,
+        "webhook_p99": seen(wh) and wh["p99_ms"] < T["webhook_p99_ms"],
+        "webhook_ratio": ratio(wh) >= T["webhook_ratio"],
+        "upcoming_ratio": ratio(up) >= T["upcoming_ratio"],
+        "upcoming_p99": seen(up) and up["p99_ms"] < T["upcoming_p99_ms"],
+        "calendar_p99": seen(cal) and cal["p99_ms"] < T["calendar_p99_ms"],
+        "rss": res["peak_rss_mb"] < T["rss_mb"],
+        "startup": res["startup_s"] < T["startup_s"],
+    }
+    rows.append("| Endpoint | Req/s | p50 ms | p99 ms | Errors | vs health | server CPU ms/req | Targets |")
+    rows.append("|---|---:|---:|---:|---:|---:|---:|---|")
+    rows.append(line(f"GET /api/health ({h['connections']} conn)", h, "baseline"))
+    rows.append(line(f"GET /api/calendar/meetings/upcoming?limit=50 ({up['connections']} conn)", up,
+                     f"≥ 40% of health: {verdict(checks['upcoming_ratio'])}; p99 < 10 ms: {verdict(checks['upcoming_p99'])}"))
+    rows.append(line(f"GET /calendar, signed in ({cal['connections']} conn)", cal,
+                     f"p99 < 20 ms: {verdict(checks['calendar_p99'])}"))
+    rows.append(line(f"POST /api/calendar/webhook/calendly ({wh['connections']} conn)", wh,
+                     f"≥ 1,500/s: {verdict(checks['webhook_rps'])}; 0 errors: {verdict(checks['webhook_errors'])}; "
+                     f"p99 < 50 ms: {verdict(checks['webhook_p99'])}; ≥ 8% of health: {verdict(checks['webhook_ratio'])}"))
+    if "health_after" in res:
+        rows.append(line(f"GET /api/health again, after the rest ({res['health_after']['connections']} conn)",
+                         res["health_after"], "drift check only"))
+    rows.append("")
+    rows.append("| Figure | Value | Target |")
+    rows.append("|---|---:|---|")
+    rows.append(f"| Start-up with the seeded database (process start → /api/health 200) | {res['startup_s']:.2f} s "
+                f"| < 2 s: {verdict(checks['startup'])} |")
+    rows.append(f"| Peak RSS of the server over the run (VmHWM) | {res['peak_rss_mb']:.1f} MB "
+                f"| < 150 MB: {verdict(checks['rss'])} |")
+    if res.get("single"):
+        rows.append("")
+        rows.append("Service time, 1 connection (no queueing; not a target):")
+        rows.append("")
+        rows.append("| Endpoint | Req/s | p50 ms | p99 ms | Errors | server CPU ms/req |")
+        rows.append("|---|---:|---:|---:|---:|---:|")
+        for key, label in (("health", "GET /api/health"), ("upcoming", "GET /api/calendar/meetings/upcoming?limit=50"),
+                           ("calendar", "GET /calendar"), ("webhook", "POST /api/calendar/webhook/calendly")):
+            r = res["single"][key]
+            cpu = f"{r['cpu_ms_per_req']:.2f}" if r.get("cpu_ms_per_req") is not None else "–"
+            rows.append(f"| {label} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} | {cpu} |")
+    return "\n".join(rows), checks
+
+
+def render_markdown(res, table, checks):
+    d = res["data"]
+    w = res["webhook_db"]
+    met = sum(checks.values())
+    lines = [
+        "# Personal CRM benchmark", "",
+        f"Run {res['started_at']} on {res['machine']['host']} ({res['machine']['cpus']} CPUs), "
+        f"git {res['git']}, binary `{res['binary']}` (release).", "",
+        table, "",
+        f"Targets met: {met} of {len(checks)}.", "",
+        "## Conditions", "",
+        f"- wrk on loopback, {res['health']['threads']} threads, {res['health']['seconds']} s per endpoint "
+        f"(after a {res['warmup_s']} s warm-up for the GET endpoints); latencies as wrk measures them, "
+        "errors = non-2xx answers + socket errors (connect/read/write/timeout); "
+        "`vs health` = requests/s relative to GET /api/health measured first in the same run; "
+        "server CPU = the server's user+sys CPU time over the run divided by the requests answered.",
+        f"- Load average (1/5/15 min): before {res['load_before']}, after {res['load_after']} "
+        "— the machine is shared, so compare figures only within one run.",
+        f"- Database: fresh SQLite file (WAL), {d['students']:,} students, {d['consultations']:,} consultations "
+        f"({d['future']:,} in the future of which {d['future_scheduled']:,} scheduled; {d['calendly']:,} with a "
+        f"Calendly invitee URI); seeded in {d['seconds']:.1f} s. Server `LOG_LEVEL={res['log_level']}`, "
+        "its output to a file.",
+        f"- Calendar page: {res['calendar_page_bytes']:,} bytes per answer.",
+        f"- Webhooks: {res['webhook_bodies']:,} distinct signed `invitee.created` bookings prepared (half for "
+        f"existing students' emails, half for new ones); wrk counted {res['webhook']['requests']:,} answers within the measured window. "
+        f"Afterwards the inbox held {w['deliveries']:,} deliveries: {json.dumps(w['states'])}; "
+        f"consultations +{w['new_consultations']:,}, students +{w['new_students']:,}.",
+    ]
+    for key in ("health", "upcoming", "calendar", "webhook"):
+        r = res[key]
+        if r["statuses"]:
+            lines.append(f"- {key}: non-2xx statuses {json.dumps(r['statuses'])}; socket errors {r['socket_errors']}.")
+    return "\n".join(lines) + "\n"
