@@ -7,7 +7,6 @@ import Foundation
 struct TimeDisplay: Sendable {
     let zone: TimeZone
     private let display: Date.VerbatimFormatStyle
-    private let input: Date.VerbatimFormatStyle
 
     init(zone: TimeZone) {
         self.zone = zone
@@ -17,9 +16,6 @@ struct TimeDisplay: Sendable {
         display = Date.VerbatimFormatStyle(
             format: "\(weekday: .abbreviated) \(day: .defaultDigits) \(month: .abbreviated) \(year: .defaultDigits), \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
             locale: locale, timeZone: zone, calendar: calendar)
-        input = Date.VerbatimFormatStyle(
-            format: "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits)T\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
-            locale: locale, timeZone: zone, calendar: calendar)
     }
 
     var zoneName: String { zone.identifier }
@@ -27,11 +23,6 @@ struct TimeDisplay: Sendable {
     /// `Thu 28 Nov 2024, 10:00 (Europe/Berlin)`
     func format(_ date: Date) -> String {
         "\(date.formatted(display)) (\(zoneName))"
-    }
-
-    /// The value an `<input type="datetime-local">` shows.
-    func inputValue(_ date: Date) -> String {
-        date.formatted(input)
     }
 
     /// Parses a `datetime-local` value (`2031-07-01T15:30`, seconds optional) as a time in the owner's zone.
