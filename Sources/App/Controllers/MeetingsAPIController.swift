@@ -11,13 +11,13 @@ struct MeetingsAPIController: RouteCollection {
         routes.get("calendar", "meetings", "upcoming", use: upcoming)
     }
 
-    func upcoming(req: Request) async throws -> UpcomingMeetingsResponse {
+    func upcoming(req: Request) async throws -> Response {
         let query = req.queryReader
         let limit = try query.int("limit", default: 50, range: 1...500)
         let rows = try await Consultation.upcoming(
             now: Date(), includeCanceled: try query.bool("include_canceled"),
             studentID: try query.uuid("student_id"), from: try query.date("from"), limit: limit, on: req.db
         )
-        return UpcomingMeetingsResponse(meetings: rows.map(ConsultationResponse.init))
+        return try PlainJSON.response(UpcomingMeetingsResponse(meetings: rows.map(ConsultationResponse.init)))
     }
 }

@@ -33,6 +33,20 @@ struct ConsultationResponse: Content {
     @NullEncoded var createdAt: Date?
     @NullEncoded var updatedAt: Date?
 
+    /// Spelled out (not left to the encoder's snake_case conversion) so hot lists can be encoded
+    /// without converting every key of every row.
+    enum CodingKeys: String, CodingKey {
+        case id, type, duration, notes, topic, status, location
+        case studentID = "student_id", studentName = "student_name", studentEmail = "student_email"
+        case consultationDate = "consultation_date", endDate = "end_date", followUpNotes = "follow_up_notes"
+        case joinURL = "join_url", calendlyEventURI = "calendly_event_uri", calendlyInviteeURI = "calendly_invitee_uri"
+        case calendlyEventTypeURI = "calendly_event_type_uri", cancelURL = "cancel_url", rescheduleURL = "reschedule_url"
+        case cancelReason = "cancel_reason", canceledBy = "canceled_by", canceledAt = "canceled_at"
+        case rescheduledFromID = "rescheduled_from_id", rescheduledToID = "rescheduled_to_id"
+        case questionsAndAnswers = "questions_and_answers", inviteeTimezone = "invitee_timezone"
+        case calendlyUpdatedAt = "calendly_updated_at", createdAt = "created_at", updatedAt = "updated_at"
+    }
+
     /// `student` must be the consultation's own student (loaded with `.with(\.$student)` or passed in).
     init(_ consultation: Consultation, student: Student) throws {
         id = try consultation.requireID()
