@@ -10,6 +10,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.appConfig = config
     try await configureDatabase(app, config.database)
     registerMigrations(app)
+    app.readCaches = ReadCaches()
     _ = app.setupLink
     _ = app.signInThrottle
     app.calendly = CalendlyService(transport: LiveCalendlyTransport(client: app.http.client.shared))

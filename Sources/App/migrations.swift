@@ -10,4 +10,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAPIToken())
     app.migrations.add(CreateCalendlyConnection())
     app.migrations.add(SessionRecord.migration)
+    app.migrations.add(CreateDataVersion())
 }

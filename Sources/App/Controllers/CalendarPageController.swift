@@ -11,15 +11,22 @@ struct CalendarPageController: RouteCollection {
     }
 
     /// The Upcoming Meetings table alone, so the page can refresh it after a booking without a reload.
-    func upcomingFragment(req: Request) async throws -> View {
-        try await req.view.render("consultation-table", try await upcomingTable(req))
+    func upcomingFragment(req: Request) async throws -> Response {
+        let response = Response(status: .ok, body: .init(string: try await upcomingTable(req)))
+        response.headers.contentType = .html
+        return response
     }
 
-    private func upcomingTable(_ req: Request) async throws -> ConsultationTable {
+    /// The table as HTML, rendered (and escaped) by its template once per change of data.
+    private func upcomingTable(_ req: Request) async throws -> String {
         let time = req.timeDisplay
-        let meetings = try await Consultation.upcoming(now: Date(), includeCanceled: false, studentID: nil, from: nil, limit: 100, on: req.db)
-        return ConsultationTable(rows: meetings.map { ConsultationRow($0, time: time) },
-                                 emptyText: "No upcoming meetings. Book one on the Schedule New Meeting tab, or share your Calendly link.")
+        return try await req.upcomingMeetings.table(zone: time.zoneName, limit: 100) { meetings in
+            let table = ConsultationTable(
+                rows: meetings.map { ConsultationRow($0, time: time) },
+                emptyText: "No upcoming meetings. Book one on the Schedule New Meeting tab, or share your Calendly link.")
+            let view = try await req.view.render("consultation-table", table)
+            return String(buffer: view.data)
+        }
     }
 
     func render(_ req: Request, tab: AppRoute.CalendarTab) async throws -> View {
@@ -37,7 +44,7 @@ struct CalendarPageController: RouteCollection {
             activeTab: tab.rawValue,
             upcomingLink: AppRoute.calendar(tab: .upcoming).path,
             scheduleLink: AppRoute.calendar(tab: .schedule, studentID: chosenID).path,
-            meetings: try await upcomingTable(req),
+            meetingsHTML: try await upcomingTable(req),
             timeZone: time.zoneName,
             calendlyConfigured: config.calendly.isConfigured,
             widgetScriptURL: config.calendly.widgetScriptURL.absoluteString,

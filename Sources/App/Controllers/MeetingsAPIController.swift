@@ -14,10 +14,8 @@ struct MeetingsAPIController: RouteCollection {
     func upcoming(req: Request) async throws -> Response {
         let query = req.queryReader
         let limit = try query.int("limit", default: 50, range: 1...500)
-        let rows = try await Consultation.upcoming(
-            now: Date(), includeCanceled: try query.bool("include_canceled"),
-            studentID: try query.uuid("student_id"), from: try query.date("from"), limit: limit, on: req.db
-        )
-        return try PlainJSON.response(UpcomingMeetingsResponse(meetings: rows.map(ConsultationResponse.init)))
+        let filters = UpcomingMeetingsQuery(limit: limit, includeCanceled: try query.bool("include_canceled"),
+                                            studentID: try query.uuid("student_id"), from: try query.date("from"))
+        return PlainJSON.response(encoded: try await req.upcomingMeetings.json(filters))
     }
 }

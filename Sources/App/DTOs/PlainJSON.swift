@@ -11,8 +11,16 @@ enum PlainJSON {
         return encoder
     }()
 
+    static func encode<Value: Encodable>(_ value: Value) throws -> Data {
+        try encoder.encode(value)
+    }
+
     static func response<Value: Encodable>(_ value: Value, status: HTTPResponseStatus = .ok) throws -> Response {
-        let response = Response(status: status, body: .init(data: try encoder.encode(value)))
+        response(encoded: try encode(value), status: status)
+    }
+
+    static func response(encoded body: Data, status: HTTPResponseStatus = .ok) -> Response {
+        let response = Response(status: status, body: .init(data: body))
         response.headers.contentType = .json
         return response
     }

@@ -5,10 +5,17 @@ import Vapor
 struct BearerTokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
         let hash = APIToken.hash(bearer.token)
-        guard let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == hash).with(\.$account).first() else {
-            return
+        let version = try await request.dataVersion()
+        let cache = request.application.readCaches.accountsByTokenHash
+        if let account = cache.value(for: hash, version: version) {
+            request.auth.login(account)
+        } else {
+            guard let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == hash).with(\.$account).first() else {
+                return
+            }
+            cache.store(token.account, for: hash, version: version)
+            request.auth.login(token.account)
         }
-        request.auth.login(token.account)
         request.auth.login(BearerSession())
     }
 }

@@ -1,6 +1,7 @@
 import Vapor
 
-/// Wraps the database session driver so that sessions cost a write only when they change.
+/// Wraps the database session driver so that sessions cost a write only when they change, and a
+/// read only when some session changed since.
 ///
 /// Vapor writes a request's session back after every response, changed or not, and creates a row
 /// for any request that touches an empty session (an unknown or stale cookie, say). Here a page
@@ -17,8 +18,16 @@ struct QuietSessionDriver: SessionDriver {
         return inner.createSession(data, for: request)
     }
 
+    /// Served from the read cache while no session (nor anything else watched) has changed.
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
-        inner.readSession(sessionID, for: request).map { data in
+        let cache = request.application.readCaches.sessions
+        return request.eventLoop.makeFutureWithTask {
+            let version = try await request.dataVersion()
+            var data = cache.value(for: sessionID.string, version: version)
+            if data == nil {
+                data = try await inner.readSession(sessionID, for: request).get()
+                if let data { cache.store(data, for: sessionID.string, version: version) }
+            }
             request.storage[ReadDataKey.self] = data
             return data
         }

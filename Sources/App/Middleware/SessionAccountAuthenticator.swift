@@ -9,10 +9,19 @@ struct SessionAccountAuthenticator: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if !request.auth.has(Account.self), request.hasSession,
            let raw = request.session.data[Self.sessionKey], let id = UUID(uuidString: raw),
-           let account = try await Account.find(id, on: request.db) {
+           let account = try await Self.account(id, for: request) {
             request.auth.login(account)
         }
         return try await next.respond(to: request)
+    }
+
+    private static func account(_ id: UUID, for request: Request) async throws -> Account? {
+        let version = try await request.dataVersion()
+        let cache = request.application.readCaches.accountsByID
+        if let account = cache.value(for: id, version: version) { return account }
+        guard let account = try await Account.find(id, on: request.db) else { return nil }
+        cache.store(account, for: id, version: version)
+        return account
     }
 }
 

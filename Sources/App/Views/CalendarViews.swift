@@ -5,7 +5,8 @@ struct CalendarPageContext: Encodable {
     var activeTab: String
     var upcomingLink: String
     var scheduleLink: String
-    var meetings: ConsultationTable
+    /// The Upcoming Meetings table, already rendered by its own template, which escapes every value.
+    var meetingsHTML: String
     var timeZone: String
     var calendlyConfigured: Bool
     var widgetScriptURL: String

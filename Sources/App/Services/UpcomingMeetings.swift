@@ -1,0 +1,53 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The filters of an upcoming-meetings read (`GET /api/calendar/meetings/upcoming`).
+struct UpcomingMeetingsQuery: Hashable, Sendable {
+    var limit = 50
+    var includeCanceled = false
+    var studentID: UUID?
+    var from: Date?
+}
+
+/// Upcoming meetings, built once per change of data rather than on every poll and page load.
+///
+/// A list stays right until the data changes (`DataVersion`) or its first meeting ends and drops
+/// out; nothing else can change it, since a meeting only enters it by being written.
+struct UpcomingMeetings {
+    let db: any Database
+    let caches: ReadCaches
+
+    /// The API's answer, encoded.
+    func json(_ query: UpcomingMeetingsQuery, now: Date = Date()) async throws -> Data {
+        let version = try await DataVersion.read(on: db)
+        if let cached = caches.upcomingJSON.value(for: query, version: version, now: now) { return cached }
+        let rows = try await Consultation.upcoming(now: now, includeCanceled: query.includeCanceled, studentID: query.studentID,
+                                                   from: query.from, limit: query.limit, on: db)
+        let body = try PlainJSON.encode(UpcomingMeetingsResponse(meetings: rows.map(ConsultationResponse.init)))
+        caches.upcomingJSON.store(body, for: query, version: version, expires: Self.firstEnd(of: rows))
+        return body
+    }
+
+    /// The Calendar page's table as HTML for one time zone; `render` builds it from the rows.
+    func table(zone: String, limit: Int, now: Date = Date(),
+               render: ([ConsultationRecord]) async throws -> String) async throws -> String {
+        let version = try await DataVersion.read(on: db)
+        if let cached = caches.upcomingTables.value(for: zone, version: version, now: now) { return cached }
+        let rows = try await Consultation.upcoming(now: now, includeCanceled: false, studentID: nil, from: nil, limit: limit, on: db)
+        let html = try await render(rows)
+        caches.upcomingTables.store(html, for: zone, version: version, expires: Self.firstEnd(of: rows))
+        return html
+    }
+
+    /// When the first of these meetings ends and leaves the list (one without an end leaves at its start).
+    static func firstEnd(of rows: [ConsultationRecord]) -> Date {
+        rows.lazy.map { $0.endDate ?? $0.consultationDate }.min() ?? .distantFuture
+    }
+}
+
+extension Request {
+    var upcomingMeetings: UpcomingMeetings {
+        UpcomingMeetings(db: db, caches: application.readCaches)
+    }
+}

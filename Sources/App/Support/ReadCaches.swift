@@ -1,0 +1,28 @@
+import Foundation
+import Vapor
+
+/// What repeated reads would otherwise fetch and build again: who a token or session belongs to,
+/// and the upcoming-meetings answers that every Calendar page load and API poll asks for.
+/// All of it is kept under the `DataVersion`, so a change anywhere is seen at once.
+struct ReadCaches: Sendable {
+    /// Read only after loading: no request changes a signed-in account in place.
+    let accountsByTokenHash = VersionedCache<String, Account>()
+    let accountsByID = VersionedCache<UUID, Account>()
+    let sessions = VersionedCache<String, SessionData>()
+    let upcomingJSON = VersionedCache<UpcomingMeetingsQuery, Data>()
+    /// The Upcoming Meetings table as HTML, by the time zone it shows times in.
+    let upcomingTables = VersionedCache<String, String>()
+}
+
+extension Application {
+    private struct ReadCachesKey: StorageKey { typealias Value = ReadCaches }
+
+    /// Set up by `configure`, before the app answers anything.
+    var readCaches: ReadCaches {
+        get {
+            guard let caches = storage[ReadCachesKey.self] else { fatalError("configure(_:) sets up the read caches") }
+            return caches
+        }
+        set { storage[ReadCachesKey.self] = newValue }
+    }
+}
