@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Leaf
+import LeafKit
 import SQLKit
 import Vapor
 
@@ -15,7 +16,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     _ = app.signInThrottle
     app.calendly = CalendlyService(transport: LiveCalendlyTransport(client: app.http.client.shared))
 
-    app.views.use(.leaf)
+    useLeafWithTemplateCache(app)
     app.routes.defaultMaxBodySize = "1mb"
     configureJSON()
     configureSessions(app, config: config)
@@ -56,11 +57,23 @@ private func configureJSON() {
     ContentConfiguration.global.use(encoder: encoder, for: .json)
 }
 
+/// Leaf parses templates on every render in the development environment, which `crm serve` runs
+/// in unless told otherwise; the templates ship with the app, so they are parsed once here.
+private func useLeafWithTemplateCache(_ app: Application) {
+    app.views.use { app in
+        var userInfo = app.leaf.userInfo
+        userInfo["application"] = app
+        return LeafRenderer(configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache,
+                            sources: app.leaf.sources, eventLoop: app.eventLoopGroup.any(), userInfo: userInfo)
+    }
+}
+
 private func configureSessions(_ app: Application, config: AppConfig) {
     app.sessions.use { app in QuietSessionDriver(inner: app.fluent.sessions.driver()) }
     let secure = config.usesHTTPS
     app.sessions.configuration = SessionsConfiguration(cookieName: "crm_session") { id in
-        HTTPCookies.Value(string: id.string, expires: Date().addingTimeInterval(60 * 60 * 24 * 30), maxAge: nil,
+        // Max-Age rather than Expires: the same lifetime, without formatting a date on every response.
+        HTTPCookies.Value(string: id.string, expires: nil, maxAge: 60 * 60 * 24 * 30,
                           domain: nil, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
 }

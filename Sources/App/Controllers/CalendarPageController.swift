@@ -20,7 +20,7 @@ struct CalendarPageController: RouteCollection {
     /// The table as HTML, rendered (and escaped) by its template once per change of data.
     private func upcomingTable(_ req: Request) async throws -> String {
         let time = req.timeDisplay
-        return try await req.upcomingMeetings.table(zone: time.zoneName, limit: 100) { meetings in
+        return try await req.upcomingMeetings.table(zone: time.zoneName, limit: 100, version: try await req.dataVersion()) { meetings in
             let table = ConsultationTable(
                 rows: meetings.map { ConsultationRow($0, time: time) },
                 emptyText: "No upcoming meetings. Book one on the Schedule New Meeting tab, or share your Calendly link.")

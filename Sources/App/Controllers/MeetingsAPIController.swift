@@ -16,6 +16,6 @@ struct MeetingsAPIController: RouteCollection {
         let limit = try query.int("limit", default: 50, range: 1...500)
         let filters = UpcomingMeetingsQuery(limit: limit, includeCanceled: try query.bool("include_canceled"),
                                             studentID: try query.uuid("student_id"), from: try query.date("from"))
-        return PlainJSON.response(encoded: try await req.upcomingMeetings.json(filters))
+        return PlainJSON.response(encoded: try await req.upcomingMeetings.json(filters, version: try await req.dataVersion()))
     }
 }

@@ -24,6 +24,6 @@ final class APIToken: Model, @unchecked Sendable {
 
     /// Tokens are long random strings, so a fast unsalted hash is enough to make a stolen table useless.
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hex
     }
 }

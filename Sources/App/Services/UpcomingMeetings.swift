@@ -18,9 +18,8 @@ struct UpcomingMeetings {
     let db: any Database
     let caches: ReadCaches
 
-    /// The API's answer, encoded.
-    func json(_ query: UpcomingMeetingsQuery, now: Date = Date()) async throws -> Data {
-        let version = try await DataVersion.read(on: db)
+    /// The API's answer, encoded. `version` is the `DataVersion` read before anything here.
+    func json(_ query: UpcomingMeetingsQuery, version: Int64, now: Date = Date()) async throws -> Data {
         if let cached = caches.upcomingJSON.value(for: query, version: version, now: now) { return cached }
         let rows = try await Consultation.upcoming(now: now, includeCanceled: query.includeCanceled, studentID: query.studentID,
                                                    from: query.from, limit: query.limit, on: db)
@@ -30,9 +29,8 @@ struct UpcomingMeetings {
     }
 
     /// The Calendar page's table as HTML for one time zone; `render` builds it from the rows.
-    func table(zone: String, limit: Int, now: Date = Date(),
+    func table(zone: String, limit: Int, version: Int64, now: Date = Date(),
                render: ([ConsultationRecord]) async throws -> String) async throws -> String {
-        let version = try await DataVersion.read(on: db)
         if let cached = caches.upcomingTables.value(for: zone, version: version, now: now) { return cached }
         let rows = try await Consultation.upcoming(now: now, includeCanceled: false, studentID: nil, from: nil, limit: limit, on: db)
         let html = try await render(rows)

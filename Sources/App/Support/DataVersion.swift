@@ -18,16 +18,13 @@ enum DataVersion {
 extension Request {
     private struct DataVersionKey: StorageKey { typealias Value = Int64 }
 
-    /// The data version as this request first read it.
+    /// The data version as this request first read it: the signed-in checks read it, and a read-only
+    /// handler reuses it. A handler that changes data must read `DataVersion` afresh before it
+    /// serves anything from a cache, or it would get the copy from before its own change.
     func dataVersion() async throws -> Int64 {
         if let version = storage[DataVersionKey.self] { return version }
         let version = try await DataVersion.read(on: db)
         storage[DataVersionKey.self] = version
         return version
-    }
-
-    /// Forgets the number read, after this request changed data and reads it again.
-    func forgetDataVersion() {
-        storage[DataVersionKey.self] = nil
     }
 }
