@@ -11,6 +11,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.appConfig = config
     try await configureDatabase(app, config.database)
     registerMigrations(app)
+    app.deliveryCommitter = app.makeDeliveryCommitter()
     app.readCaches = ReadCaches()
     _ = app.setupLink
     _ = app.signInThrottle

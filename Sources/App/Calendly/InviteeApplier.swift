@@ -16,35 +16,39 @@ struct InviteeApplier {
     let db: any Database
     let topicQuestion: String?
 
-    func apply(_ snapshot: InviteeSnapshot) async throws -> Outcome {
-        try await Self.serializeOnPostgres(db)
-        let invitee = snapshot.invitee
-        let existing = try await Consultation.query(on: db).filter(\.$calendlyInviteeURI == invitee.uri).first()
-        let consultation = existing ?? Consultation()
-        let before = existing.map(Fingerprint.init)
-        if existing == nil {
-            try await fillNew(consultation, from: snapshot)
-        } else if Self.isNewer(snapshot, than: consultation) {
-            Self.copyEventData(snapshot, into: consultation)
+    func apply(_ snapshot: InviteeSnapshot, now: Date = Date()) async throws -> Outcome {
+        let sql = try db.sql()
+        try await Self.serializeOnPostgres(sql)
+        let existing = try await CalendlyConsultation.find(inviteeURI: snapshot.invitee.uri, on: sql)
+        var consultation: CalendlyConsultation
+        if let existing {
+            consultation = existing
+            if Self.isNewer(snapshot, than: consultation) { Self.copyEventData(snapshot, into: &consultation) }
+        } else {
+            let studentID = try await StudentMatcher(sql: sql).studentID(for: snapshot, now: now)
+            consultation = CalendlyConsultation(studentID: studentID, inviteeURI: snapshot.invitee.uri,
+                                                type: String((snapshot.event.name ?? "Calendly meeting").prefix(200)),
+                                                topic: snapshot.topic(question: topicQuestion), startsAt: snapshot.event.startTime)
+            Self.copyEventData(snapshot, into: &consultation)
         }
-        Self.applyStatus(snapshot, to: consultation)
-        // Fluent marks every assigned field as changed, equal or not, so compare what a reader sees.
-        let changed = before != Fingerprint(consultation)
-        if existing == nil {
-            try await consultation.create(on: db)
-        } else if consultation.hasChanges {
-            try await consultation.save(on: db)
+        Self.applyStatus(snapshot, to: &consultation)
+        if let existing {
+            // Bookkeeping (when Calendly last spoke) is stored too, but only what a reader sees counts as a change.
+            if consultation != existing { try await consultation.update(on: sql, now: now) }
+        } else {
+            try await consultation.insert(on: sql, now: now)
         }
-        let linked = try await RescheduleLinker(db: db).link(consultation, snapshot: snapshot)
-        if existing == nil { return .created }
-        return changed || linked ? .updated : .unchanged
+        let linked = try await RescheduleLinker(sql: sql).link(&consultation, snapshot: snapshot)
+        guard let existing else { return .created }
+        return Fingerprint(existing) != Fingerprint(consultation) || linked ? .updated : .unchanged
     }
 
-    /// The fields Calendly's data decides, as a reader sees them; bookkeeping times are left out.
+    /// The fields Calendly's data decides, as a reader sees them (to the millisecond); bookkeeping
+    /// times are left out.
     struct Fingerprint: Equatable {
         var values: [String]
 
-        init(_ c: Consultation) {
+        init(_ c: CalendlyConsultation) {
             func ms(_ date: Date?) -> String { date.map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) } ?? "-" }
             let answers = (c.questionsAndAnswers ?? []).map { "\($0.position)|\($0.question)|\($0.answer)" }
             values = [c.status.rawValue, ms(c.consultationDate), ms(c.endDate), String(c.duration), c.location ?? "-", c.joinURL ?? "-",
@@ -56,25 +60,13 @@ struct InviteeApplier {
 
     // MARK: - Fields
 
-    private func fillNew(_ consultation: Consultation, from snapshot: InviteeSnapshot) async throws {
-        let student = try await StudentMatcher(db: db).student(for: snapshot)
-        consultation.$student.id = try student.requireID()
-        consultation.calendlyInviteeURI = snapshot.invitee.uri
-        consultation.type = String((snapshot.event.name ?? "Calendly meeting").prefix(200))
-        consultation.topic = snapshot.topic(question: topicQuestion)
-        consultation.notes = ""
-        consultation.followUpNotes = ""
-        consultation.status = .scheduled
-        Self.copyEventData(snapshot, into: consultation)
-    }
-
     /// Newer Calendly data wins; the owner's own text (type, topic, notes) is theirs once created.
-    static func isNewer(_ snapshot: InviteeSnapshot, than consultation: Consultation) -> Bool {
+    static func isNewer(_ snapshot: InviteeSnapshot, than consultation: CalendlyConsultation) -> Bool {
         guard let stored = consultation.calendlyUpdatedAt else { return true }
         return (snapshot.invitee.updatedAt ?? snapshot.observedAt) > stored
     }
 
-    static func copyEventData(_ snapshot: InviteeSnapshot, into consultation: Consultation) {
+    static func copyEventData(_ snapshot: InviteeSnapshot, into consultation: inout CalendlyConsultation) {
         let event = snapshot.event
         let invitee = snapshot.invitee
         consultation.consultationDate = event.startTime
@@ -95,7 +87,7 @@ struct InviteeApplier {
 
     // MARK: - Status
 
-    static func applyStatus(_ snapshot: InviteeSnapshot, to consultation: Consultation) {
+    static func applyStatus(_ snapshot: InviteeSnapshot, to consultation: inout CalendlyConsultation) {
         let cancellation = snapshot.invitee.cancellation ?? snapshot.event.cancellation
         if snapshot.isCanceled {
             // Final: a create that arrives later never revives it.
@@ -122,8 +114,7 @@ struct InviteeApplier {
 
     /// On PostgreSQL several app instances may apply at once; one advisory lock per transaction
     /// serialises them (SQLite's writers are already serialised by `DatabaseWriter`).
-    static func serializeOnPostgres(_ db: any Database) async throws {
-        let sql = try db.sql()
+    static func serializeOnPostgres(_ sql: any SQLDatabase) async throws {
         guard sql.dialect.name == "postgresql" else { return }
         try await sql.raw("SELECT pg_advisory_xact_lock(7243001)").run()
     }

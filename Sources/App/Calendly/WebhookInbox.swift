@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// The webhook inbox: deliveries are stored byte for byte first, then processed. A stored delivery
@@ -7,6 +8,7 @@ import Vapor
 struct WebhookInbox {
     let db: any Database
     let writer: DatabaseWriter
+    let committer: DeliveryCommitter
     let topicQuestion: String?
 
     /// Stores a delivery whose signature verified. Only after this returns may the sender get a 2xx.
@@ -18,31 +20,53 @@ struct WebhookInbox {
         return delivery
     }
 
-    /// Stores a delivery whose signature verified and applies it, in one transaction that commits
-    /// before the sender gets its 2xx. If applying fails, only the application is rolled back
-    /// (to a savepoint): the delivery is still stored, as `failed` with the error, for replay.
+    /// Stores a delivery whose signature verified and applies it, in a transaction that commits
+    /// before the sender gets its 2xx. Deliveries arriving together share that transaction
+    /// (`DeliveryCommitter`), each in its own savepoint.
     func receive(body: Data, receivedAt: Date = Date()) async throws -> WebhookDeliveryState {
         let head = WebhookEnvelopeHead(body: body)
         let delivery = WebhookDelivery(receivedAt: receivedAt, event: head.event ?? "(unreadable)",
                                        inviteeURI: head.inviteeURI, envelopeCreatedAt: head.createdAt, body: body)
-        let reading = Self.read(delivery)
-        let topicQuestion = self.topicQuestion
-        return try await writer.transaction(on: db) { db in
+        // Reading the body needs no lock; only applying it does.
+        return try await committer.submit(ReceivedDelivery(delivery: delivery, reading: Self.read(delivery)))
+    }
+
+    /// A verified delivery with its body read, waiting for its turn in a transaction.
+    struct ReceivedDelivery: Sendable {
+        let delivery: WebhookDelivery
+        fileprivate let reading: Reading
+    }
+
+    /// Stores one received delivery and applies it, inside the shared transaction. If applying
+    /// fails, only the application is rolled back (to the savepoint): the delivery is still stored,
+    /// as `failed` with the error, for replay. If storing fails, the delivery leaves no trace and
+    /// the failure is returned, so its sender gets a 503 and delivers it again.
+    static func record(_ received: ReceivedDelivery, on db: any Database, topicQuestion: String?) async -> Result<WebhookDeliveryState, any Error> {
+        let delivery = received.delivery
+        do {
             let sql = try db.sql()
-            try await sql.raw("SAVEPOINT apply_delivery").run()
+            try await sql.raw("SAVEPOINT delivery").run()
             var outcome: (WebhookDeliveryState, String?)
             do {
-                outcome = try await Self.outcome(of: reading, delivery: delivery, on: db, topicQuestion: topicQuestion)
-                try await sql.raw("RELEASE SAVEPOINT apply_delivery").run()
+                outcome = try await Self.outcome(of: received.reading, delivery: delivery, on: db, topicQuestion: topicQuestion)
             } catch {
-                try await sql.raw("ROLLBACK TO SAVEPOINT apply_delivery").run()
+                try await sql.raw("ROLLBACK TO SAVEPOINT delivery").run()
                 outcome = (.failed, "could not be applied: \(String(describing: error))")
             }
             delivery.state = outcome.0
             delivery.error = outcome.1.map { String($0.prefix(2000)) }
             delivery.processedAt = Date()
-            try await delivery.create(on: db)
-            return outcome.0
+            do {
+                try await Self.insert(delivery, on: db)
+                try await sql.raw("RELEASE SAVEPOINT delivery").run()
+            } catch {
+                try? await sql.raw("ROLLBACK TO SAVEPOINT delivery").run()
+                try? await sql.raw("RELEASE SAVEPOINT delivery").run()
+                throw error
+            }
+            return .success(outcome.0)
+        } catch {
+            return .failure(error)
         }
     }
 
@@ -63,7 +87,7 @@ struct WebhookInbox {
     }
 
     /// What a delivery's body says: an invitee change to apply, or a verdict already.
-    private enum Reading {
+    fileprivate enum Reading: Sendable {
         case apply(InviteeSnapshot)
         case verdict(WebhookDeliveryState, String?)
     }
@@ -105,24 +129,63 @@ struct WebhookInbox {
 
     /// Another delivery with the same (event, payload.uri, envelope created_at) was already applied.
     private static func isDuplicate(_ delivery: WebhookDelivery, on db: any Database) async throws -> Bool {
-        let query = WebhookDelivery.query(on: db)
-            .filter(\.$event == delivery.event)
-            .filter(\.$state == .processed)
-        if let uri = delivery.inviteeURI { query.filter(\.$inviteeURI == uri) } else { query.filter(\.$inviteeURI == nil) }
-        if let created = delivery.envelopeCreatedAt { query.filter(\.$envelopeCreatedAt == created) } else { query.filter(\.$envelopeCreatedAt == nil) }
-        if let id = delivery.id { query.filter(\.$id != id) }
-        return try await query.count() > 0
+        let query = try db.sql().select().column(SQLLiteral.numeric("1")).from(WebhookDelivery.schema)
+            .where("event", .equal, SQLBind(delivery.event))
+            .where("state", .equal, SQLBind(WebhookDeliveryState.processed.rawValue))
+        if let uri = delivery.inviteeURI { query.where("invitee_uri", .equal, SQLBind(uri)) } else { query.where("invitee_uri", .is, SQLLiteral.null) }
+        if let created = delivery.envelopeCreatedAt {
+            query.where("envelope_created_at", .equal, SQLBind(created))
+        } else {
+            query.where("envelope_created_at", .is, SQLLiteral.null)
+        }
+        if let id = delivery.id { query.where("id", .notEqual, SQLBind(id)) }
+        return try await query.limit(1).first() != nil
+    }
+
+    /// Inserts a new delivery with plain SQL: this runs for every delivery received.
+    private static func insert(_ delivery: WebhookDelivery, on db: any Database) async throws {
+        let id = delivery.id ?? UUID()
+        try await db.sql().insert(into: WebhookDelivery.schema)
+            .columns("id", "received_at", "event", "invitee_uri", "envelope_created_at", "body", "state", "error", "processed_at")
+            .values(SQLBind(id), SQLBind(delivery.receivedAt), SQLBind(delivery.event), SQLBind(delivery.inviteeURI),
+                    SQLBind(delivery.envelopeCreatedAt), SQLBind(delivery.body), SQLBind(delivery.state.rawValue),
+                    SQLBind(delivery.error), SQLBind(delivery.processedAt))
+            .run()
+        delivery.id = id
     }
 }
 
+/// The group commit that received deliveries share.
+typealias DeliveryCommitter = GroupCommitter<WebhookInbox.ReceivedDelivery, WebhookDeliveryState>
+
 extension Request {
     var webhookInbox: WebhookInbox {
-        WebhookInbox(db: db, writer: application.databaseWriter, topicQuestion: application.appConfig.calendly.topicQuestion)
+        application.webhookInbox
     }
 }
 
 extension Application {
     var webhookInbox: WebhookInbox {
-        WebhookInbox(db: db, writer: databaseWriter, topicQuestion: appConfig.calendly.topicQuestion)
+        WebhookInbox(db: db, writer: databaseWriter, committer: deliveryCommitter, topicQuestion: appConfig.calendly.topicQuestion)
+    }
+
+    private struct DeliveryCommitterKey: StorageKey { typealias Value = DeliveryCommitter }
+
+    /// Set up by `configure` once the database is.
+    var deliveryCommitter: DeliveryCommitter {
+        get {
+            guard let committer = storage[DeliveryCommitterKey.self] else { fatalError("configure(_:) sets up the delivery committer") }
+            return committer
+        }
+        set { storage[DeliveryCommitterKey.self] = newValue }
+    }
+
+    /// Deliveries go to the app's database, not a request's: a batch outlives the request that started it.
+    func makeDeliveryCommitter() -> DeliveryCommitter {
+        let databases = self.databases, logger = self.logger, eventLoops = self.eventLoopGroup
+        let topicQuestion = appConfig.calendly.topicQuestion
+        return DeliveryCommitter(writer: databaseWriter, database: { databases.database(logger: logger, on: eventLoops.any())! }) { received, db in
+            await WebhookInbox.record(received, on: db, topicQuestion: topicQuestion)
+        }
     }
 }

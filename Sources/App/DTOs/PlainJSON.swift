@@ -16,11 +16,11 @@ enum PlainJSON {
     }
 
     static func response<Value: Encodable>(_ value: Value, status: HTTPResponseStatus = .ok) throws -> Response {
-        response(encoded: try encode(value), status: status)
+        response(encoded: ByteBuffer(data: try encode(value)), status: status)
     }
 
-    static func response(encoded body: Data, status: HTTPResponseStatus = .ok) -> Response {
-        let response = Response(status: status, body: .init(data: body))
+    static func response(encoded body: ByteBuffer, status: HTTPResponseStatus = .ok) -> Response {
+        let response = Response(status: status, body: .init(buffer: body))
         response.headers.contentType = .json
         return response
     }

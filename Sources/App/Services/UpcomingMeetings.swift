@@ -19,11 +19,11 @@ struct UpcomingMeetings {
     let caches: ReadCaches
 
     /// The API's answer, encoded. `version` is the `DataVersion` read before anything here.
-    func json(_ query: UpcomingMeetingsQuery, version: Int64, now: Date = Date()) async throws -> Data {
+    func json(_ query: UpcomingMeetingsQuery, version: Int64, now: Date = Date()) async throws -> ByteBuffer {
         if let cached = caches.upcomingJSON.value(for: query, version: version, now: now) { return cached }
         let rows = try await Consultation.upcoming(now: now, includeCanceled: query.includeCanceled, studentID: query.studentID,
                                                    from: query.from, limit: query.limit, on: db)
-        let body = try PlainJSON.encode(UpcomingMeetingsResponse(meetings: rows.map(ConsultationResponse.init)))
+        let body = ByteBuffer(data: try PlainJSON.encode(UpcomingMeetingsResponse(meetings: rows.map(ConsultationResponse.init))))
         caches.upcomingJSON.store(body, for: query, version: version, expires: Self.firstEnd(of: rows))
         return body
     }

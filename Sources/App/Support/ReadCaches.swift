@@ -9,7 +9,8 @@ struct ReadCaches: Sendable {
     let accountsByTokenHash = VersionedCache<String, Account>()
     let accountsByID = VersionedCache<UUID, Account>()
     let sessions = VersionedCache<String, SessionData>()
-    let upcomingJSON = VersionedCache<UpcomingMeetingsQuery, Data>()
+    /// Kept as a buffer that each answer shares rather than copies.
+    let upcomingJSON = VersionedCache<UpcomingMeetingsQuery, ByteBuffer>()
     /// The Upcoming Meetings table as HTML, by the time zone it shows times in.
     let upcomingTables = VersionedCache<String, String>()
 }

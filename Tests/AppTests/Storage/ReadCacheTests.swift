@@ -75,7 +75,7 @@ struct ReadCacheTests {
             let now = Date()
             func ids(at time: Date) async throws -> [String] {
                 let body = try await meetings.json(UpcomingMeetingsQuery(), version: try await DataVersion.read(on: t.app.db), now: time)
-                let list = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+                let list = try #require(try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])
                 return (list["meetings"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
             }
             #expect(try await ids(at: now) == [first, second].map { $0.id!.uuidString })

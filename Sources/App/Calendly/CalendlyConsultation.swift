@@ -1,0 +1,96 @@
+import Foundation
+import SQLKit
+
+/// A consultation row as applying a Calendly invitee reads and writes it, moved with plain SQL.
+///
+/// Every webhook delivery goes through this; Fluent's per-model reflection cost more than the
+/// statements themselves, so this path keeps to value types and SQLKit. The rest of the app uses the
+/// `Consultation` model over the same table.
+struct CalendlyConsultation: Codable, Equatable, Sendable {
+    var id: UUID
+    var studentID: UUID
+    var type: String
+    var consultationDate: Date
+    var duration: Int
+    var notes: String
+    var topic: String
+    var followUpNotes: String
+    var status: ConsultationStatus
+    var endDate: Date?
+    var location: String?
+    var joinURL: String?
+    var calendlyEventURI: String?
+    var calendlyInviteeURI: String?
+    var calendlyEventTypeURI: String?
+    var cancelURL: String?
+    var rescheduleURL: String?
+    var cancelReason: String?
+    var canceledBy: String?
+    var canceledAt: Date?
+    var rescheduledFromID: UUID?
+    var rescheduledToID: UUID?
+    var questionsAndAnswersJSON: String?
+    var inviteeTimezone: String?
+    var calendlyUpdatedAt: Date?
+    /// Calendly's no-show mark as last seen, and when: toggles apply only if newer (nil: never said).
+    var calendlyNoShow: Bool?
+    var noShowChangedAt: Date?
+    var createdAt: Date?
+    var updatedAt: Date?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, type, duration, notes, topic, status, location
+        case studentID = "student_id", consultationDate = "consultation_date", followUpNotes = "follow_up_notes"
+        case endDate = "end_date", joinURL = "join_url", calendlyEventURI = "calendly_event_uri"
+        case calendlyInviteeURI = "calendly_invitee_uri", calendlyEventTypeURI = "calendly_event_type_uri"
+        case cancelURL = "cancel_url", rescheduleURL = "reschedule_url", cancelReason = "cancel_reason"
+        case canceledBy = "canceled_by", canceledAt = "canceled_at"
+        case rescheduledFromID = "rescheduled_from_id", rescheduledToID = "rescheduled_to_id"
+        case questionsAndAnswersJSON = "questions_and_answers", inviteeTimezone = "invitee_timezone"
+        case calendlyUpdatedAt = "calendly_updated_at", calendlyNoShow = "calendly_no_show"
+        case noShowChangedAt = "no_show_changed_at", createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    /// A new booking's row, before Calendly's data is copied in.
+    init(id: UUID = UUID(), studentID: UUID, inviteeURI: String, type: String, topic: String, startsAt: Date) {
+        self.id = id
+        self.studentID = studentID
+        self.calendlyInviteeURI = inviteeURI
+        self.type = type
+        self.topic = topic
+        self.consultationDate = startsAt
+        self.duration = 1
+        self.notes = ""
+        self.followUpNotes = ""
+        self.status = .scheduled
+    }
+
+    var questionsAndAnswers: [QuestionAndAnswer]? {
+        get { questionsAndAnswersJSON.flatMap { try? JSONDecoder().decode([QuestionAndAnswer].self, from: Data($0.utf8)) } }
+        set { questionsAndAnswersJSON = newValue.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) } }
+    }
+}
+
+extension CalendlyConsultation {
+    private static let table = Consultation.schema
+    private static let columns: [any SQLExpression] = CodingKeys.allCases.map { SQLColumn($0.rawValue) }
+
+    static func find(inviteeURI: String, on sql: any SQLDatabase) async throws -> CalendlyConsultation? {
+        try await sql.select().columns(columns).from(table)
+            .where(SQLColumn(CodingKeys.calendlyInviteeURI.rawValue), .equal, SQLBind(inviteeURI))
+            .first(decoding: CalendlyConsultation.self)
+    }
+
+    mutating func insert(on sql: any SQLDatabase, now: Date = Date()) async throws {
+        createdAt = now
+        updatedAt = now
+        try await sql.insert(into: Self.table).model(self, nilEncodingStrategy: .asNil).run()
+    }
+
+    /// Writes every column, so a value Calendly no longer sends becomes NULL here too.
+    mutating func update(on sql: any SQLDatabase, now: Date = Date()) async throws {
+        updatedAt = now
+        try await sql.update(Self.table).set(model: self, nilEncodingStrategy: .asNil)
+            .where(SQLColumn(CodingKeys.id.rawValue), .equal, SQLBind(id)).run()
+    }
+}

@@ -1,0 +1,87 @@
+import Fluent
+import NIOConcurrencyHelpers
+
+/// Group commit: writes that arrive while a transaction is committing wait, then share the next
+/// one, so many concurrent writers pay for one commit (and on SQLite one turn of the writer lock)
+/// instead of one each.
+///
+/// Each item's `work` runs in that shared transaction and must leave it usable when the item
+/// fails (by rolling back to its own savepoint), returning the failure instead of throwing it. If
+/// the commit itself fails, every item of the batch gets that error: none of them was stored.
+final class GroupCommitter<Item: Sendable, Output: Sendable>: Sendable {
+    typealias Work = @Sendable (Item, any Database) async -> Result<Output, any Error>
+
+    private struct Waiting: Sendable {
+        var item: Item
+        var continuation: CheckedContinuation<Output, any Error>
+    }
+
+    private struct State {
+        var queue: [Waiting] = []
+        var draining = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+    private let writer: DatabaseWriter
+    private let database: @Sendable () -> any Database
+    private let maxBatch: Int
+    private let work: Work
+
+    init(writer: DatabaseWriter, maxBatch: Int = 64, database: @escaping @Sendable () -> any Database, work: @escaping Work) {
+        self.writer = writer
+        self.maxBatch = maxBatch
+        self.database = database
+        self.work = work
+    }
+
+    /// Runs `item`'s work in the next transaction; returns once that transaction has committed.
+    func submit(_ item: Item) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            let startDraining = state.withLockedValue { state -> Bool in
+                state.queue.append(Waiting(item: item, continuation: continuation))
+                guard !state.draining else { return false }
+                state.draining = true
+                return true
+            }
+            if startDraining {
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while let batch = nextBatch() {
+            let work = self.work
+            do {
+                let results = try await writer.transaction(on: database()) { db in
+                    var results: [Result<Output, any Error>] = []
+                    results.reserveCapacity(batch.count)
+                    for waiting in batch {
+                        results.append(await work(waiting.item, db))
+                    }
+                    return results
+                }
+                for (waiting, result) in zip(batch, results) {
+                    waiting.continuation.resume(with: result)
+                }
+            } catch {
+                for waiting in batch {
+                    waiting.continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// The items waiting now, or nil (and no longer draining) when there are none.
+    private func nextBatch() -> [Waiting]? {
+        state.withLockedValue { state in
+            guard !state.queue.isEmpty else {
+                state.draining = false
+                return nil
+            }
+            let batch = Array(state.queue.prefix(maxBatch))
+            state.queue.removeFirst(batch.count)
+            return batch
+        }
+    }
+}
