@@ -184,7 +184,8 @@ extension Application {
     func makeDeliveryCommitter() -> DeliveryCommitter {
         let databases = self.databases, logger = self.logger, eventLoops = self.eventLoopGroup
         let topicQuestion = appConfig.calendly.topicQuestion
-        return DeliveryCommitter(writer: databaseWriter, database: { databases.database(logger: logger, on: eventLoops.any())! }) { received, db in
+        return DeliveryCommitter(writer: databaseWriter, eventLoop: eventLoops.any(),
+                                 database: { databases.database(logger: logger, on: $0)! }) { received, db in
             await WebhookInbox.record(received, on: db, topicQuestion: topicQuestion)
         }
     }

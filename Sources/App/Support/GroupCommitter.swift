@@ -1,5 +1,6 @@
 import Fluent
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// Group commit: writes that arrive while a transaction is committing wait, then share the next
 /// one, so many concurrent writers pay for one commit (and on SQLite one turn of the writer lock)
@@ -23,12 +24,16 @@ final class GroupCommitter<Item: Sendable, Output: Sendable>: Sendable {
 
     private let state = NIOLockedValueBox(State())
     private let writer: DatabaseWriter
-    private let database: @Sendable () -> any Database
+    private let eventLoop: any EventLoop
+    private let database: @Sendable (any EventLoop) -> any Database
     private let maxBatch: Int
     private let work: Work
 
-    init(writer: DatabaseWriter, maxBatch: Int = 64, database: @escaping @Sendable () -> any Database, work: @escaping Work) {
+    /// `database` gives the database on an event loop; the committer keeps to one loop (see `drain`).
+    init(writer: DatabaseWriter, eventLoop: any EventLoop, maxBatch: Int = 64,
+         database: @escaping @Sendable (any EventLoop) -> any Database, work: @escaping Work) {
         self.writer = writer
+        self.eventLoop = eventLoop
         self.maxBatch = maxBatch
         self.database = database
         self.work = work
@@ -43,17 +48,26 @@ final class GroupCommitter<Item: Sendable, Output: Sendable>: Sendable {
                 state.draining = true
                 return true
             }
-            if startDraining {
-                Task { await self.drain() }
-            }
+            if startDraining { startDrain() }
+        }
+    }
+
+    /// The drain runs on the event loop its database answers on, so the statements of a batch
+    /// follow one another without a thread hop each.
+    private func startDrain() {
+        if #available(macOS 15.0, *) {
+            Task(executorPreference: EventLoopTaskExecutor(eventLoop: eventLoop)) { await self.drain() }
+        } else {
+            Task { await self.drain() }
         }
     }
 
     private func drain() async {
+        let db = database(eventLoop)
         while let batch = nextBatch() {
             let work = self.work
             do {
-                let results = try await writer.transaction(on: database()) { db in
+                let results = try await writer.transaction(on: db) { db in
                     var results: [Result<Output, any Error>] = []
                     results.reserveCapacity(batch.count)
                     for waiting in batch {
