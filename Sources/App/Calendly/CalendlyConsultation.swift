@@ -75,10 +75,10 @@ extension CalendlyConsultation {
     private static let table = Consultation.schema
     private static let columns: [any SQLExpression] = CodingKeys.allCases.map { SQLColumn($0.rawValue) }
 
-    static func find(inviteeURI: String, on sql: any SQLDatabase) async throws -> CalendlyConsultation? {
+    static func find(inviteeURIs: [String], on sql: any SQLDatabase) async throws -> [CalendlyConsultation] {
         try await sql.select().columns(columns).from(table)
-            .where(SQLColumn(CodingKeys.calendlyInviteeURI.rawValue), .equal, SQLBind(inviteeURI))
-            .first(decoding: CalendlyConsultation.self)
+            .where(SQLColumn(CodingKeys.calendlyInviteeURI.rawValue), .in, SQLBind.group(inviteeURIs))
+            .all(decoding: CalendlyConsultation.self)
     }
 
     mutating func insert(on sql: any SQLDatabase, now: Date = Date()) async throws {

@@ -78,7 +78,8 @@ struct CalendlySync {
     private func apply(_ snapshot: InviteeSnapshot) async throws -> (InviteeApplier.Outcome, Consultation) {
         let topicQuestion = self.topicQuestion
         return try await writer.transaction(on: db) { db in
-            let outcome = try await InviteeApplier(db: db, topicQuestion: topicQuestion).apply(snapshot)
+            let store = try await InviteeStore.prefetching([snapshot], on: try db.sql())
+            let outcome = try await InviteeApplier(store: store, topicQuestion: topicQuestion).apply(snapshot)
             guard let consultation = try await Consultation.query(on: db).filter(\.$calendlyInviteeURI == snapshot.invitee.uri)
                 .with(\.$student).first() else {
                 throw AppError.notFound("Consultation")

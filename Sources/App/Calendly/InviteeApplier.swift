@@ -1,6 +1,4 @@
-import Fluent
 import Foundation
-import SQLKit
 
 /// Turns Calendly invitee observations into consultations — the same code for webhooks, the
 /// popup's record call and sync (SPEC 4.2 "Applying an invitee").
@@ -13,19 +11,17 @@ struct InviteeApplier {
         case created, updated, unchanged
     }
 
-    let db: any Database
+    let store: InviteeStore
     let topicQuestion: String?
 
     func apply(_ snapshot: InviteeSnapshot, now: Date = Date()) async throws -> Outcome {
-        let sql = try db.sql()
-        try await Self.serializeOnPostgres(sql)
-        let existing = try await CalendlyConsultation.find(inviteeURI: snapshot.invitee.uri, on: sql)
+        let existing = try await store.consultation(inviteeURI: snapshot.invitee.uri)
         var consultation: CalendlyConsultation
         if let existing {
             consultation = existing
             if Self.isNewer(snapshot, than: consultation) { Self.copyEventData(snapshot, into: &consultation) }
         } else {
-            let studentID = try await StudentMatcher(sql: sql).studentID(for: snapshot, now: now)
+            let studentID = try await StudentMatcher(store: store).studentID(for: snapshot, now: now)
             consultation = CalendlyConsultation(studentID: studentID, inviteeURI: snapshot.invitee.uri,
                                                 type: String((snapshot.event.name ?? "Calendly meeting").prefix(200)),
                                                 topic: snapshot.topic(question: topicQuestion), startsAt: snapshot.event.startTime)
@@ -34,11 +30,11 @@ struct InviteeApplier {
         Self.applyStatus(snapshot, to: &consultation)
         if let existing {
             // Bookkeeping (when Calendly last spoke) is stored too, but only what a reader sees counts as a change.
-            if consultation != existing { try await consultation.update(on: sql, now: now) }
+            if consultation != existing { try await store.update(&consultation, now: now) }
         } else {
-            try await consultation.insert(on: sql, now: now)
+            try await store.insert(&consultation, now: now)
         }
-        let linked = try await RescheduleLinker(sql: sql).link(&consultation, snapshot: snapshot)
+        let linked = try await RescheduleLinker(store: store).link(&consultation, snapshot: snapshot)
         guard let existing else { return .created }
         return Fingerprint(existing) != Fingerprint(consultation) || linked ? .updated : .unchanged
     }
@@ -110,12 +106,5 @@ struct InviteeApplier {
                 }
             }
         }
-    }
-
-    /// On PostgreSQL several app instances may apply at once; one advisory lock per transaction
-    /// serialises them (SQLite's writers are already serialised by `DatabaseWriter`).
-    static func serializeOnPostgres(_ sql: any SQLDatabase) async throws {
-        guard sql.dialect.name == "postgresql" else { return }
-        try await sql.raw("SELECT pg_advisory_xact_lock(7243001)").run()
     }
 }

@@ -1,20 +1,19 @@
 import Foundation
-import SQLKit
 
 /// Links the two consultations of a reschedule both ways, whichever arrives first (REFERENCE §4.4):
 /// the old invitee's cancel names `new_invitee`; the new invitee's create names `old_invitee`.
 struct RescheduleLinker {
-    let sql: any SQLDatabase
+    let store: InviteeStore
 
     /// Links `consultation` (already stored) with the other half of its reschedule, if that is
     /// stored too; updates both as needed. Returns true when it changed anything.
     func link(_ consultation: inout CalendlyConsultation, snapshot: InviteeSnapshot) async throws -> Bool {
         var changed = false
-        if let oldURI = snapshot.invitee.oldInvitee, var old = try await CalendlyConsultation.find(inviteeURI: oldURI, on: sql) {
+        if let oldURI = snapshot.invitee.oldInvitee, var old = try await store.consultation(inviteeURI: oldURI) {
             changed = try await connect(old: &old, new: &consultation) || changed
         }
         if snapshot.isCanceled, snapshot.invitee.rescheduled == true,
-           let newURI = snapshot.invitee.newInvitee, var new = try await CalendlyConsultation.find(inviteeURI: newURI, on: sql) {
+           let newURI = snapshot.invitee.newInvitee, var new = try await store.consultation(inviteeURI: newURI) {
             changed = try await connect(old: &consultation, new: &new) || changed
         }
         return changed
@@ -33,24 +32,13 @@ struct RescheduleLinker {
         let previousStudentID = new.studentID
         new.studentID = old.studentID
         let oldChanged = old != oldBefore, newChanged = new != newBefore
-        if oldChanged { try await old.update(on: sql) }
-        if newChanged { try await new.update(on: sql) }
+        if oldChanged { try await store.update(&old) }
+        if newChanged { try await store.update(&new) }
         if previousStudentID != old.studentID {
-            try await removeIfOrphaned(studentID: previousStudentID)
+            // A student made from this booking alone, now left with no consultation, would not
+            // exist had the deliveries arrived in the other order; remove it so the result is the same.
+            try await store.removeStudentIfOrphaned(previousStudentID)
         }
         return oldChanged || newChanged
-    }
-
-    /// A student made from this booking alone, now left with no consultation, would not exist had
-    /// the deliveries arrived in the other order; remove it so the result is the same.
-    private func removeIfOrphaned(studentID: UUID) async throws {
-        let source = try await sql.select().column("source").from(Student.schema)
-            .where("id", .equal, SQLBind(studentID)).first(decodingColumn: "source", as: String.self)
-        guard source == StudentSource.calendly.rawValue else { return }
-        let remaining = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count").from(Consultation.schema)
-            .where("student_id", .equal, SQLBind(studentID)).first(decodingColumn: "count", as: Int.self) ?? 0
-        if remaining == 0 {
-            try await sql.delete(from: Student.schema).where("id", .equal, SQLBind(studentID)).run()
-        }
     }
 }

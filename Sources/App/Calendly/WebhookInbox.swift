@@ -22,10 +22,10 @@ struct WebhookInbox {
 
     /// Stores a delivery whose signature verified and applies it, in a transaction that commits
     /// before the sender gets its 2xx. Deliveries arriving together share that transaction
-    /// (`DeliveryCommitter`), each in its own savepoint.
+    /// (`DeliveryCommitter`).
     func receive(body: Data, receivedAt: Date = Date()) async throws -> WebhookDeliveryState {
         let head = WebhookEnvelopeHead(body: body)
-        let delivery = WebhookDelivery(receivedAt: receivedAt, event: head.event ?? "(unreadable)",
+        let delivery = WebhookDelivery(id: UUID(), receivedAt: receivedAt, event: head.event ?? "(unreadable)",
                                        inviteeURI: head.inviteeURI, envelopeCreatedAt: head.createdAt, body: body)
         // Reading the body needs no lock; only applying it does.
         return try await committer.submit(ReceivedDelivery(delivery: delivery, reading: Self.read(delivery)))
@@ -37,27 +37,44 @@ struct WebhookInbox {
         fileprivate let reading: Reading
     }
 
-    /// Stores one received delivery and applies it, inside the shared transaction. If applying
-    /// fails, only the application is rolled back (to the savepoint): the delivery is still stored,
-    /// as `failed` with the error, for replay. If storing fails, the delivery leaves no trace and
-    /// the failure is returned, so its sender gets a 503 and delivers it again.
-    static func record(_ received: ReceivedDelivery, on db: any Database, topicQuestion: String?) async -> Result<WebhookDeliveryState, any Error> {
+    /// Stores received deliveries and applies them, inside the shared transaction, with what they
+    /// look up read once for the batch. Any failure throws, and the committer tries each delivery
+    /// again alone (`recordAlone`), so one that cannot be applied never holds back the others.
+    static func record(_ batch: [ReceivedDelivery], on db: any Database, topicQuestion: String?) async throws -> [Result<WebhookDeliveryState, any Error>] {
+        let sql = try db.sql()
+        let store = try await InviteeStore.prefetching(batch.compactMap(\.reading.snapshot), deliveries: batch.map(\.delivery), on: sql)
+        if batch.count == 1, let alone = batch.first {
+            return [await recordAlone(alone, store: store, topicQuestion: topicQuestion)]
+        }
+        let now = Date()
+        for received in batch {
+            let outcome = try await Self.outcome(of: received.reading, delivery: received.delivery, store: store, topicQuestion: topicQuestion)
+            received.delivery.finish(outcome, at: now)
+            if outcome.0 == .processed { store.noteProcessed(received.delivery) }
+        }
+        try await insert(batch.map(\.delivery), on: sql)
+        return batch.map { .success($0.delivery.state) }
+    }
+
+    /// One delivery in its own savepoint. If applying fails, only the application is rolled back:
+    /// the delivery is still stored, as `failed` with the error, for replay. If storing fails, the
+    /// delivery leaves no trace and the failure is returned, so its sender gets a 503 and delivers
+    /// it again.
+    private static func recordAlone(_ received: ReceivedDelivery, store: InviteeStore, topicQuestion: String?) async -> Result<WebhookDeliveryState, any Error> {
         let delivery = received.delivery
+        let sql = store.sql
         do {
-            let sql = try db.sql()
             try await sql.raw("SAVEPOINT delivery").run()
             var outcome: (WebhookDeliveryState, String?)
             do {
-                outcome = try await Self.outcome(of: received.reading, delivery: delivery, on: db, topicQuestion: topicQuestion)
+                outcome = try await Self.outcome(of: received.reading, delivery: delivery, store: store, topicQuestion: topicQuestion)
             } catch {
                 try await sql.raw("ROLLBACK TO SAVEPOINT delivery").run()
                 outcome = (.failed, "could not be applied: \(String(describing: error))")
             }
-            delivery.state = outcome.0
-            delivery.error = outcome.1.map { String($0.prefix(2000)) }
-            delivery.processedAt = Date()
+            delivery.finish(outcome, at: Date())
             do {
-                try await Self.insert(delivery, on: db)
+                try await insert([delivery], on: sql)
                 try await sql.raw("RELEASE SAVEPOINT delivery").run()
             } catch {
                 try? await sql.raw("ROLLBACK TO SAVEPOINT delivery").run()
@@ -77,12 +94,10 @@ struct WebhookInbox {
         let reading = Self.read(delivery)
         let topicQuestion = self.topicQuestion
         return try await writer.transaction(on: db) { db in
-            let (state, error) = try await Self.outcome(of: reading, delivery: delivery, on: db, topicQuestion: topicQuestion)
-            delivery.state = state
-            delivery.error = error.map { String($0.prefix(2000)) }
-            delivery.processedAt = now
+            let store = try await InviteeStore.prefetching(reading.snapshot.map { [$0] } ?? [], deliveries: [delivery], on: try db.sql())
+            delivery.finish(try await Self.outcome(of: reading, delivery: delivery, store: store, topicQuestion: topicQuestion), at: now)
             try await delivery.save(on: db)
-            return state
+            return delivery.state
         }
     }
 
@@ -90,6 +105,10 @@ struct WebhookInbox {
     fileprivate enum Reading: Sendable {
         case apply(InviteeSnapshot)
         case verdict(WebhookDeliveryState, String?)
+
+        var snapshot: InviteeSnapshot? {
+            if case .apply(let snapshot) = self { snapshot } else { nil }
+        }
     }
 
     private static func read(_ delivery: WebhookDelivery) -> Reading {
@@ -111,47 +130,39 @@ struct WebhookInbox {
         return .apply(InviteeSnapshot(source: .webhook(event), invitee: envelope.payload, event: scheduledEvent, observedAt: envelope.createdAt))
     }
 
-    private static func outcome(of reading: Reading, delivery: WebhookDelivery, on db: any Database,
+    private static func outcome(of reading: Reading, delivery: WebhookDelivery, store: InviteeStore,
                                 topicQuestion: String?) async throws -> (WebhookDeliveryState, String?) {
         switch reading {
         case .verdict(let state, let error):
             return (state, error)
         case .apply(let snapshot):
-            if try await isDuplicate(delivery, on: db) { return (.duplicate, nil) }
-            do {
-                _ = try await InviteeApplier(db: db, topicQuestion: topicQuestion).apply(snapshot)
-                return (.processed, nil)
-            } catch let error as AppError {
-                return (.failed, error.reason)
-            }
+            if try await store.isDuplicate(delivery) { return (.duplicate, nil) }
+            _ = try await InviteeApplier(store: store, topicQuestion: topicQuestion).apply(snapshot)
+            return (.processed, nil)
         }
     }
 
-    /// Another delivery with the same (event, payload.uri, envelope created_at) was already applied.
-    private static func isDuplicate(_ delivery: WebhookDelivery, on db: any Database) async throws -> Bool {
-        let query = try db.sql().select().column(SQLLiteral.numeric("1")).from(WebhookDelivery.schema)
-            .where("event", .equal, SQLBind(delivery.event))
-            .where("state", .equal, SQLBind(WebhookDeliveryState.processed.rawValue))
-        if let uri = delivery.inviteeURI { query.where("invitee_uri", .equal, SQLBind(uri)) } else { query.where("invitee_uri", .is, SQLLiteral.null) }
-        if let created = delivery.envelopeCreatedAt {
-            query.where("envelope_created_at", .equal, SQLBind(created))
-        } else {
-            query.where("envelope_created_at", .is, SQLLiteral.null)
-        }
-        if let id = delivery.id { query.where("id", .notEqual, SQLBind(id)) }
-        return try await query.limit(1).first() != nil
-    }
-
-    /// Inserts a new delivery with plain SQL: this runs for every delivery received.
-    private static func insert(_ delivery: WebhookDelivery, on db: any Database) async throws {
-        let id = delivery.id ?? UUID()
-        try await db.sql().insert(into: WebhookDelivery.schema)
+    /// Inserts new deliveries in one statement, with plain SQL: this runs for every delivery received.
+    private static func insert(_ deliveries: [WebhookDelivery], on sql: any SQLDatabase) async throws {
+        let insert = sql.insert(into: WebhookDelivery.schema)
             .columns("id", "received_at", "event", "invitee_uri", "envelope_created_at", "body", "state", "error", "processed_at")
-            .values(SQLBind(id), SQLBind(delivery.receivedAt), SQLBind(delivery.event), SQLBind(delivery.inviteeURI),
-                    SQLBind(delivery.envelopeCreatedAt), SQLBind(delivery.body), SQLBind(delivery.state.rawValue),
-                    SQLBind(delivery.error), SQLBind(delivery.processedAt))
-            .run()
-        delivery.id = id
+        for delivery in deliveries {
+            let id = delivery.id ?? UUID()
+            delivery.id = id
+            insert.values(SQLBind(id), SQLBind(delivery.receivedAt), SQLBind(delivery.event), SQLBind(delivery.inviteeURI),
+                          SQLBind(delivery.envelopeCreatedAt), SQLBind(delivery.body), SQLBind(delivery.state.rawValue),
+                          SQLBind(delivery.error), SQLBind(delivery.processedAt))
+        }
+        try await insert.run()
+    }
+}
+
+extension WebhookDelivery {
+    /// Records what processing found.
+    func finish(_ outcome: (WebhookDeliveryState, String?), at time: Date) {
+        state = outcome.0
+        error = outcome.1.map { String($0.prefix(2000)) }
+        processedAt = time
     }
 }
 
@@ -185,8 +196,8 @@ extension Application {
         let databases = self.databases, logger = self.logger, eventLoops = self.eventLoopGroup
         let topicQuestion = appConfig.calendly.topicQuestion
         return DeliveryCommitter(writer: databaseWriter, eventLoop: eventLoops.any(),
-                                 database: { databases.database(logger: logger, on: $0)! }) { received, db in
-            await WebhookInbox.record(received, on: db, topicQuestion: topicQuestion)
+                                 database: { databases.database(logger: logger, on: $0)! }) { batch, db in
+            try await WebhookInbox.record(batch, on: db, topicQuestion: topicQuestion)
         }
     }
 }

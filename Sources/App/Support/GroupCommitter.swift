@@ -6,11 +6,12 @@ import NIOCore
 /// one, so many concurrent writers pay for one commit (and on SQLite one turn of the writer lock)
 /// instead of one each.
 ///
-/// Each item's `work` runs in that shared transaction and must leave it usable when the item
-/// fails (by rolling back to its own savepoint), returning the failure instead of throwing it. If
-/// the commit itself fails, every item of the batch gets that error: none of them was stored.
+/// `work` gets the batch and the shared transaction, and answers one result per item. If it throws,
+/// or the commit fails, nothing of the batch was stored, and each item is tried again alone in a
+/// transaction of its own, so that one bad item fails alone; `work` with a single item should
+/// keep that item's failure to itself where it can (a savepoint) and answer it as its result.
 final class GroupCommitter<Item: Sendable, Output: Sendable>: Sendable {
-    typealias Work = @Sendable (Item, any Database) async -> Result<Output, any Error>
+    typealias Work = @Sendable ([Item], any Database) async throws -> [Result<Output, any Error>]
 
     private struct Waiting: Sendable {
         var item: Item
@@ -65,25 +66,28 @@ final class GroupCommitter<Item: Sendable, Output: Sendable>: Sendable {
     private func drain() async {
         let db = database(eventLoop)
         while let batch = nextBatch() {
-            let work = self.work
             do {
-                let results = try await writer.transaction(on: db) { db in
-                    var results: [Result<Output, any Error>] = []
-                    results.reserveCapacity(batch.count)
-                    for waiting in batch {
-                        results.append(await work(waiting.item, db))
+                let results = try await run(batch.map(\.item), on: db)
+                for (waiting, result) in zip(batch, results) { waiting.continuation.resume(with: result) }
+            } catch where batch.count > 1 {
+                for waiting in batch {
+                    do {
+                        waiting.continuation.resume(with: try await run([waiting.item], on: db)[0])
+                    } catch {
+                        waiting.continuation.resume(throwing: error)
                     }
-                    return results
-                }
-                for (waiting, result) in zip(batch, results) {
-                    waiting.continuation.resume(with: result)
                 }
             } catch {
-                for waiting in batch {
-                    waiting.continuation.resume(throwing: error)
-                }
+                for waiting in batch { waiting.continuation.resume(throwing: error) }
             }
         }
+    }
+
+    private func run(_ items: [Item], on db: any Database) async throws -> [Result<Output, any Error>] {
+        let work = self.work
+        let results = try await writer.transaction(on: db) { db in try await work(items, db) }
+        precondition(results.count == items.count, "one result per item")
+        return results
     }
 
     /// The items waiting now, or nil (and no longer draining) when there are none.

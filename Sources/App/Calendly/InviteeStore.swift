@@ -1,0 +1,218 @@
+import Foundation
+import SQLKit
+
+/// What applying invitees reads, fetched for a whole batch of observations at once and kept up to
+/// date as the batch writes, so that a batch costs a few reads rather than several per delivery.
+/// Writes go straight to the database (inside the caller's transaction).
+///
+/// Creating one takes PostgreSQL's apply lock, so a store's reads cannot go stale under another
+/// instance's writes; SQLite's writers are already serialised by `DatabaseWriter`.
+final class InviteeStore {
+    let sql: any SQLDatabase
+    private var consultations: [String: CalendlyConsultation] = [:]
+    /// URIs looked up and not stored (until this batch stores them).
+    private var absentInvitees: Set<String> = []
+    private var studentsByEmail: [String: UUID] = [:]
+    private var absentEmails: Set<String> = []
+    private var students: Set<UUID> = []
+    private var absentStudents: Set<UUID> = []
+    /// Ids of the processed deliveries by identity (event, invitee URI, envelope created_at).
+    private var processedDeliveries: [DeliveryIdentity: Set<UUID>] = [:]
+
+    private init(sql: any SQLDatabase) {
+        self.sql = sql
+    }
+
+    /// A store with everything these observations and deliveries will look up already read.
+    static func prefetching(_ snapshots: [InviteeSnapshot], deliveries: [WebhookDelivery] = [],
+                            on sql: any SQLDatabase) async throws -> InviteeStore {
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw("SELECT pg_advisory_xact_lock(7243001)").run()
+        }
+        let store = InviteeStore(sql: sql)
+        try await store.prefetchConsultations(Set(snapshots.flatMap { [$0.invitee.uri, $0.invitee.oldInvitee, $0.invitee.newInvitee].compactMap { $0 } }))
+        try await store.prefetchStudents(emails: Set(snapshots.map(\.studentEmail).filter { !$0.isEmpty }),
+                                         ids: Set(snapshots.compactMap(\.trackedStudentID)))
+        try await store.prefetchProcessedDeliveries(Set(deliveries.compactMap(\.inviteeURI)))
+        return store
+    }
+
+    // MARK: - Consultations
+
+    func consultation(inviteeURI: String) async throws -> CalendlyConsultation? {
+        if let known = consultations[inviteeURI] { return known }
+        if absentInvitees.contains(inviteeURI) { return nil }
+        try await prefetchConsultations([inviteeURI])
+        return consultations[inviteeURI]
+    }
+
+    func insert(_ consultation: inout CalendlyConsultation, now: Date) async throws {
+        try await consultation.insert(on: sql, now: now)
+        remember(consultation)
+    }
+
+    func update(_ consultation: inout CalendlyConsultation, now: Date = Date()) async throws {
+        try await consultation.update(on: sql, now: now)
+        remember(consultation)
+    }
+
+    private func remember(_ consultation: CalendlyConsultation) {
+        guard let uri = consultation.calendlyInviteeURI else { return }
+        consultations[uri] = consultation
+        absentInvitees.remove(uri)
+    }
+
+    private func prefetchConsultations(_ uris: Set<String>) async throws {
+        let wanted = uris.filter { consultations[$0] == nil && !absentInvitees.contains($0) }
+        guard !wanted.isEmpty else { return }
+        let rows = try await CalendlyConsultation.find(inviteeURIs: Array(wanted), on: sql)
+        for row in rows { remember(row) }
+        absentInvitees.formUnion(wanted.subtracting(rows.compactMap(\.calendlyInviteeURI)))
+    }
+
+    // MARK: - Students
+
+    func studentID(email: String) async throws -> UUID? {
+        if studentsByEmail[email] == nil, !absentEmails.contains(email) { try await prefetchStudents(emails: [email], ids: []) }
+        return studentsByEmail[email]
+    }
+
+    func studentExists(_ id: UUID) async throws -> Bool {
+        if !students.contains(id), !absentStudents.contains(id) { try await prefetchStudents(emails: [], ids: [id]) }
+        return students.contains(id)
+    }
+
+    func insertStudent(_ student: NewStudent) async throws {
+        try await sql.insert(into: Student.schema).model(student).run()
+        students.insert(student.id)
+        absentStudents.remove(student.id)
+        if !student.email.isEmpty {
+            studentsByEmail[student.email] = student.id
+            absentEmails.remove(student.email)
+        }
+    }
+
+    /// Deletes a student this batch made, if it was made from Calendly and has no consultation left.
+    func removeStudentIfOrphaned(_ id: UUID) async throws {
+        let source = try await sql.select().column("source").from(Student.schema)
+            .where("id", .equal, SQLBind(id)).first(decodingColumn: "source", as: String.self)
+        guard source == StudentSource.calendly.rawValue else { return }
+        let remaining = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count").from(Consultation.schema)
+            .where("student_id", .equal, SQLBind(id)).first(decodingColumn: "count", as: Int.self) ?? 0
+        guard remaining == 0 else { return }
+        try await sql.delete(from: Student.schema).where("id", .equal, SQLBind(id)).run()
+        students.remove(id)
+        absentStudents.insert(id)
+        for (email, owner) in studentsByEmail where owner == id {
+            studentsByEmail[email] = nil
+            absentEmails.insert(email)
+        }
+    }
+
+    private func prefetchStudents(emails: Set<String>, ids: Set<UUID>) async throws {
+        let emails = emails.filter { studentsByEmail[$0] == nil && !absentEmails.contains($0) }
+        if !emails.isEmpty {
+            // `email <> ''` lets SQLite use the partial unique index instead of scanning the table.
+            let rows = try await sql.select().columns("id", "email").from(Student.schema)
+                .where("email", .in, SQLBind.group(Array(emails))).where("email", .notEqual, SQLLiteral.string(""))
+                .all(decoding: StudentKey.self)
+            for row in rows { studentsByEmail[row.email] = row.id; students.insert(row.id) }
+            absentEmails.formUnion(emails.subtracting(rows.map(\.email)))
+        }
+        let unknownIDs = ids.subtracting(students).subtracting(absentStudents)
+        if !unknownIDs.isEmpty {
+            let found = try await sql.select().column("id").from(Student.schema)
+                .where("id", .in, SQLBind.group(Array(unknownIDs))).all(decodingColumn: "id", as: UUID.self)
+            students.formUnion(found)
+            absentStudents.formUnion(unknownIDs.subtracting(found))
+        }
+    }
+
+    private struct StudentKey: Decodable {
+        var id: UUID
+        var email: String
+    }
+
+    /// A student row as a booking creates it.
+    struct NewStudent: Encodable, Sendable {
+        var id: UUID
+        var name: String
+        var email: String
+        var phone = ""
+        var notes = ""
+        var source = StudentSource.calendly
+        var createdAt: Date
+        var updatedAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, email, phone, notes, source, createdAt = "created_at", updatedAt = "updated_at"
+        }
+    }
+
+    // MARK: - Deliveries
+
+    struct DeliveryIdentity: Hashable {
+        var event: String
+        var inviteeURI: String?
+        var envelopeCreatedAt: String?
+
+        init(_ delivery: WebhookDelivery) {
+            event = delivery.event
+            inviteeURI = delivery.inviteeURI
+            envelopeCreatedAt = delivery.envelopeCreatedAt
+        }
+    }
+
+    /// Another delivery with the same identity was already applied.
+    func isDuplicate(_ delivery: WebhookDelivery) async throws -> Bool {
+        if let uri = delivery.inviteeURI { try await prefetchProcessedDeliveries([uri]) }
+        let others = (processedDeliveries[DeliveryIdentity(delivery)] ?? []).subtracting(delivery.id.map { [$0] } ?? [])
+        return !others.isEmpty
+    }
+
+    /// Records that `delivery` (with its id) was applied, for the deliveries after it.
+    func noteProcessed(_ delivery: WebhookDelivery) {
+        guard let id = delivery.id else { return }
+        processedDeliveries[DeliveryIdentity(delivery), default: []].insert(id)
+    }
+
+    private var deliveryURIsRead: Set<String> = []
+
+    private func prefetchProcessedDeliveries(_ uris: Set<String>) async throws {
+        let wanted = uris.subtracting(deliveryURIsRead)
+        guard !wanted.isEmpty else { return }
+        // The state is checked here rather than in SQL: given `state = 'processed'`, SQLite picks the
+        // state index and reads every processed delivery instead of the few with these URIs.
+        let rows = try await sql.select().columns("id", "event", "invitee_uri", "envelope_created_at", "state").from(WebhookDelivery.schema)
+            .where("invitee_uri", .in, SQLBind.group(Array(wanted)))
+            .all(decoding: DeliveryRow.self)
+        for row in rows where row.state == WebhookDeliveryState.processed.rawValue {
+            let identity = DeliveryIdentity(event: row.event, inviteeURI: row.invitee_uri, envelopeCreatedAt: row.envelope_created_at)
+            processedDeliveries[identity, default: []].insert(row.id)
+        }
+        deliveryURIsRead.formUnion(wanted)
+    }
+
+    private struct DeliveryRow: Decodable {
+        var id: UUID
+        var event: String
+        var invitee_uri: String?
+        var envelope_created_at: String?
+        var state: String
+    }
+}
+
+extension InviteeStore.DeliveryIdentity {
+    init(event: String, inviteeURI: String?, envelopeCreatedAt: String?) {
+        self.event = event
+        self.inviteeURI = inviteeURI
+        self.envelopeCreatedAt = envelopeCreatedAt
+    }
+}
+
+extension InviteeSnapshot {
+    /// The invitee's email as students store it, or empty when it is not an email.
+    var studentEmail: String {
+        Student.normalizedEmail(FieldRulesLenient.email(invitee.email))
+    }
+}
