@@ -81,12 +81,6 @@ extension CalendlyConsultation {
             .all(decoding: CalendlyConsultation.self)
     }
 
-    mutating func insert(on sql: any SQLDatabase, now: Date = Date()) async throws {
-        createdAt = now
-        updatedAt = now
-        try await sql.insert(into: Self.table).model(self, nilEncodingStrategy: .asNil).run()
-    }
-
     /// Writes every column, so a value Calendly no longer sends becomes NULL here too.
     mutating func update(on sql: any SQLDatabase, now: Date = Date()) async throws {
         updatedAt = now

@@ -32,7 +32,7 @@ struct InviteeApplier {
             // Bookkeeping (when Calendly last spoke) is stored too, but only what a reader sees counts as a change.
             if consultation != existing { try await store.update(&consultation, now: now) }
         } else {
-            try await store.insert(&consultation, now: now)
+            store.insert(&consultation, now: now)
         }
         let linked = try await RescheduleLinker(store: store).link(&consultation, snapshot: snapshot)
         guard let existing else { return .created }

@@ -2,8 +2,11 @@ import Foundation
 import SQLKit
 
 /// What applying invitees reads, fetched for a whole batch of observations at once and kept up to
-/// date as the batch writes, so that a batch costs a few reads rather than several per delivery.
-/// Writes go straight to the database (inside the caller's transaction).
+/// date as the batch writes, so that a batch costs a few statements rather than several per delivery.
+///
+/// New students and consultations are kept here and inserted together by `flush()`, which the
+/// owner of a store must call before its transaction ends (or `discard()` after rolling back);
+/// changes to stored consultations are written at once.
 ///
 /// Creating one takes PostgreSQL's apply lock, so a store's reads cannot go stale under another
 /// instance's writes; SQLite's writers are already serialised by `DatabaseWriter`.
@@ -18,9 +21,35 @@ final class InviteeStore {
     private var absentStudents: Set<UUID> = []
     /// Ids of the processed deliveries by identity (event, invitee URI, envelope created_at).
     private var processedDeliveries: [DeliveryIdentity: Set<UUID>] = [:]
+    /// Made by this batch and not yet inserted, in the order they were made.
+    private var newStudents: [NewStudent] = []
+    private var newConsultations: [String] = []
 
     private init(sql: any SQLDatabase) {
         self.sql = sql
+    }
+
+    deinit {
+        assert(newStudents.isEmpty && newConsultations.isEmpty, "an InviteeStore was dropped without flush() or discard()")
+    }
+
+    /// Inserts the students and consultations this batch made, students first.
+    func flush() async throws {
+        if !newStudents.isEmpty {
+            try await sql.insert(into: Student.schema).models(newStudents).run()
+            newStudents.removeAll()
+        }
+        if !newConsultations.isEmpty {
+            let rows = newConsultations.compactMap { consultations[$0] }
+            try await sql.insert(into: Consultation.schema).models(rows, nilEncodingStrategy: .asNil).run()
+            newConsultations.removeAll()
+        }
+    }
+
+    /// Forgets what was not flushed, after the caller rolled its work back.
+    func discard() {
+        newStudents.removeAll()
+        newConsultations.removeAll()
     }
 
     /// A store with everything these observations and deliveries will look up already read.
@@ -46,13 +75,21 @@ final class InviteeStore {
         return consultations[inviteeURI]
     }
 
-    func insert(_ consultation: inout CalendlyConsultation, now: Date) async throws {
-        try await consultation.insert(on: sql, now: now)
+    /// A new consultation, inserted by `flush()`.
+    func insert(_ consultation: inout CalendlyConsultation, now: Date) {
+        consultation.createdAt = now
+        consultation.updatedAt = now
         remember(consultation)
+        if let uri = consultation.calendlyInviteeURI { newConsultations.append(uri) }
     }
 
     func update(_ consultation: inout CalendlyConsultation, now: Date = Date()) async throws {
-        try await consultation.update(on: sql, now: now)
+        if let uri = consultation.calendlyInviteeURI, newConsultations.contains(uri) {
+            // Not inserted yet: it will be, as it is now.
+            consultation.updatedAt = now
+        } else {
+            try await consultation.update(on: sql, now: now)
+        }
         remember(consultation)
     }
 
@@ -82,8 +119,9 @@ final class InviteeStore {
         return students.contains(id)
     }
 
-    func insertStudent(_ student: NewStudent) async throws {
-        try await sql.insert(into: Student.schema).model(student).run()
+    /// A new student, inserted by `flush()`.
+    func insertStudent(_ student: NewStudent) {
+        newStudents.append(student)
         students.insert(student.id)
         absentStudents.remove(student.id)
         if !student.email.isEmpty {
@@ -94,6 +132,7 @@ final class InviteeStore {
 
     /// Deletes a student this batch made, if it was made from Calendly and has no consultation left.
     func removeStudentIfOrphaned(_ id: UUID) async throws {
+        try await flush()
         let source = try await sql.select().column("source").from(Student.schema)
             .where("id", .equal, SQLBind(id)).first(decodingColumn: "source", as: String.self)
         guard source == StudentSource.calendly.rawValue else { return }

@@ -20,7 +20,7 @@ struct StudentMatcher {
         let name = (snapshot.invitee.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let student = InviteeStore.NewStudent(id: UUID(), name: String((name.isEmpty ? (email.isEmpty ? "Calendly invitee" : email) : name).prefix(200)),
                                               email: email, createdAt: now, updatedAt: now)
-        try await store.insertStudent(student)
+        store.insertStudent(student)
         return student.id
     }
 }

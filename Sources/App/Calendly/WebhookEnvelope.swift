@@ -4,7 +4,24 @@ import Foundation
 struct WebhookEnvelope: Decodable, Sendable {
     var event: String
     var createdAt: Date
+    /// `created_at` as sent: part of a delivery's identity, compared as text.
+    var createdAtText: String
     var payload: CalendlyInvitee
+
+    private enum CodingKeys: String, CodingKey {
+        case event, createdAt, payload
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        event = try container.decode(String.self, forKey: .event)
+        createdAtText = try container.decode(String.self, forKey: .createdAt)
+        guard let date = ISO8601.parse(createdAtText) else {
+            throw DecodingError.dataCorruptedError(forKey: .createdAt, in: container, debugDescription: "not an ISO 8601 date: \(createdAtText)")
+        }
+        createdAt = date
+        payload = try container.decode(CalendlyInvitee.self, forKey: .payload)
+    }
 }
 
 /// The parts of a delivery that identify it, read without trusting the rest of the body,
@@ -14,6 +31,14 @@ struct WebhookEnvelopeHead: Sendable, Equatable {
     var createdAt: String?
     var inviteeURI: String?
 
+    /// What a decoded envelope says, cut to the lengths stored.
+    init(_ envelope: WebhookEnvelope) {
+        event = String(envelope.event.prefix(200))
+        createdAt = String(envelope.createdAtText.prefix(100))
+        inviteeURI = String(envelope.payload.uri.prefix(1000))
+    }
+
+    /// Whatever can be read of a body that did not decode as an envelope.
     init(body: Data) {
         guard let object = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) as? [String: Any] else { return }
         event = (object["event"] as? String).map { String($0.prefix(200)) }

@@ -13,7 +13,7 @@ struct WebhookInbox {
 
     /// Stores a delivery whose signature verified. Only after this returns may the sender get a 2xx.
     func store(body: Data, receivedAt: Date = Date()) async throws -> WebhookDelivery {
-        let head = WebhookEnvelopeHead(body: body)
+        let head = Self.read(body).head
         let delivery = WebhookDelivery(receivedAt: receivedAt, event: head.event ?? "(unreadable)",
                                        inviteeURI: head.inviteeURI, envelopeCreatedAt: head.createdAt, body: body)
         try await writer.transaction(on: db) { db in try await delivery.create(on: db) }
@@ -24,11 +24,11 @@ struct WebhookInbox {
     /// before the sender gets its 2xx. Deliveries arriving together share that transaction
     /// (`DeliveryCommitter`).
     func receive(body: Data, receivedAt: Date = Date()) async throws -> WebhookDeliveryState {
-        let head = WebhookEnvelopeHead(body: body)
+        // Reading the body needs no lock; only applying it does.
+        let (head, reading) = Self.read(body)
         let delivery = WebhookDelivery(id: UUID(), receivedAt: receivedAt, event: head.event ?? "(unreadable)",
                                        inviteeURI: head.inviteeURI, envelopeCreatedAt: head.createdAt, body: body)
-        // Reading the body needs no lock; only applying it does.
-        return try await committer.submit(ReceivedDelivery(delivery: delivery, reading: Self.read(delivery)))
+        return try await committer.submit(ReceivedDelivery(delivery: delivery, reading: reading))
     }
 
     /// A verified delivery with its body read, waiting for its turn in a transaction.
@@ -47,10 +47,16 @@ struct WebhookInbox {
             return [await recordAlone(alone, store: store, topicQuestion: topicQuestion)]
         }
         let now = Date()
-        for received in batch {
-            let outcome = try await Self.outcome(of: received.reading, delivery: received.delivery, store: store, topicQuestion: topicQuestion)
-            received.delivery.finish(outcome, at: now)
-            if outcome.0 == .processed { store.noteProcessed(received.delivery) }
+        do {
+            for received in batch {
+                let outcome = try await Self.outcome(of: received.reading, delivery: received.delivery, store: store, topicQuestion: topicQuestion)
+                received.delivery.finish(outcome, at: now)
+                if outcome.0 == .processed { store.noteProcessed(received.delivery) }
+            }
+            try await store.flush()
+        } catch {
+            store.discard()
+            throw error
         }
         try await insert(batch.map(\.delivery), on: sql)
         return batch.map { .success($0.delivery.state) }
@@ -68,7 +74,9 @@ struct WebhookInbox {
             var outcome: (WebhookDeliveryState, String?)
             do {
                 outcome = try await Self.outcome(of: received.reading, delivery: delivery, store: store, topicQuestion: topicQuestion)
+                try await store.flush()
             } catch {
+                store.discard()
                 try await sql.raw("ROLLBACK TO SAVEPOINT delivery").run()
                 outcome = (.failed, "could not be applied: \(String(describing: error))")
             }
@@ -91,11 +99,17 @@ struct WebhookInbox {
     @discardableResult
     func process(_ delivery: WebhookDelivery, now: Date = Date()) async throws -> WebhookDeliveryState {
         // Reading the body needs no lock; only applying it does.
-        let reading = Self.read(delivery)
+        let reading = Self.read(delivery.body).reading
         let topicQuestion = self.topicQuestion
         return try await writer.transaction(on: db) { db in
             let store = try await InviteeStore.prefetching(reading.snapshot.map { [$0] } ?? [], deliveries: [delivery], on: try db.sql())
-            delivery.finish(try await Self.outcome(of: reading, delivery: delivery, store: store, topicQuestion: topicQuestion), at: now)
+            do {
+                delivery.finish(try await Self.outcome(of: reading, delivery: delivery, store: store, topicQuestion: topicQuestion), at: now)
+                try await store.flush()
+            } catch {
+                store.discard()
+                throw error
+            }
             try await delivery.save(on: db)
             return delivery.state
         }
@@ -111,23 +125,30 @@ struct WebhookInbox {
         }
     }
 
-    private static func read(_ delivery: WebhookDelivery) -> Reading {
-        guard let event = InviteeEvent(rawValue: delivery.event) else {
-            return delivery.event == "(unreadable)"
-                ? .verdict(.failed, "the body is not a JSON object with an \"event\"") : .verdict(.ignored, nil)
-        }
-        let envelope: WebhookEnvelope
+    /// What identifies a delivery, and what it says. A well-formed invitee delivery is parsed once;
+    /// only a body that does not decode is read again, leniently, for what can be known of it.
+    private static func read(_ body: Data) -> (head: WebhookEnvelopeHead, reading: Reading) {
+        let failure: Reading
         do {
-            envelope = try CalendlyJSON.decoder().decode(WebhookEnvelope.self, from: delivery.body)
+            let envelope = try CalendlyJSON.decoder().decode(WebhookEnvelope.self, from: body)
+            let head = WebhookEnvelopeHead(envelope)
+            guard let event = InviteeEvent(rawValue: envelope.event) else { return (head, .verdict(.ignored, nil)) }
+            guard let scheduledEvent = envelope.payload.scheduledEvent else {
+                return (head, .verdict(.failed, "payload.scheduled_event: is required"))
+            }
+            return (head, .apply(InviteeSnapshot(source: .webhook(event), invitee: envelope.payload, event: scheduledEvent,
+                                                 observedAt: envelope.createdAt)))
         } catch let error as DecodingError {
-            return .verdict(.failed, "\(error.fieldName): \(error.plainMessage)")
+            failure = .verdict(.failed, "\(error.fieldName): \(error.plainMessage)")
         } catch {
-            return .verdict(.failed, "the body is not JSON")
+            failure = .verdict(.failed, "the body is not JSON")
         }
-        guard let scheduledEvent = envelope.payload.scheduledEvent else {
-            return .verdict(.failed, "payload.scheduled_event: is required")
+        let head = WebhookEnvelopeHead(body: body)
+        guard let event = head.event else {
+            return (head, .verdict(.failed, "the body is not a JSON object with an \"event\""))
         }
-        return .apply(InviteeSnapshot(source: .webhook(event), invitee: envelope.payload, event: scheduledEvent, observedAt: envelope.createdAt))
+        // Other events are not invitees, so they need not decode as one.
+        return (head, InviteeEvent(rawValue: event) == nil ? .verdict(.ignored, nil) : failure)
     }
 
     private static func outcome(of reading: Reading, delivery: WebhookDelivery, store: InviteeStore,
