@@ -2,22 +2,20 @@ import Vapor
 
 /// The one place errors become responses: JSON for `/api`, an HTML page (or a sign-in redirect) for
 /// browsers. Keeps the real status; anything unexpected is a 500 and is logged loudly.
-struct AppErrorMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
+struct AppErrorMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapError { error in
             let failure = ErrorDescription(error, request: request)
             if failure.status.code >= 500 {
                 request.logger.error("\(request.method) \(request.url.path) failed: \(String(reflecting: error))")
             }
             if request.isAPI {
-                return try failure.jsonResponse()
+                return request.eventLoop.makeCompletedFuture { try failure.jsonResponse() }
             }
             if failure.status == .unauthorized {
-                return request.redirect(to: AppRoute.signIn(next: request.url.string).path)
+                return request.eventLoop.makeSucceededFuture(request.redirect(to: AppRoute.signIn(next: request.url.string).path))
             }
-            return try await failure.htmlResponse(for: request)
+            return request.eventLoop.makeFutureWithTask { try await failure.htmlResponse(for: request) }
         }
     }
 }

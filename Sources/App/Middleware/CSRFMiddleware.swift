@@ -5,17 +5,19 @@ import Vapor
 /// Refuses state-changing requests that do not carry the session's CSRF token: in the
 /// `csrf_token` form field for pages, in the `X-CSRF-Token` header for cookie-authenticated API calls.
 /// Requests authenticated by API token carry no cookie and need none.
-struct CSRFMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+/// (With futures: see `SecurityHeadersMiddleware`.)
+struct CSRFMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard ![.GET, .HEAD, .OPTIONS].contains(request.method), !request.auth.has(BearerSession.self) else {
-            return try await next.respond(to: request)
+            return next.respond(to: request)
         }
         let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "csrf_token"))
         guard let expected = request.session.data[CSRFToken.sessionKey], let sent,
               CSRFToken.constantTimeEqual(sent, expected) else {
-            throw AppError.forbidden("The form or request is missing its CSRF token; reload the page and try again")
+            return request.eventLoop.makeFailedFuture(
+                AppError.forbidden("The form or request is missing its CSRF token; reload the page and try again"))
         }
-        return try await next.respond(to: request)
+        return next.respond(to: request)
     }
 }
 

@@ -3,9 +3,18 @@ import Vapor
 /// Adds the security headers to every response. The Content-Security-Policy allows scripts, styles
 /// and frames only from the app itself and the Calendly widget's origin.
 /// The widget's origin is read per request: `serve --calendly-sandbox` sets it after start-up.
-struct SecurityHeadersMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
+///
+/// This and the other middlewares that never wait on anything are written with futures: an async
+/// middleware costs every request a task of its own and two thread hops.
+struct SecurityHeadersMiddleware: Middleware {
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map { response in
+            Self.addHeaders(to: response, for: request)
+            return response
+        }
+    }
+
+    private static func addHeaders(to response: Response, for request: Request) {
         let calendly = request.application.appConfig.calendly
         let widget = calendly.widgetOrigin
         let booking = calendly.bookingOrigin
@@ -28,6 +37,5 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         if !request.isAPI {
             response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
         }
-        return response
     }
 }

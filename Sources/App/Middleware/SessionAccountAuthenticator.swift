@@ -3,16 +3,20 @@ import Vapor
 
 /// Signs a request in from its session cookie. Unlike Vapor's session authenticator it never writes
 /// the session back on its own: only sign-in stores the account, so API-token requests leave no sessions.
-struct SessionAccountAuthenticator: AsyncMiddleware {
+struct SessionAccountAuthenticator: Middleware {
     static let sessionKey = "account_id"
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if !request.auth.has(Account.self), request.hasSession,
-           let raw = request.session.data[Self.sessionKey], let id = UUID(uuidString: raw),
-           let account = try await Self.account(id, for: request) {
-            request.auth.login(account)
+    /// Waits on the database only when the session names an account (futures otherwise: see
+    /// `SecurityHeadersMiddleware`).
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        guard !request.auth.has(Account.self), request.hasSession,
+              let raw = request.session.data[Self.sessionKey], let id = UUID(uuidString: raw) else {
+            return next.respond(to: request)
         }
-        return try await next.respond(to: request)
+        return request.eventLoop.makeFutureWithTask { try await Self.account(id, for: request) }.flatMap { account in
+            if let account { request.auth.login(account) }
+            return next.respond(to: request)
+        }
     }
 
     private static func account(_ id: UUID, for request: Request) async throws -> Account? {
