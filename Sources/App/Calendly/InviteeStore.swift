@@ -12,7 +12,7 @@ import SQLKit
 /// instance's writes; SQLite's writers are already serialised by `DatabaseWriter`.
 final class InviteeStore {
     let sql: any SQLDatabase
-    private var consultations: [String: CalendlyConsultation] = [:]
+    private var consultations: [String: StoredConsultation] = [:]
     /// URIs looked up and not stored (until this batch stores them).
     private var absentInvitees: Set<String> = []
     private var studentsByEmail: [String: UUID] = [:]
@@ -68,7 +68,7 @@ final class InviteeStore {
 
     // MARK: - Consultations
 
-    func consultation(inviteeURI: String) async throws -> CalendlyConsultation? {
+    func consultation(inviteeURI: String) async throws -> StoredConsultation? {
         if let known = consultations[inviteeURI] { return known }
         if absentInvitees.contains(inviteeURI) { return nil }
         try await prefetchConsultations([inviteeURI])
@@ -76,14 +76,14 @@ final class InviteeStore {
     }
 
     /// A new consultation, inserted by `flush()`.
-    func insert(_ consultation: inout CalendlyConsultation, now: Date) {
+    func insert(_ consultation: inout StoredConsultation, now: Date) {
         consultation.createdAt = now
         consultation.updatedAt = now
         remember(consultation)
         if let uri = consultation.calendlyInviteeURI { newConsultations.append(uri) }
     }
 
-    func update(_ consultation: inout CalendlyConsultation, now: Date = Date()) async throws {
+    func update(_ consultation: inout StoredConsultation, now: Date = Date()) async throws {
         if let uri = consultation.calendlyInviteeURI, newConsultations.contains(uri) {
             // Not inserted yet: it will be, as it is now.
             consultation.updatedAt = now
@@ -93,7 +93,7 @@ final class InviteeStore {
         remember(consultation)
     }
 
-    private func remember(_ consultation: CalendlyConsultation) {
+    private func remember(_ consultation: StoredConsultation) {
         guard let uri = consultation.calendlyInviteeURI else { return }
         consultations[uri] = consultation
         absentInvitees.remove(uri)
@@ -102,7 +102,7 @@ final class InviteeStore {
     private func prefetchConsultations(_ uris: Set<String>) async throws {
         let wanted = uris.filter { consultations[$0] == nil && !absentInvitees.contains($0) }
         guard !wanted.isEmpty else { return }
-        let rows = try await CalendlyConsultation.find(inviteeURIs: Array(wanted), on: sql)
+        let rows = try await StoredConsultation.find(inviteeURIs: Array(wanted), on: sql)
         for row in rows { remember(row) }
         absentInvitees.formUnion(wanted.subtracting(rows.compactMap(\.calendlyInviteeURI)))
     }

@@ -7,13 +7,10 @@ extension Consultation {
     static func upcoming(now: Date, includeCanceled: Bool, studentID: UUID?, from: Date?, limit: Int,
                          on db: any Database) async throws -> [ConsultationRecord] {
         let statuses = includeCanceled ? [ConsultationStatus.scheduled, .canceled] : [.scheduled]
-        let columns = ConsultationRecord.CodingKeys.allCases.compactMap { key -> (any SQLExpression)? in
-            switch key {
-            case .studentName: SQLAlias(SQLColumn("name", table: "s"), as: SQLIdentifier("student_name"))
-            case .studentEmail: SQLAlias(SQLColumn("email", table: "s"), as: SQLIdentifier("student_email"))
-            default: SQLColumn(key.rawValue, table: "c")
-            }
-        }
+        let columns: [any SQLExpression] = StoredConsultation.CodingKeys.allCases.map { SQLColumn($0.rawValue, table: "c") } + [
+            SQLAlias(SQLColumn("name", table: "s"), as: SQLIdentifier(ConsultationRecord.StudentKeys.studentName.rawValue)),
+            SQLAlias(SQLColumn("email", table: "s"), as: SQLIdentifier(ConsultationRecord.StudentKeys.studentEmail.rawValue)),
+        ]
         let query = try db.sql().select()
             .columns(columns)
             .from(SQLAlias(SQLIdentifier(Consultation.schema), as: SQLIdentifier("c")))

@@ -1,12 +1,12 @@
 import Foundation
 import SQLKit
 
-/// A consultation row as applying a Calendly invitee reads and writes it, moved with plain SQL.
+/// A consultation row as a value type, read and written with SQLKit.
 ///
-/// Every webhook delivery goes through this; Fluent's per-model reflection cost more than the
-/// statements themselves, so this path keeps to value types and SQLKit. The rest of the app uses the
-/// `Consultation` model over the same table.
-struct CalendlyConsultation: Codable, Equatable, Sendable {
+/// The paths that run most (applying every webhook delivery, the lists read on every Calendar
+/// page) use this: there, Fluent's per-model reflection cost more than the statements themselves.
+/// The rest of the app uses the `Consultation` model over the same table.
+struct StoredConsultation: Codable, Equatable, Sendable {
     var id: UUID
     var studentID: UUID
     var type: String
@@ -71,14 +71,14 @@ struct CalendlyConsultation: Codable, Equatable, Sendable {
     }
 }
 
-extension CalendlyConsultation {
+extension StoredConsultation {
     private static let table = Consultation.schema
     private static let columns: [any SQLExpression] = CodingKeys.allCases.map { SQLColumn($0.rawValue) }
 
-    static func find(inviteeURIs: [String], on sql: any SQLDatabase) async throws -> [CalendlyConsultation] {
+    static func find(inviteeURIs: [String], on sql: any SQLDatabase) async throws -> [StoredConsultation] {
         try await sql.select().columns(columns).from(table)
             .where(SQLColumn(CodingKeys.calendlyInviteeURI.rawValue), .in, SQLBind.group(inviteeURIs))
-            .all(decoding: CalendlyConsultation.self)
+            .all(decoding: StoredConsultation.self)
     }
 
     /// Writes every column, so a value Calendly no longer sends becomes NULL here too.
