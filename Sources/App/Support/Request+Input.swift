@@ -30,9 +30,18 @@ extension Request {
 /// Typed access to query parameters; a bad value is a 400 that names the parameter.
 struct QueryReader {
     let request: Request
+    /// The query decoded once: Vapor's decoder parses the whole query string for every parameter
+    /// asked for. Nil when some parameter is not a plain value (`a[]=1`); then each is asked for alone.
+    private let values: [String: String]?
+
+    init(request: Request) {
+        self.request = request
+        values = request.url.query == nil ? [:] : try? request.query.decode([String: String].self)
+    }
 
     func string(_ name: String) -> String? {
-        request.query[String.self, at: name]
+        guard let values else { return request.query[String.self, at: name] }
+        return values[name]
     }
 
     func int(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {

@@ -33,7 +33,9 @@ struct StudentAPITests {
             try await Fixtures.student("Alan Turing", email: "alan@bletchley.org", on: t.app)
             try await Fixtures.student("Edsger Dijkstra", email: "", notes: "Likes GOTO debates", on: t.app)
             // when / then
-            for (query, expected) in [("lovelace", "Ada Lovelace"), ("BLETCHLEY", "Alan Turing"), ("goto", "Edsger Dijkstra")] {
+            // Form encoding: `+` and `%20` are spaces; with other parameters too.
+            for (query, expected) in [("lovelace", "Ada Lovelace"), ("BLETCHLEY", "Alan Turing"), ("goto", "Edsger Dijkstra"),
+                                      ("ada+love", "Ada Lovelace"), ("alan%20tur&limit=5", "Alan Turing"), ("goto+deb&offset=0", "Edsger Dijkstra")] {
                 let response = try await t.app.testing().sendRequest(.GET, "/api/students?q=\(query)", headers: t.bearer)
                 let json = try response.json()
                 let names = (json["students"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
