@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Vapor
 
 /// Adds the security headers to every response. The Content-Security-Policy allows scripts, styles
@@ -7,18 +8,34 @@ import Vapor
 /// This and the other middlewares that never wait on anything are written with futures: an async
 /// middleware costs every request a task of its own and two thread hops.
 struct SecurityHeadersMiddleware: Middleware {
+    /// The policy for the widget script URL it was built for: built again only when that changes.
+    private let policy = NIOLockedValueBox<(widgetScriptURL: URL, value: String)?>(nil)
+
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         next.respond(to: request).map { response in
-            Self.addHeaders(to: response, for: request)
+            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: contentSecurityPolicy(for: request))
+            response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+            response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+            response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+            if !request.isAPI {
+                response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+            }
             return response
         }
     }
 
-    private static func addHeaders(to response: Response, for request: Request) {
+    private func contentSecurityPolicy(for request: Request) -> String {
         let calendly = request.application.appConfig.calendly
-        let widget = calendly.widgetOrigin
-        let booking = calendly.bookingOrigin
-        let policy = [
+        return policy.withLockedValue { cached in
+            if let cached, cached.widgetScriptURL == calendly.widgetScriptURL { return cached.value }
+            let value = Self.policy(widget: calendly.widgetOrigin, booking: calendly.bookingOrigin)
+            cached = (calendly.widgetScriptURL, value)
+            return value
+        }
+    }
+
+    private static func policy(widget: String, booking: String) -> String {
+        [
             "default-src 'self'",
             "script-src 'self' \(widget)",
             "style-src 'self' \(widget)",
@@ -30,12 +47,5 @@ struct SecurityHeadersMiddleware: Middleware {
             "object-src 'none'",
             "frame-ancestors 'none'",
         ].joined(separator: "; ")
-        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: policy)
-        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        if !request.isAPI {
-            response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
-        }
     }
 }
