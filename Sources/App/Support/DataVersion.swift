@@ -9,9 +9,18 @@ import Vapor
 /// next request, reading a larger number, builds it again: a copy is never older than its number.
 enum DataVersion {
     static func read(on db: any Database) async throws -> Int64 {
-        let row = try await db.sql().raw("SELECT version FROM data_version WHERE id = 1").first()
-        guard let row else { throw Abort(.internalServerError, reason: "data_version has no row: run `crm migrate`") }
-        return try row.decode(column: "version", as: Int64.self)
+        try await future(on: db).get()
+    }
+
+    static func future(on db: any Database) -> EventLoopFuture<Int64> {
+        do {
+            return try db.sql().raw("SELECT version FROM data_version WHERE id = 1").first().flatMapThrowing { row in
+                guard let row else { throw Abort(.internalServerError, reason: "data_version has no row: run `crm migrate`") }
+                return try row.decode(column: "version", as: Int64.self)
+            }
+        } catch {
+            return db.eventLoop.makeFailedFuture(error)
+        }
     }
 }
 
@@ -22,9 +31,15 @@ extension Request {
     /// handler reuses it. A handler that changes data must read `DataVersion` afresh before it
     /// serves anything from a cache, or it would get the copy from before its own change.
     func dataVersion() async throws -> Int64 {
-        if let version = storage[DataVersionKey.self] { return version }
-        let version = try await DataVersion.read(on: db)
-        storage[DataVersionKey.self] = version
-        return version
+        try await dataVersionFuture().get()
+    }
+
+    /// `dataVersion()` for code written with futures (see `BearerTokenAuthenticator`).
+    func dataVersionFuture() -> EventLoopFuture<Int64> {
+        if let version = storage[DataVersionKey.self] { return eventLoop.makeSucceededFuture(version) }
+        return DataVersion.future(on: db).map { version in
+            self.storage[DataVersionKey.self] = version
+            return version
+        }
     }
 }
