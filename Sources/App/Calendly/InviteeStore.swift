@@ -87,8 +87,8 @@ final class InviteeStore {
         if let uri = consultation.calendlyInviteeURI, newConsultations.contains(uri) {
             // Not inserted yet: it will be, as it is now.
             consultation.updatedAt = now
-        } else {
-            try await consultation.update(on: sql, now: now)
+        } else if let uri = consultation.calendlyInviteeURI, let stored = consultations[uri] {
+            try await consultation.update(on: sql, changedFrom: stored, now: now)
         }
         remember(consultation)
     }

@@ -81,10 +81,43 @@ extension StoredConsultation {
             .all(decoding: StoredConsultation.self)
     }
 
-    /// Writes every column, so a value Calendly no longer sends becomes NULL here too.
-    mutating func update(on sql: any SQLDatabase, now: Date = Date()) async throws {
+    /// Writes the columns that differ from `stored` (the row as read), and `updated_at`. Columns
+    /// this change did not touch are left alone, so an edit the owner saved meanwhile (notes,
+    /// topic, status) is kept. A value Calendly no longer sends becomes NULL.
+    mutating func update(on sql: any SQLDatabase, changedFrom stored: StoredConsultation, now: Date = Date()) async throws {
         updatedAt = now
-        try await sql.update(Self.table).set(model: self, nilEncodingStrategy: .asNil)
+        let update = sql.update(Self.table)
+        for column in Self.writableColumns where column.differs(self, stored) {
+            update.set(SQLColumn(column.key.rawValue), to: SQLBind(column.value(self)))
+        }
+        try await update.set(SQLColumn(CodingKeys.updatedAt.rawValue), to: SQLBind(now))
             .where(SQLColumn(CodingKeys.id.rawValue), .equal, SQLBind(id)).run()
     }
+
+    /// A column an update may write: its name, its value, and whether two rows differ in it.
+    private struct Column: Sendable {
+        let key: CodingKeys
+        let value: @Sendable (StoredConsultation) -> any Encodable & Sendable
+        let differs: @Sendable (StoredConsultation, StoredConsultation) -> Bool
+
+        init<Value: Equatable & Encodable & Sendable>(_ key: CodingKeys, _ read: @escaping @Sendable (StoredConsultation) -> Value) {
+            self.key = key
+            value = read
+            differs = { read($0) != read($1) }
+        }
+    }
+
+    /// Every column but `id`, `created_at` and `updated_at`.
+    private static let writableColumns: [Column] = [
+        Column(.studentID, \.studentID), Column(.type, \.type), Column(.consultationDate, \.consultationDate),
+        Column(.duration, \.duration), Column(.notes, \.notes), Column(.topic, \.topic), Column(.followUpNotes, \.followUpNotes),
+        Column(.status, \.status), Column(.endDate, \.endDate), Column(.location, \.location), Column(.joinURL, \.joinURL),
+        Column(.calendlyEventURI, \.calendlyEventURI), Column(.calendlyInviteeURI, \.calendlyInviteeURI),
+        Column(.calendlyEventTypeURI, \.calendlyEventTypeURI), Column(.cancelURL, \.cancelURL),
+        Column(.rescheduleURL, \.rescheduleURL), Column(.cancelReason, \.cancelReason), Column(.canceledBy, \.canceledBy),
+        Column(.canceledAt, \.canceledAt), Column(.rescheduledFromID, \.rescheduledFromID),
+        Column(.rescheduledToID, \.rescheduledToID), Column(.questionsAndAnswersJSON, \.questionsAndAnswersJSON),
+        Column(.inviteeTimezone, \.inviteeTimezone), Column(.calendlyUpdatedAt, \.calendlyUpdatedAt),
+        Column(.calendlyNoShow, \.calendlyNoShow), Column(.noShowChangedAt, \.noShowChangedAt),
+    ]
 }

@@ -107,6 +107,28 @@ struct DeliveryOrderTests {
         }
     }
 
+    /// A webhook reads the row, then writes it: an edit the owner saves in between must survive.
+    @Test func ownersEditBetweenReadAndWriteIsKept() async throws {
+        try await withTestApp(calendly: webhookSettings) { t in
+            let bodies = try Self.reschedulePair()
+            try await t.deliver(bodies[0])
+            let cancel = try CalendlyJSON.decoder().decode(WebhookEnvelope.self, from: bodies[1])
+            let snapshot = InviteeSnapshot(source: .webhook(.canceled), invitee: cancel.payload,
+                                           event: try #require(cancel.payload.scheduledEvent), observedAt: cancel.createdAt)
+            try await t.app.databaseWriter.transaction(on: t.app.db) { db in
+                let store = try await InviteeStore.prefetching([snapshot], on: try db.sql())
+                // The owner's edit lands after the read.
+                try await db.sql().raw("UPDATE consultations SET notes = 'Saved meanwhile', topic = 'Thesis'").run()
+                _ = try await InviteeApplier(store: store, topicQuestion: nil).apply(snapshot)
+                try await store.flush()
+            }
+            let row = try #require(try await Consultation.query(on: t.app.db).first())
+            #expect(row.status == .rescheduled)
+            #expect(row.notes == "Saved meanwhile")
+            #expect(row.topic == "Thesis")
+        }
+    }
+
     @Test func cancelBeforeCreateYieldsOneCanceledConsultation() async throws {
         let booking = P.Booking()
         let create = try P.envelope("invitee.created", createdAt: "2031-11-24T14:00:03.000000Z", payload: P.invitee(booking))
