@@ -8,8 +8,9 @@ import SQLKit
 /// owner of a store must call before its transaction ends (or `discard()` after rolling back);
 /// changes to stored consultations are written at once.
 ///
-/// Creating one takes PostgreSQL's apply lock, so a store's reads cannot go stale under another
-/// instance's writes; SQLite's writers are already serialised by `DatabaseWriter`.
+/// Creating one takes PostgreSQL's apply lock, so another instance's webhooks and syncs cannot
+/// change what it read; SQLite's writers are already serialised by `DatabaseWriter`. Edits from the
+/// pages do not take that lock, which is why updates write only the columns they changed.
 final class InviteeStore {
     let sql: any SQLDatabase
     private var consultations: [String: StoredConsultation] = [:]
