@@ -21,15 +21,16 @@ struct QuietSessionDriver: SessionDriver {
     /// Served from the read cache while no session (nor anything else watched) has changed.
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
         let cache = request.application.readCaches.sessions
-        return request.eventLoop.makeFutureWithTask {
-            let version = try await request.dataVersion()
-            var data = cache.value(for: sessionID.string, version: version)
-            if data == nil {
-                data = try await inner.readSession(sessionID, for: request).get()
-                if let data { cache.store(data, for: sessionID.string, version: version) }
+        return request.dataVersionFuture().flatMap { version in
+            if let data = cache.value(for: sessionID.string, version: version) {
+                request.storage[ReadDataKey.self] = data
+                return request.eventLoop.makeSucceededFuture(data)
             }
-            request.storage[ReadDataKey.self] = data
-            return data
+            return inner.readSession(sessionID, for: request).map { data in
+                if let data { cache.store(data, for: sessionID.string, version: version) }
+                request.storage[ReadDataKey.self] = data
+                return data
+            }
         }
     }
 

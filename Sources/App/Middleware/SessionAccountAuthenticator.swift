@@ -6,26 +6,26 @@ import Vapor
 struct SessionAccountAuthenticator: Middleware {
     static let sessionKey = "account_id"
 
-    /// Waits on the database only when the session names an account (futures otherwise: see
-    /// `SecurityHeadersMiddleware`).
+    /// Waits on nothing when the account is cached (futures: see `SecurityHeadersMiddleware`).
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard !request.auth.has(Account.self), request.hasSession,
               let raw = request.session.data[Self.sessionKey], let id = UUID(uuidString: raw) else {
             return next.respond(to: request)
         }
-        return request.eventLoop.makeFutureWithTask { try await Self.account(id, for: request) }.flatMap { account in
-            if let account { request.auth.login(account) }
-            return next.respond(to: request)
-        }
-    }
-
-    private static func account(_ id: UUID, for request: Request) async throws -> Account? {
-        let version = try await request.dataVersion()
         let cache = request.application.readCaches.accountsByID
-        if let account = cache.value(for: id, version: version) { return account }
-        guard let account = try await Account.find(id, on: request.db) else { return nil }
-        cache.store(account, for: id, version: version)
-        return account
+        return request.dataVersionFuture().flatMap { version in
+            if let account = cache.value(for: id, version: version) {
+                request.auth.login(account)
+                return next.respond(to: request)
+            }
+            return Account.find(id, on: request.db).flatMap { account in
+                if let account {
+                    cache.store(account, for: id, version: version)
+                    request.auth.login(account)
+                }
+                return next.respond(to: request)
+            }
+        }
     }
 }
 

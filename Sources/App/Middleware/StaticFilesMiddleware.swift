@@ -1,11 +1,26 @@
 import Vapor
 
-/// Serves `Public/` for every path but the API's: no static file lives under `/api`, so API calls
-/// skip the file-system look-up.
+/// Serves `Public/` for GET requests that no route answers. Routed pages and API calls never touch
+/// the file system, and skip `FileMiddleware`'s task and thread hops.
 struct StaticFilesMiddleware: Middleware {
     let files: FileMiddleware
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        request.isAPI ? next.respond(to: request) : files.respond(to: request, chainingTo: next)
+        next.respond(to: request).flatMapError { error in
+            guard [.GET, .HEAD].contains(request.method), !request.isAPI, !(error is AppError),
+                  (error as? any AbortError)?.status == .notFound else {
+                return request.eventLoop.makeFailedFuture(error)
+            }
+            return files.respond(to: request, chainingTo: Failing(error: error))
+        }
+    }
+
+    /// What answers when there is no such file either: the router's own "not found".
+    private struct Failing: Responder {
+        let error: any Error
+
+        func respond(to request: Request) -> EventLoopFuture<Response> {
+            request.eventLoop.makeFailedFuture(error)
+        }
     }
 }
