@@ -27,11 +27,14 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(AppErrorMiddleware())
+    let inFlight = RequestsInFlight()
+    app.middleware.use(inFlight)
     app.middleware.use(StaticFilesMiddleware(files: FileMiddleware(publicDirectory: app.directory.publicDirectory)))
     app.middleware.use(app.sessions.middleware)
 
     try routes(app)
     registerCommands(app)
+    app.lifecycle.use(inFlight)
 }
 
 private func configureDatabase(_ app: Application, _ location: DatabaseLocation) async throws {
