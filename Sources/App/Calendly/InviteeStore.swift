@@ -22,6 +22,7 @@ final class InviteeStore {
     private var absentStudents: Set<UUID> = []
     /// Ids of the processed deliveries by identity (event, invitee URI, envelope created_at).
     private var processedDeliveries: [DeliveryIdentity: Set<UUID>] = [:]
+    private var deliveryURIsRead: Set<String> = []
     /// Made by this batch and not yet inserted, in the order they were made.
     private var newStudents: [NewStudent] = []
     private var newConsultations: [String] = []
@@ -195,12 +196,6 @@ final class InviteeStore {
         var event: String
         var inviteeURI: String?
         var envelopeCreatedAt: String?
-
-        init(_ delivery: WebhookDelivery) {
-            event = delivery.event
-            inviteeURI = delivery.inviteeURI
-            envelopeCreatedAt = delivery.envelopeCreatedAt
-        }
     }
 
     /// Another delivery with the same identity was already applied.
@@ -215,8 +210,6 @@ final class InviteeStore {
         guard let id = delivery.id else { return }
         processedDeliveries[DeliveryIdentity(delivery), default: []].insert(id)
     }
-
-    private var deliveryURIsRead: Set<String> = []
 
     private func prefetchProcessedDeliveries(_ uris: Set<String>) async throws {
         let wanted = uris.subtracting(deliveryURIsRead)
@@ -243,10 +236,8 @@ final class InviteeStore {
 }
 
 extension InviteeStore.DeliveryIdentity {
-    init(event: String, inviteeURI: String?, envelopeCreatedAt: String?) {
-        self.event = event
-        self.inviteeURI = inviteeURI
-        self.envelopeCreatedAt = envelopeCreatedAt
+    init(_ delivery: WebhookDelivery) {
+        self.init(event: delivery.event, inviteeURI: delivery.inviteeURI, envelopeCreatedAt: delivery.envelopeCreatedAt)
     }
 }
 

@@ -15,10 +15,6 @@ enum PlainJSON {
         try encoder.encode(value)
     }
 
-    static func response<Value: Encodable>(_ value: Value, status: HTTPResponseStatus = .ok) throws -> Response {
-        response(encoded: ByteBuffer(data: try encode(value)), status: status)
-    }
-
     static func response(encoded body: ByteBuffer, status: HTTPResponseStatus = .ok) -> Response {
         let response = Response(status: status, body: .init(buffer: body))
         response.headers.contentType = .json

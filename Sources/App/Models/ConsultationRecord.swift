@@ -8,7 +8,7 @@ struct ConsultationRecord: Decodable, Sendable {
     var studentName: String
     var studentEmail: String
 
-    enum StudentKeys: String, CodingKey, CaseIterable {
+    enum StudentKeys: String, CodingKey {
         case studentName = "student_name", studentEmail = "student_email"
     }
 

@@ -8,10 +8,6 @@ import Vapor
 /// number. A change committed in between only makes the copy newer than its number says, so the
 /// next request, reading a larger number, builds it again: a copy is never older than its number.
 enum DataVersion {
-    static func read(on db: any Database) async throws -> Int64 {
-        try await future(on: db).get()
-    }
-
     static func future(on db: any Database) -> EventLoopFuture<Int64> {
         do {
             return try db.sql().raw("SELECT version FROM data_version WHERE id = 1").first().flatMapThrowing { row in

@@ -32,8 +32,4 @@ final class VersionedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable 
             entries[key] = Entry(version: version, expires: expires, value: value)
         }
     }
-
-    func removeAll() {
-        entries.withLockedValue { $0.removeAll() }
-    }
 }
