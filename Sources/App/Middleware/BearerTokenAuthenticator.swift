@@ -8,23 +8,13 @@ import Vapor
 struct BearerTokenAuthenticator: BearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) -> EventLoopFuture<Void> {
         let hash = APIToken.hash(bearer.token)
-        let cache = request.application.readCaches.accountsByTokenHash
-        return request.dataVersionFuture().flatMap { version in
-            if let account = cache.value(for: hash, version: version) {
-                Self.signIn(account, request)
-                return request.eventLoop.makeSucceededVoidFuture()
-            }
-            return APIToken.query(on: request.db).filter(\.$tokenHash == hash).with(\.$account).first().map { token in
-                guard let token else { return }
-                cache.store(token.account, for: hash, version: version)
-                Self.signIn(token.account, request)
-            }
+        return request.cached(hash, in: request.application.readCaches.accountsByTokenHash) {
+            APIToken.query(on: request.db).filter(\.$tokenHash == hash).with(\.$account).first().map { $0?.account }
+        }.map { account in
+            guard let account else { return }
+            request.auth.login(account)
+            request.auth.login(BearerSession())
         }
-    }
-
-    private static func signIn(_ account: Account, _ request: Request) {
-        request.auth.login(account)
-        request.auth.login(BearerSession())
     }
 }
 

@@ -20,17 +20,11 @@ struct QuietSessionDriver: SessionDriver {
 
     /// Served from the read cache while no session (nor anything else watched) has changed.
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
-        let cache = request.application.readCaches.sessions
-        return request.dataVersionFuture().flatMap { version in
-            if let data = cache.value(for: sessionID.string, version: version) {
-                request.storage[ReadDataKey.self] = data
-                return request.eventLoop.makeSucceededFuture(data)
-            }
-            return inner.readSession(sessionID, for: request).map { data in
-                if let data { cache.store(data, for: sessionID.string, version: version) }
-                request.storage[ReadDataKey.self] = data
-                return data
-            }
+        request.cached(sessionID.string, in: request.application.readCaches.sessions) {
+            inner.readSession(sessionID, for: request)
+        }.map { data in
+            request.storage[ReadDataKey.self] = data
+            return data
         }
     }
 

@@ -12,19 +12,11 @@ struct SessionAccountAuthenticator: Middleware {
               let raw = request.session.data[Self.sessionKey], let id = UUID(uuidString: raw) else {
             return next.respond(to: request)
         }
-        let cache = request.application.readCaches.accountsByID
-        return request.dataVersionFuture().flatMap { version in
-            if let account = cache.value(for: id, version: version) {
-                request.auth.login(account)
-                return next.respond(to: request)
-            }
-            return Account.find(id, on: request.db).flatMap { account in
-                if let account {
-                    cache.store(account, for: id, version: version)
-                    request.auth.login(account)
-                }
-                return next.respond(to: request)
-            }
+        return request.cached(id, in: request.application.readCaches.accountsByID) {
+            Account.find(id, on: request.db)
+        }.flatMap { account in
+            if let account { request.auth.login(account) }
+            return next.respond(to: request)
         }
     }
 }

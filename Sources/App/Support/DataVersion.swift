@@ -30,7 +30,7 @@ extension Request {
         try await dataVersionFuture().get()
     }
 
-    /// `dataVersion()` for code written with futures (see `BearerTokenAuthenticator`).
+    /// `dataVersion()` for code written with futures (see `Request.cached`).
     func dataVersionFuture() -> EventLoopFuture<Int64> {
         if let version = storage[DataVersionKey.self] { return eventLoop.makeSucceededFuture(version) }
         return DataVersion.future(on: db).map { version in
