@@ -62,12 +62,8 @@ enum ConsultationStatus: String, Codable, CaseIterable, Sendable {
 
 extension Consultation {
     var questionsAndAnswers: [QuestionAndAnswer]? {
-        get {
-            questionsAndAnswersJSON.flatMap { try? JSONDecoder().decode([QuestionAndAnswer].self, from: Data($0.utf8)) }
-        }
-        set {
-            questionsAndAnswersJSON = newValue.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) }
-        }
+        get { QuestionAndAnswer.list(fromJSON: questionsAndAnswersJSON) }
+        set { questionsAndAnswersJSON = QuestionAndAnswer.json(of: newValue) }
     }
 }
 
@@ -76,4 +72,13 @@ struct QuestionAndAnswer: Codable, Sendable, Equatable {
     var question: String
     var answer: String
     var position: Int
+
+    /// The answers as the `questions_and_answers` column keeps them: one JSON document.
+    static func list(fromJSON json: String?) -> [QuestionAndAnswer]? {
+        json.flatMap { try? JSONDecoder().decode([QuestionAndAnswer].self, from: Data($0.utf8)) }
+    }
+
+    static func json(of list: [QuestionAndAnswer]?) -> String? {
+        list.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) }
+    }
 }

@@ -66,8 +66,8 @@ struct StoredConsultation: Codable, Equatable, Sendable {
     }
 
     var questionsAndAnswers: [QuestionAndAnswer]? {
-        get { questionsAndAnswersJSON.flatMap { try? JSONDecoder().decode([QuestionAndAnswer].self, from: Data($0.utf8)) } }
-        set { questionsAndAnswersJSON = newValue.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) } }
+        get { QuestionAndAnswer.list(fromJSON: questionsAndAnswersJSON) }
+        set { questionsAndAnswersJSON = QuestionAndAnswer.json(of: newValue) }
     }
 }
 

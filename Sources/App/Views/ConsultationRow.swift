@@ -31,35 +31,29 @@ struct ConsultationRow: Encodable {
     var joinURL: String?
 
     init(_ consultation: Consultation, student: Student, time: TimeDisplay) {
-        let id = consultation.id ?? UUID()
-        let studentID = student.id ?? UUID()
+        self.init(id: consultation.id ?? UUID(), studentID: student.id ?? UUID(), studentName: student.name,
+                  type: consultation.type, startsAt: consultation.consultationDate, duration: consultation.duration,
+                  topic: consultation.topic, status: consultation.status, joinURL: consultation.joinURL, time: time)
+    }
+
+    init(_ r: ConsultationRecord, time: TimeDisplay) {
+        self.init(id: r.id, studentID: r.studentID, studentName: r.studentName, type: r.type, startsAt: r.consultationDate,
+                  duration: r.duration, topic: r.topic, status: r.status, joinURL: r.joinURL, time: time)
+    }
+
+    private init(id: UUID, studentID: UUID, studentName: String, type: String, startsAt: Date, duration: Int,
+                 topic: String, status: ConsultationStatus, joinURL: String?, time: TimeDisplay) {
         self.id = id.uuidString
         self.link = AppRoute.consultation(id).path
-        self.studentName = student.name
+        self.studentName = studentName
         self.studentLink = AppRoute.student(studentID).path
-        self.type = consultation.type
-        self.when = time.format(consultation.consultationDate)
-        self.duration = consultation.duration
-        self.topic = consultation.topic
-        self.status = consultation.status.rawValue
-        self.statusLabel = consultation.status.label
-        self.joinURL = consultation.joinURL.flatMap(SafeLink.http)
-    }
-}
-
-extension ConsultationRow {
-    init(_ r: ConsultationRecord, time: TimeDisplay) {
-        self.id = r.id.uuidString
-        self.link = AppRoute.consultation(r.id).path
-        self.studentName = r.studentName
-        self.studentLink = AppRoute.student(r.studentID).path
-        self.type = r.type
-        self.when = time.format(r.consultationDate)
-        self.duration = r.duration
-        self.topic = r.topic
-        self.status = r.status.rawValue
-        self.statusLabel = r.status.label
-        self.joinURL = r.joinURL.flatMap(SafeLink.http)
+        self.type = type
+        self.when = time.format(startsAt)
+        self.duration = duration
+        self.topic = topic
+        self.status = status.rawValue
+        self.statusLabel = status.label
+        self.joinURL = joinURL.flatMap(SafeLink.http)
     }
 }
 
