@@ -30,10 +30,14 @@ extension Request {
         try await dataVersionFuture().get()
     }
 
-    /// `dataVersion()` for code written with futures (see `Request.cached`).
+    /// `dataVersion()` for code written with futures (see `Request.cached`). Requests that ask at
+    /// about the same moment share one read (see `CoalescedRead`).
     func dataVersionFuture() -> EventLoopFuture<Int64> {
         if let version = storage[DataVersionKey.self] { return eventLoop.makeSucceededFuture(version) }
-        return DataVersion.future(on: db).map { version in
+        let db = self.db
+        return application.readCaches.dataVersionReads.value(on: eventLoop) {
+            DataVersion.future(on: db)
+        }.map { version in
             self.storage[DataVersionKey.self] = version
             return version
         }

@@ -13,6 +13,8 @@ struct ReadCaches: Sendable {
     let upcomingJSON = VersionedCache<UpcomingMeetingsQuery, ByteBuffer>()
     /// The Upcoming Meetings table as HTML, by the time zone it shows times in.
     let upcomingTables = VersionedCache<String, String>()
+    /// The data-version reads of requests that arrive together, shared.
+    let dataVersionReads = CoalescedRead<Int64>()
 }
 
 extension Application {

@@ -1,0 +1,87 @@
+@testable import App
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import Testing
+
+/// Callers that ask together share one read, and no caller gets a read that began before it asked:
+/// that is what keeps the shared data version exact.
+@Suite("Coalesced reads")
+struct CoalescedReadTests {
+    /// A read that counts its starts and answers only when told to.
+    private final class ControlledRead: Sendable {
+        let eventLoop: any EventLoop
+        private let started = NIOLockedValueBox([EventLoopPromise<Int>]())
+
+        init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+
+        var starts: Int { started.withLockedValue { $0.count } }
+
+        func read() -> EventLoopFuture<Int> {
+            let promise = eventLoop.makePromise(of: Int.self)
+            started.withLockedValue { $0.append(promise) }
+            return promise.futureResult
+        }
+
+        /// Answers the `number`th read started (from 0) with `value`.
+        func answer(_ number: Int, value: Int) throws {
+            let promise = try #require(started.withLockedValue { number < $0.count ? $0[number] : nil })
+            promise.succeed(value)
+        }
+
+        /// Answers whatever is still waiting, so that a failed test ends rather than hangs.
+        func answerAll() {
+            started.withLockedValue { $0 }.forEach { $0.succeed(-1) }
+        }
+    }
+
+    @Test func callersInOneLoopTurnShareOneRead() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let coalesced = CoalescedRead<Int>()
+        let reads = ControlledRead(eventLoop: loop)
+        defer { reads.answerAll() }
+        let futures = try await loop.submit {
+            (0..<5).map { _ in coalesced.value(on: loop, read: reads.read) }
+        }.get()
+        try await loop.submit {}.get()  // the loop turn ends; the shared read has started
+        try #require(reads.starts == 1)
+        try reads.answer(0, value: 41)
+        for future in futures { #expect(try await future.get() == 41) }
+        try await group.shutdownGracefully()
+    }
+
+    @Test func aCallerAfterTheReadBeganGetsANewerRead() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let coalesced = CoalescedRead<Int>()
+        let reads = ControlledRead(eventLoop: loop)
+        defer { reads.answerAll() }
+        let first = try await loop.submit { coalesced.value(on: loop, read: reads.read) }.get()
+        try await loop.submit {}.get()
+        #expect(reads.starts == 1)
+        // The first read is still in flight: a change may have committed since it began.
+        let second = try await loop.submit { coalesced.value(on: loop, read: reads.read) }.get()
+        try await loop.submit {}.get()
+        try #require(reads.starts == 2)
+        try reads.answer(1, value: 2)
+        try reads.answer(0, value: 1)
+        #expect(try await first.get() == 1)
+        #expect(try await second.get() == 2)
+        try await group.shutdownGracefully()
+    }
+
+    @Test func aFailedReadFailsItsCallersAndTheNextCallReadsAgain() async throws {
+        struct Unreachable: Error {}
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let coalesced = CoalescedRead<Int>()
+        let failing = try await loop.submit {
+            coalesced.value(on: loop) { loop.makeFailedFuture(Unreachable()) }
+        }.get()
+        await #expect(throws: Unreachable.self) { try await failing.get() }
+        let next = try await loop.submit { coalesced.value(on: loop) { loop.makeSucceededFuture(7) } }.get()
+        #expect(try await next.get() == 7)
+        try await group.shutdownGracefully()
+    }
+}
