@@ -9,7 +9,8 @@ struct WebhookEnvelope: Decodable, Sendable {
     var payload: CalendlyInvitee
 
     private enum CodingKeys: String, CodingKey {
-        case event, createdAt, payload
+        case event, payload
+        case createdAt = "created_at"
     }
 
     init(from decoder: any Decoder) throws {

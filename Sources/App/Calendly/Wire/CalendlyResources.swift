@@ -2,6 +2,8 @@ import Foundation
 
 // Calendly's resources as the app reads them (REFERENCE §3). Decoded leniently: unknown fields are
 // ignored and everything but the URI is optional, because Calendly adds fields and leaves others null.
+// Snake-case names are spelled out in `CodingKeys` rather than converted by the decoder: converting
+// every key of every object was about half the cost of decoding a webhook delivery.
 
 struct CalendlyUser: Decodable, Sendable, Equatable {
     var uri: String
@@ -12,6 +14,13 @@ struct CalendlyUser: Decodable, Sendable, Equatable {
     var timezone: String?
     var avatarUrl: String?
     var currentOrganization: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case uri, name, slug, email, timezone
+        case schedulingUrl = "scheduling_url"
+        case avatarUrl = "avatar_url"
+        case currentOrganization = "current_organization"
+    }
 }
 
 struct CalendlyMembership: Decodable, Sendable {
@@ -39,6 +48,14 @@ struct CalendlyEventType: Decodable, Sendable, Equatable {
     var descriptionPlain: String?
     var customQuestions: [CalendlyCustomQuestion]?
     var deletedAt: Date?
+
+    private enum CodingKeys: String, CodingKey {
+        case uri, name, active, slug, duration, kind, color
+        case schedulingUrl = "scheduling_url"
+        case descriptionPlain = "description_plain"
+        case customQuestions = "custom_questions"
+        case deletedAt = "deleted_at"
+    }
 }
 
 struct CalendlyLocation: Decodable, Sendable, Equatable {
@@ -46,6 +63,11 @@ struct CalendlyLocation: Decodable, Sendable, Equatable {
     var location: String?
     var joinUrl: String?
     var status: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case type, location, status
+        case joinUrl = "join_url"
+    }
 }
 
 struct CalendlyCancellation: Decodable, Sendable, Equatable {
@@ -53,6 +75,13 @@ struct CalendlyCancellation: Decodable, Sendable, Equatable {
     var reason: String?
     var cancelerType: String?
     var createdAt: Date?
+
+    private enum CodingKeys: String, CodingKey {
+        case reason
+        case canceledBy = "canceled_by"
+        case cancelerType = "canceler_type"
+        case createdAt = "created_at"
+    }
 }
 
 struct CalendlyScheduledEvent: Decodable, Sendable, Equatable {
@@ -65,6 +94,14 @@ struct CalendlyScheduledEvent: Decodable, Sendable, Equatable {
     var location: CalendlyLocation?
     var cancellation: CalendlyCancellation?
     var updatedAt: Date?
+
+    private enum CodingKeys: String, CodingKey {
+        case uri, name, status, location, cancellation
+        case startTime = "start_time"
+        case endTime = "end_time"
+        case eventType = "event_type"
+        case updatedAt = "updated_at"
+    }
 }
 
 struct CalendlyTracking: Decodable, Sendable, Equatable {
@@ -73,6 +110,14 @@ struct CalendlyTracking: Decodable, Sendable, Equatable {
     var utmMedium: String?
     var utmContent: String?
     var utmTerm: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case utmCampaign = "utm_campaign"
+        case utmSource = "utm_source"
+        case utmMedium = "utm_medium"
+        case utmContent = "utm_content"
+        case utmTerm = "utm_term"
+    }
 }
 
 struct CalendlyAnswer: Decodable, Sendable, Equatable {
@@ -84,6 +129,11 @@ struct CalendlyAnswer: Decodable, Sendable, Equatable {
 struct CalendlyNoShow: Decodable, Sendable, Equatable {
     var uri: String?
     var createdAt: Date?
+
+    private enum CodingKeys: String, CodingKey {
+        case uri
+        case createdAt = "created_at"
+    }
 }
 
 struct CalendlyInvitee: Decodable, Sendable, Equatable {
@@ -106,6 +156,19 @@ struct CalendlyInvitee: Decodable, Sendable, Equatable {
     var updatedAt: Date?
     /// Present in webhook payloads only; the REST resource has `event` (a URI) instead.
     var scheduledEvent: CalendlyScheduledEvent?
+
+    private enum CodingKeys: String, CodingKey {
+        case uri, event, email, name, status, timezone, tracking, rescheduled, cancellation
+        case questionsAndAnswers = "questions_and_answers"
+        case oldInvitee = "old_invitee"
+        case newInvitee = "new_invitee"
+        case cancelUrl = "cancel_url"
+        case rescheduleUrl = "reschedule_url"
+        case noShow = "no_show"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case scheduledEvent = "scheduled_event"
+    }
 }
 
 struct CalendlyWebhookSubscription: Decodable, Sendable, Equatable {
@@ -115,6 +178,12 @@ struct CalendlyWebhookSubscription: Decodable, Sendable, Equatable {
     var events: [String]?
     var scope: String?
     var retryStartedAt: Date?
+
+    private enum CodingKeys: String, CodingKey {
+        case uri, state, events, scope
+        case callbackUrl = "callback_url"
+        case retryStartedAt = "retry_started_at"
+    }
 }
 
 struct CalendlyResource<Value: Decodable & Sendable>: Decodable, Sendable {
@@ -125,6 +194,11 @@ struct CalendlyPage<Value: Decodable & Sendable>: Decodable, Sendable {
     struct Pagination: Decodable, Sendable {
         var nextPage: String?
         var nextPageToken: String?
+
+        private enum CodingKeys: String, CodingKey {
+            case nextPage = "next_page"
+            case nextPageToken = "next_page_token"
+        }
     }
     var collection: [Value]
     var pagination: Pagination?
@@ -137,10 +211,9 @@ struct CalendlyErrorBody: Decodable, Sendable {
 }
 
 enum CalendlyJSON {
-    /// snake_case keys, dates with or without fractional seconds.
+    /// Dates with or without fractional seconds. Keys are matched as sent (see `CodingKeys` above).
     static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
