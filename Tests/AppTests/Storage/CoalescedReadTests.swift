@@ -35,53 +35,59 @@ struct CoalescedReadTests {
         }
     }
 
-    @Test func callersInOneLoopTurnShareOneRead() async throws {
+    /// Runs `body` with a one-thread event loop, a `CoalescedRead` and a controlled read on it;
+    /// answers any read left waiting and shuts the loop down, whether `body` passed or failed.
+    private func onOneLoop(_ body: (any EventLoop, CoalescedRead<Int>, ControlledRead) async throws -> Void) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
-        let coalesced = CoalescedRead<Int>()
         let reads = ControlledRead(eventLoop: loop)
-        defer { reads.answerAll() }
-        let futures = try await loop.submit {
-            (0..<5).map { _ in coalesced.value(on: loop, read: reads.read) }
-        }.get()
-        try await loop.submit {}.get()  // the loop turn ends; the shared read has started
-        try #require(reads.starts == 1)
-        try reads.answer(0, value: 41)
-        for future in futures { #expect(try await future.get() == 41) }
+        do {
+            try await body(loop, CoalescedRead<Int>(), reads)
+        } catch {
+            reads.answerAll()
+            try await group.shutdownGracefully()
+            throw error
+        }
         try await group.shutdownGracefully()
     }
 
+    @Test func callersInOneLoopTurnShareOneRead() async throws {
+        try await onOneLoop { loop, coalesced, reads in
+            let futures = try await loop.submit {
+                (0..<5).map { _ in coalesced.value(on: loop, read: reads.read) }
+            }.get()
+            try await loop.submit {}.get()  // the loop turn ends; the shared read has started
+            try #require(reads.starts == 1)
+            try reads.answer(0, value: 41)
+            for future in futures { #expect(try await future.get() == 41) }
+        }
+    }
+
     @Test func aCallerAfterTheReadBeganGetsANewerRead() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let loop = group.next()
-        let coalesced = CoalescedRead<Int>()
-        let reads = ControlledRead(eventLoop: loop)
-        defer { reads.answerAll() }
-        let first = try await loop.submit { coalesced.value(on: loop, read: reads.read) }.get()
-        try await loop.submit {}.get()
-        #expect(reads.starts == 1)
-        // The first read is still in flight: a change may have committed since it began.
-        let second = try await loop.submit { coalesced.value(on: loop, read: reads.read) }.get()
-        try await loop.submit {}.get()
-        try #require(reads.starts == 2)
-        try reads.answer(1, value: 2)
-        try reads.answer(0, value: 1)
-        #expect(try await first.get() == 1)
-        #expect(try await second.get() == 2)
-        try await group.shutdownGracefully()
+        try await onOneLoop { loop, coalesced, reads in
+            let first = try await loop.submit { coalesced.value(on: loop, read: reads.read) }.get()
+            try await loop.submit {}.get()
+            #expect(reads.starts == 1)
+            // The first read is still in flight: a change may have committed since it began.
+            let second = try await loop.submit { coalesced.value(on: loop, read: reads.read) }.get()
+            try await loop.submit {}.get()
+            try #require(reads.starts == 2)
+            try reads.answer(1, value: 2)
+            try reads.answer(0, value: 1)
+            #expect(try await first.get() == 1)
+            #expect(try await second.get() == 2)
+        }
     }
 
     @Test func aFailedReadFailsItsCallersAndTheNextCallReadsAgain() async throws {
         struct Unreachable: Error {}
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let loop = group.next()
-        let coalesced = CoalescedRead<Int>()
-        let failing = try await loop.submit {
-            coalesced.value(on: loop) { loop.makeFailedFuture(Unreachable()) }
-        }.get()
-        await #expect(throws: Unreachable.self) { try await failing.get() }
-        let next = try await loop.submit { coalesced.value(on: loop) { loop.makeSucceededFuture(7) } }.get()
-        #expect(try await next.get() == 7)
-        try await group.shutdownGracefully()
+        try await onOneLoop { loop, coalesced, _ in
+            let failing = try await loop.submit {
+                coalesced.value(on: loop) { loop.makeFailedFuture(Unreachable()) }
+            }.get()
+            await #expect(throws: Unreachable.self) { try await failing.get() }
+            let next = try await loop.submit { coalesced.value(on: loop) { loop.makeSucceededFuture(7) } }.get()
+            #expect(try await next.get() == 7)
+        }
     }
 }
