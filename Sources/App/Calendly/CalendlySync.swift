@@ -79,13 +79,8 @@ struct CalendlySync {
         let topicQuestion = self.topicQuestion
         return try await writer.transaction(on: db) { db in
             let store = try await InviteeStore.prefetching([snapshot], on: try db.sql())
-            let outcome: InviteeApplier.Outcome
-            do {
-                outcome = try await InviteeApplier(store: store, topicQuestion: topicQuestion).apply(snapshot)
-                try await store.flush()
-            } catch {
-                store.discard()
-                throw error
+            let outcome = try await store.applying {
+                try await InviteeApplier(store: store, topicQuestion: topicQuestion).apply(snapshot)
             }
             guard let consultation = try await Consultation.query(on: db).filter(\.$calendlyInviteeURI == snapshot.invitee.uri)
                 .with(\.$student).first() else {

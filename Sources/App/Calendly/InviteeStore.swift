@@ -4,9 +4,8 @@ import SQLKit
 /// What applying invitees reads, fetched for a whole batch of observations at once and kept up to
 /// date as the batch writes, so that a batch costs a few statements rather than several per delivery.
 ///
-/// New students and consultations are kept here and inserted together by `flush()`, which the
-/// owner of a store must call before its transaction ends (or `discard()` after rolling back);
-/// changes to stored consultations are written at once.
+/// New students and consultations are kept here and inserted together when the work given to
+/// `applying` is done; changes to stored consultations are written at once.
 ///
 /// Creating one takes PostgreSQL's apply lock, so another instance's webhooks and syncs cannot
 /// change what it read; SQLite's writers are already serialised by `DatabaseWriter`. Edits from the
@@ -32,11 +31,24 @@ final class InviteeStore {
     }
 
     deinit {
-        assert(newStudents.isEmpty && newConsultations.isEmpty, "an InviteeStore was dropped without flush() or discard()")
+        assert(newStudents.isEmpty && newConsultations.isEmpty, "an InviteeStore was dropped with rows made outside applying(_:)")
+    }
+
+    /// Runs `body`, then inserts what it made. If either throws, what was not inserted is forgotten
+    /// and the error rethrown, for the caller to roll its transaction (or savepoint) back.
+    func applying<Result>(_ body: () async throws -> Result) async throws -> Result {
+        do {
+            let result = try await body()
+            try await flush()
+            return result
+        } catch {
+            discard()
+            throw error
+        }
     }
 
     /// Inserts the students and consultations this batch made, students first.
-    func flush() async throws {
+    private func flush() async throws {
         if !newStudents.isEmpty {
             try await sql.insert(into: Student.schema).models(newStudents).run()
             newStudents.removeAll()
@@ -48,8 +60,7 @@ final class InviteeStore {
         }
     }
 
-    /// Forgets what was not flushed, after the caller rolled its work back.
-    func discard() {
+    private func discard() {
         newStudents.removeAll()
         newConsultations.removeAll()
     }
@@ -77,7 +88,7 @@ final class InviteeStore {
         return consultations[inviteeURI]
     }
 
-    /// A new consultation, inserted by `flush()`.
+    /// A new consultation, inserted when the work given to `applying` is done.
     func insert(_ consultation: inout StoredConsultation, now: Date) {
         consultation.createdAt = now
         consultation.updatedAt = now
@@ -121,7 +132,7 @@ final class InviteeStore {
         return students.contains(id)
     }
 
-    /// A new student, inserted by `flush()`.
+    /// A new student, inserted when the work given to `applying` is done.
     func insertStudent(_ student: NewStudent) {
         newStudents.append(student)
         students.insert(student.id)

@@ -47,16 +47,12 @@ struct WebhookInbox {
             return [await recordAlone(alone, store: store, topicQuestion: topicQuestion)]
         }
         let now = Date()
-        do {
+        try await store.applying {
             for received in batch {
                 let outcome = try await Self.outcome(of: received.reading, delivery: received.delivery, store: store, topicQuestion: topicQuestion)
                 received.delivery.finish(outcome, at: now)
                 if outcome.0 == .processed { store.noteProcessed(received.delivery) }
             }
-            try await store.flush()
-        } catch {
-            store.discard()
-            throw error
         }
         try await insert(batch.map(\.delivery), on: sql)
         return batch.map { .success($0.delivery.state) }
@@ -73,10 +69,10 @@ struct WebhookInbox {
             try await sql.raw("SAVEPOINT delivery").run()
             var outcome: (WebhookDeliveryState, String?)
             do {
-                outcome = try await Self.outcome(of: received.reading, delivery: delivery, store: store, topicQuestion: topicQuestion)
-                try await store.flush()
+                outcome = try await store.applying {
+                    try await Self.outcome(of: received.reading, delivery: delivery, store: store, topicQuestion: topicQuestion)
+                }
             } catch {
-                store.discard()
                 try await sql.raw("ROLLBACK TO SAVEPOINT delivery").run()
                 outcome = (.failed, "could not be applied: \(String(describing: error))")
             }
@@ -103,13 +99,10 @@ struct WebhookInbox {
         let topicQuestion = self.topicQuestion
         return try await writer.transaction(on: db) { db in
             let store = try await InviteeStore.prefetching(reading.snapshot.map { [$0] } ?? [], deliveries: [delivery], on: try db.sql())
-            do {
-                delivery.finish(try await Self.outcome(of: reading, delivery: delivery, store: store, topicQuestion: topicQuestion), at: now)
-                try await store.flush()
-            } catch {
-                store.discard()
-                throw error
+            let outcome = try await store.applying {
+                try await Self.outcome(of: reading, delivery: delivery, store: store, topicQuestion: topicQuestion)
             }
+            delivery.finish(outcome, at: now)
             try await delivery.save(on: db)
             return delivery.state
         }

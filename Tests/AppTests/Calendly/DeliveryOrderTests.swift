@@ -119,8 +119,7 @@ struct DeliveryOrderTests {
                 let store = try await InviteeStore.prefetching([snapshot], on: try db.sql())
                 // The owner's edit lands after the read.
                 try await db.sql().raw("UPDATE consultations SET notes = 'Saved meanwhile', topic = 'Thesis'").run()
-                _ = try await InviteeApplier(store: store, topicQuestion: nil).apply(snapshot)
-                try await store.flush()
+                _ = try await store.applying { try await InviteeApplier(store: store, topicQuestion: nil).apply(snapshot) }
             }
             let row = try #require(try await Consultation.query(on: t.app.db).first())
             #expect(row.status == .rescheduled)
