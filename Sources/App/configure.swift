@@ -18,13 +18,16 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.calendly = CalendlyService(transport: LiveCalendlyTransport(client: app.http.client.shared))
 
     useLeafWithTemplateCache(app)
-    app.routes.defaultMaxBodySize = "1mb"
+    app.routes.defaultMaxBodySize = BodyLimits.prose
+    // A connection that neither sends nor receives for 30 s is closed, so idle or stalled clients
+    // cannot hold the server's connections; a body still gets `BodyLimits.arrivalDeadline` in all.
+    app.http.server.configuration.idleTimeout = .seconds(30)
     configureJSON()
     configureSessions(app, config: config)
 
     // Order matters: errors wrap everything, so even failures get security headers and the JSON shape.
     app.middleware = Middlewares()
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(RequestLogMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(AppErrorMiddleware())
     let inFlight = RequestsInFlight()
@@ -73,11 +76,12 @@ private func useLeafWithTemplateCache(_ app: Application) {
 }
 
 private func configureSessions(_ app: Application, config: AppConfig) {
-    app.sessions.use { app in QuietSessionDriver(inner: app.fluent.sessions.driver()) }
+    let idleLimit = TimeInterval(config.sessionIdleDays) * 24 * 60 * 60
+    app.sessions.use { app in QuietSessionDriver(inner: app.fluent.sessions.driver(), idleLimit: idleLimit) }
     let secure = config.usesHTTPS
     app.sessions.configuration = SessionsConfiguration(cookieName: "crm_session") { id in
         // Max-Age rather than Expires: the same lifetime, without formatting a date on every response.
-        HTTPCookies.Value(string: id.string, expires: nil, maxAge: 60 * 60 * 24 * 30,
+        HTTPCookies.Value(string: id.string, expires: nil, maxAge: config.sessionIdleDays * 24 * 60 * 60,
                           domain: nil, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
 }

@@ -11,4 +11,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateCalendlyConnection())
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(CreateDataVersion())
+    app.migrations.add(CreateSignInFailure())
+    app.migrations.add(AddSessionLastSeen())
 }

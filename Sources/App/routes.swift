@@ -8,7 +8,9 @@ func routes(_ app: Application) throws {
     try api.register(collection: WebhookController())
 
     // The API: an API token (Bearer), or the session cookie with the X-CSRF-Token header on writes.
-    let signedInAPI = api.grouped(BearerTokenAuthenticator(), SessionAccountAuthenticator(), RequireAccountMiddleware(), CSRFMiddleware())
+    // Bodies are read whole (within size and time limits) before the CSRF check looks at them.
+    let signedInAPI = api.grouped(BearerTokenAuthenticator(), SessionAccountAuthenticator(), RequireAccountMiddleware(),
+                                  BodyCollector(maxSize: BodyLimits.prose), CSRFMiddleware())
     try signedInAPI.register(collection: StudentAPIController())
     try signedInAPI.register(collection: ConsultationAPIController())
     try signedInAPI.register(collection: MeetingsAPIController())
@@ -17,8 +19,8 @@ func routes(_ app: Application) throws {
 
     // Pages: sign-in and setup are open; the rest redirect to sign-in.
     let browser = app.grouped(SessionAccountAuthenticator())
-    try browser.grouped(CSRFMiddleware()).register(collection: AuthPagesController())
-    let pages = browser.grouped(RequireAccountMiddleware(), CSRFMiddleware())
+    try browser.grouped(BodyCollector(maxSize: BodyLimits.small), CSRFMiddleware()).register(collection: AuthPagesController())
+    let pages = browser.grouped(RequireAccountMiddleware(), BodyCollector(maxSize: BodyLimits.prose), CSRFMiddleware())
     try pages.register(collection: CalendarPageController())
     try pages.register(collection: StudentPagesController())
     try pages.register(collection: ConsultationPagesController())

@@ -7,7 +7,9 @@ import Vapor
 enum Entrypoint {
     static func main() async throws {
         var env = try Environment.detect()
-        try LoggingSystem.bootstrap(from: &env)
+        // The level from `--log` or LOG_LEVEL, as Vapor reads it; the handler is the app's own.
+        let level = try Logger.Level.detect(from: &env)
+        LoggingSystem.bootstrap { label in SafeLogHandler(label: label, level: level) }
         let app = try await Application.make(env)
         app.directory = ProjectDirectory.detect()
         var failed = false

@@ -17,25 +17,49 @@ enum WebhookSignature {
         }
     }
 
+    /// Calendly sends one `v1` entry; a few are allowed for a key rotation, no more, so a header
+    /// cannot make the server do more than a handful of comparisons.
+    static let maxSignatures = 4
+    /// `t=...,v1=...`: a timestamp and 64 hex digits (with room for a few entries).
+    static let maxHeaderLength = 512
+
+    /// A parsed header: when it was signed and the candidate MACs.
+    struct Header: Sendable {
+        var timestamp: String
+        var signatures: [Data]
+
+        /// Checks what can be checked before the body arrives: the shape and the time window.
+        init(_ header: String?, now: Date, tolerance: TimeInterval) throws {
+            guard let header, !header.isEmpty else { throw Failure.missing }
+            guard header.utf8.count <= WebhookSignature.maxHeaderLength else { throw Failure.malformed }
+            var timestamp: String?
+            var signatures: [Data] = []
+            for part in header.split(separator: ",") {
+                let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard pair.count == 2 else { continue }
+                if pair[0] == "t" { timestamp = pair[1] }
+                if pair[0] == "v1", let bytes = Data(hex: pair[1]), bytes.count == SHA256.byteCount { signatures.append(bytes) }
+            }
+            guard let timestamp, let seconds = Int(timestamp), !signatures.isEmpty,
+                  signatures.count <= WebhookSignature.maxSignatures else { throw Failure.malformed }
+            guard abs(now.timeIntervalSince1970 - TimeInterval(seconds)) <= tolerance else { throw Failure.stale }
+            self.timestamp = timestamp
+            self.signatures = signatures
+        }
+
+        /// Throws unless one candidate is the MAC of exactly `body`: the MAC is computed once and
+        /// compared with each candidate in constant time.
+        func verify(body: Data, key: String) throws {
+            let message = Data(timestamp.utf8) + Data(".".utf8) + body
+            let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(key.utf8)))
+            // swift-crypto's == between a MAC and bytes is constant-time.
+            guard signatures.contains(where: { mac == $0 }) else { throw Failure.mismatch }
+        }
+    }
+
     /// Throws unless `header` signs exactly `body` with `key`, within `tolerance` seconds of `now`.
     static func verify(header: String?, body: Data, key: String, now: Date, tolerance: TimeInterval) throws {
-        guard let header, !header.isEmpty else { throw Failure.missing }
-        var timestamp: String?
-        var signatures: [Data] = []
-        for part in header.split(separator: ",") {
-            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pair.count == 2 else { continue }
-            if pair[0] == "t" { timestamp = pair[1] }
-            if pair[0] == "v1", let bytes = Data(hex: pair[1]) { signatures.append(bytes) }
-        }
-        guard let timestamp, let seconds = Int(timestamp), !signatures.isEmpty else { throw Failure.malformed }
-        guard abs(now.timeIntervalSince1970 - TimeInterval(seconds)) <= tolerance else { throw Failure.stale }
-        let message = Data(timestamp.utf8) + Data(".".utf8) + body
-        let symmetricKey = SymmetricKey(data: Data(key.utf8))
-        // isValidAuthenticationCode compares in constant time.
-        guard signatures.contains(where: { HMAC<SHA256>.isValidAuthenticationCode($0, authenticating: message, using: symmetricKey) }) else {
-            throw Failure.mismatch
-        }
+        try Header(header, now: now, tolerance: tolerance).verify(body: body, key: key)
     }
 
     /// The header value Calendly would send; used by tests, the benchmark and replays.

@@ -30,6 +30,7 @@ struct CRMServeCommand: AsyncCommand {
             await SandboxLauncher.subscribe(app)
         }
         await CalendlyBackgroundWork.start(app)
+        ExpiredSessions.startSweeping(app)
         if try await !app.accounts.hasAccount() {
             let token = app.setupLink.issue()
             let base = app.appConfig.publicBaseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/"))

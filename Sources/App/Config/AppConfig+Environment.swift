@@ -25,8 +25,11 @@ extension AppConfig {
             syncIntervalMinutes: reader.integer("CALENDLY_SYNC_INTERVAL", default: 15, range: 0...10_080),
             webhookToleranceSeconds: reader.integer("CALENDLY_WEBHOOK_TOLERANCE", default: 180, range: 1...86_400)
         )
+        let trustedProxies = reader.ipRanges("TRUSTED_PROXIES")
+        let sessionIdleDays = reader.integer("SESSION_IDLE_DAYS", default: 30, range: 1...3650)
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
-        return AppConfig(database: database, publicBaseURL: publicBaseURL, publicBaseURLIsSet: reader.string("PUBLIC_BASE_URL") != nil, calendly: calendly)
+        return AppConfig(database: database, publicBaseURL: publicBaseURL, publicBaseURLIsSet: reader.string("PUBLIC_BASE_URL") != nil, calendly: calendly,
+                         trustedProxies: trustedProxies, sessionIdleDays: sessionIdleDays)
     }
 }
 
@@ -66,6 +69,20 @@ struct EnvironmentReader {
             return fallback
         }
         return value
+    }
+
+    /// Comma-separated addresses or networks, e.g. `127.0.0.1, 10.0.0.0/8`.
+    mutating func ipRanges(_ key: String) -> [IPRange] {
+        guard let raw = string(key) else { return [] }
+        var ranges: [IPRange] = []
+        for item in raw.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+            guard let range = IPRange(item) else {
+                problems.append("\(key) must list IP addresses or networks such as 127.0.0.1 or 10.0.0.0/8, got \"\(item)\"")
+                continue
+            }
+            ranges.append(range)
+        }
+        return ranges
     }
 
     mutating func database() -> DatabaseLocation {

@@ -13,8 +13,15 @@ public struct AppConfig: Sendable {
     public var calendly: CalendlySettings
     /// True when `serve --calendly-sandbox` points the app at the in-process stand-in.
     public var sandboxMode: Bool
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
+    public var trustedProxies: [IPRange]
+    /// Days of disuse after which a signed-in session ends (`SESSION_IDLE_DAYS`).
+    public var sessionIdleDays: Int
 
-    public init(database: DatabaseLocation, publicBaseURL: URL, publicBaseURLIsSet: Bool = true, calendly: CalendlySettings, sandboxMode: Bool = false) {
+    public init(database: DatabaseLocation, publicBaseURL: URL, publicBaseURLIsSet: Bool = true, calendly: CalendlySettings, sandboxMode: Bool = false,
+                trustedProxies: [IPRange] = [], sessionIdleDays: Int = 30) {
+        self.trustedProxies = trustedProxies
+        self.sessionIdleDays = sessionIdleDays
         self.database = database
         self.publicBaseURL = publicBaseURL
         self.publicBaseURLIsSet = publicBaseURLIsSet

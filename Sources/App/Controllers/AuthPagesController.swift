@@ -28,9 +28,9 @@ struct AuthPagesController: RouteCollection {
     func signIn(req: Request) async throws -> Response {
         let form = try req.content.decode(SignInForm.self)
         let next = Self.safeNext(form.next)
-        let key = req.remoteAddress?.ipAddress ?? "unknown"
+        let key = ClientAddress.of(req, trusting: req.application.appConfig.trustedProxies)
         let throttle = req.application.signInThrottle
-        if let wait = await throttle.retryAfter(for: key) {
+        if case .throttled(let wait) = try await throttle.reserve(key, writer: req.application.databaseWriter, on: req.db) {
             let minutes = (wait + 59) / 60
             let response = try await renderSignIn(req, email: form.email ?? "", next: next,
                                                   error: "Too many failed attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
@@ -42,10 +42,10 @@ struct AuthPagesController: RouteCollection {
         let account = try await Account.query(on: req.db).filter(\.$email == email).first()
         let verified = try await Self.verify(form.password ?? "", account: account, on: req)
         guard let account, verified else {
-            await throttle.recordFailure(for: key)
+            // The reserved attempt stays counted as a failure.
             return try await renderSignIn(req, email: form.email ?? "", next: next, error: "That email and password do not match.", status: .unauthorized)
         }
-        await throttle.reset(for: key)
+        try await throttle.succeeded(key, writer: req.application.databaseWriter, on: req.db)
         try await req.signIn(account)
         return req.redirect(to: next)
     }
@@ -96,8 +96,11 @@ struct AuthPagesController: RouteCollection {
     private static let dummyHash = try? Bcrypt.hash("no account has this password")
 
     /// Only same-site paths: an open redirect would let a link send the owner elsewhere after sign-in.
+    /// No control characters: in a `Location` header CR and LF would add headers of the sender's
+    /// choosing, and browsers drop TAB, so `/\t/evil.example` would become `//evil.example`.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\") else { return AppRoute.calendar().path }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
+              HeaderValue.isSafe(next), next.utf8.count <= 2_000 else { return AppRoute.calendar().path }
         return next
     }
 

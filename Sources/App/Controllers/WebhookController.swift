@@ -1,15 +1,16 @@
 import Fluent
 import Vapor
 
-/// `POST /api/calendar/webhook/calendly` (SPEC 4.2): size limit, signature over the raw bytes,
-/// then storage and processing committed together before the answer. Once stored, the answer is
+/// `POST /api/calendar/webhook/calendly` (SPEC 4.2): the signature header's shape and time window
+/// before the body is read, the body within its size limit, the signature over the raw bytes, then
+/// storage and processing committed together before the answer. Once stored, the answer is
 /// 2xx whatever processing finds, so a bad payload never makes Calendly retry for a day and
 /// disable the subscription.
 struct WebhookController: RouteCollection {
     static let maxBodySize: ByteCount = "1mb"
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.on(.POST, "calendar", "webhook", "calendly", body: .collect(maxSize: Self.maxBodySize), use: receive)
+        routes.on(.POST, "calendar", "webhook", "calendly", body: .stream, use: receive)
     }
 
     struct Answer: Content {
@@ -21,12 +22,15 @@ struct WebhookController: RouteCollection {
         guard let key = try await CalendlyConnectionStore(db: req.db, sandbox: req.application.appConfig.sandboxMode).signingKey(configured: config.webhookSecret) else {
             throw AppError.unavailable("No webhook signing key is configured: set CALENDLY_WEBHOOK_SECRET or run `crm calendly subscribe`")
         }
-        let body = req.body.data.map { Data(buffer: $0) } ?? Data()
+        let body: Data
         do {
-            try WebhookSignature.verify(header: req.headers.first(name: "Calendly-Webhook-Signature"), body: body, key: key,
-                                        now: Date(), tolerance: TimeInterval(config.webhookToleranceSeconds))
+            // A stale or malformed header is refused before a byte of the body is read.
+            let header = try WebhookSignature.Header(req.headers.first(name: "Calendly-Webhook-Signature"),
+                                                     now: Date(), tolerance: TimeInterval(config.webhookToleranceSeconds))
+            body = try await req.collectBody(max: Self.maxBodySize).get().map { Data(buffer: $0) } ?? Data()
+            try header.verify(body: body, key: key)
         } catch let failure as WebhookSignature.Failure {
-            req.logger.warning("Refused a Calendly webhook: \(failure) (\(body.count) bytes from \(req.remoteAddress?.ipAddress ?? "?"))")
+            req.logger.warning("Refused a Calendly webhook: \(failure) (from \(req.remoteAddress?.ipAddress ?? "?"))")
             throw AppError.unauthorized("Webhook signature refused: \(failure)")
         }
         do {

@@ -74,6 +74,7 @@ struct ErrorDescription {
         case .methodNotAllowed: "method_not_allowed"
         case .conflict: "conflict"
         case .payloadTooLarge: "payload_too_large"
+        case .requestTimeout: "request_timeout"
         case .unsupportedMediaType: "unsupported_media_type"
         case .unprocessableEntity: "invalid"
         case .tooManyRequests: "throttled"

@@ -20,7 +20,19 @@ struct SecurityHeadersMiddleware: Middleware {
             if !request.isAPI {
                 response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
             }
+            Self.dropHeadersWithControlCharacters(response, request: request)
             return response
+        }
+    }
+
+    /// The last line of defence against header injection: a value with CR, LF, TAB, NUL or DEL
+    /// would let whoever chose it add headers or split the response. Every value the app writes is
+    /// checked where it is made; one that still gets here is a bug, so it is dropped and logged.
+    private static func dropHeadersWithControlCharacters(_ response: Response, request: Request) {
+        let bad = response.headers.filter { !HeaderValue.isSafe($0.value) }.map(\.name)
+        for name in bad {
+            response.headers.remove(name: name)
+            request.logger.error("Dropped the \(name) header of a response to \(request.method) \(request.url.path): it held a control character")
         }
     }
 
@@ -47,5 +59,12 @@ struct SecurityHeadersMiddleware: Middleware {
             "object-src 'none'",
             "frame-ancestors 'none'",
         ].joined(separator: "; ")
+    }
+}
+
+enum HeaderValue {
+    /// True when `value` has no control characters (C0, including TAB, and DEL).
+    static func isSafe(_ value: String) -> Bool {
+        !value.utf8.contains { $0 < 0x20 || $0 == 0x7F }
     }
 }

@@ -28,6 +28,8 @@ extension Request {
             try await application.sessions.driver.deleteSession(old, for: self).get()
             session.id = nil
         }
+        // A new CSRF token too: one seen before sign-in must not be valid after it.
+        session.data[CSRFToken.sessionKey] = nil
         session.data[SessionAccountAuthenticator.sessionKey] = try account.requireID().uuidString
         auth.login(account)
     }

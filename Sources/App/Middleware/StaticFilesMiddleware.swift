@@ -11,7 +11,11 @@ struct StaticFilesMiddleware: Middleware {
                   (error as? any AbortError)?.status == .notFound else {
                 return request.eventLoop.makeFailedFuture(error)
             }
-            return files.respond(to: request, chainingTo: Failing(error: error))
+            // A path through a file (`/css/app.css/x`) makes the file system fail rather than find
+            // nothing; that is still "no such file", not a server error.
+            return files.respond(to: request, chainingTo: Failing(error: error)).flatMapError { fileError in
+                request.eventLoop.makeFailedFuture(fileError is any AbortError ? fileError : error)
+            }
         }
     }
 

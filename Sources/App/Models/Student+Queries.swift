@@ -10,15 +10,25 @@ extension Student {
         if !includeArchived { query.filter(\.$archivedAt == nil) }
         if let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
             // lower(column) LIKE lower(pattern): LIKE is case-sensitive on PostgreSQL, not on SQLite.
-            let pattern = "%" + text.lowercased() + "%"
+            // `%` and `_` in the text are escaped, so they match themselves rather than anything.
+            let pattern = "%" + likeEscaped(text.lowercased()) + "%"
             query.group(.or) { group in
                 for column in ["name", "email", "notes"] {
-                    group.filter(.sql(SQLFunction("lower", args: SQLColumn(column, table: Student.schema))),
-                                 .custom(SQLBinaryOperator.like), .bind(pattern))
+                    group.filter(.sql(embed: "lower(\(ident: Student.schema).\(ident: column)) LIKE \(bind: pattern) ESCAPE '\\'"))
                 }
             }
         }
         return query.sort(\.$name).sort(\.$id)
+    }
+
+    /// `text` with LIKE's wildcards and its escape character escaped.
+    static func likeEscaped(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
     }
 
     /// The student with this email (compared case-insensitively), if any. Empty emails match nobody.

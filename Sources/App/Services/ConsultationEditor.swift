@@ -32,12 +32,12 @@ struct ConsultationEditor {
     func create(_ new: NewConsultation) async throws -> Consultation {
         let consultation = Consultation(
             studentID: new.studentID,
-            type: try FieldRules.requiredText(new.type, field: "type", maxLength: 200),
+            type: try FieldRules.requiredText(new.type, field: "type", maxLength: FieldRules.Limit.consultationType),
             consultationDate: new.consultationDate,
             duration: try FieldRules.duration(new.duration),
-            topic: try FieldRules.optionalText(new.topic, field: "topic", maxLength: 500),
-            notes: try FieldRules.optionalText(new.notes, field: "notes", maxLength: 20_000),
-            followUpNotes: try FieldRules.optionalText(new.followUpNotes, field: "follow_up_notes", maxLength: 20_000),
+            topic: try FieldRules.optionalText(new.topic, field: "topic", maxLength: FieldRules.Limit.topic),
+            notes: try FieldRules.optionalText(new.notes, field: "notes", maxLength: FieldRules.Limit.prose),
+            followUpNotes: try FieldRules.optionalText(new.followUpNotes, field: "follow_up_notes", maxLength: FieldRules.Limit.prose),
             status: try new.status.map { try FieldRules.status($0, allowed: Self.editableStatuses) } ?? .scheduled
         )
         return try await writer.transaction(on: db) { db in
@@ -51,10 +51,10 @@ struct ConsultationEditor {
     }
 
     func update(_ id: UUID, _ changes: Changes) async throws -> Consultation {
-        let type = try changes.type.map { try FieldRules.requiredText($0, field: "type", maxLength: 200) }
-        let topic = try changes.topic.map { try FieldRules.optionalText($0, field: "topic", maxLength: 500) }
-        let notes = try changes.notes.map { try FieldRules.optionalText($0, field: "notes", maxLength: 20_000) }
-        let followUp = try changes.followUpNotes.map { try FieldRules.optionalText($0, field: "follow_up_notes", maxLength: 20_000) }
+        let type = try changes.type.map { try FieldRules.requiredText($0, field: "type", maxLength: FieldRules.Limit.consultationType) }
+        let topic = try changes.topic.map { try FieldRules.optionalText($0, field: "topic", maxLength: FieldRules.Limit.topic) }
+        let notes = try changes.notes.map { try FieldRules.optionalText($0, field: "notes", maxLength: FieldRules.Limit.prose) }
+        let followUp = try changes.followUpNotes.map { try FieldRules.optionalText($0, field: "follow_up_notes", maxLength: FieldRules.Limit.prose) }
         let status = try changes.status.map { try FieldRules.status($0, allowed: Self.editableStatuses) }
         return try await writer.transaction(on: db) { db in
             guard let consultation = try await Consultation.query(on: db).filter(\.$id == id).with(\.$student).first() else {
@@ -63,11 +63,13 @@ struct ConsultationEditor {
             if let status, consultation.status == .canceled || consultation.status == .rescheduled {
                 throw AppError.invalid(field: "status", message: "a \(consultation.status.rawValue) meeting cannot become \(status.rawValue)")
             }
-            if let type { consultation.type = type }
-            if let topic { consultation.topic = topic }
-            if let notes { consultation.notes = notes }
-            if let followUp { consultation.followUpNotes = followUp }
-            if let status { consultation.status = status }
+            // Only what differs is assigned: Fluent counts any assignment as a change, and a page
+            // saved again unchanged must change nothing, not even `updated_at`.
+            if let type, type != consultation.type { consultation.type = type }
+            if let topic, topic != consultation.topic { consultation.topic = topic }
+            if let notes, notes != consultation.notes { consultation.notes = notes }
+            if let followUp, followUp != consultation.followUpNotes { consultation.followUpNotes = followUp }
+            if let status, status != consultation.status { consultation.status = status }
             try await consultation.save(on: db)
             return consultation
         }

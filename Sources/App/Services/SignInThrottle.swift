@@ -1,35 +1,50 @@
+import Fluent
 import Foundation
+import SQLKit
 
-/// Slows password guessing: after `limit` failures from one address within `window`, further
+/// Slows password guessing: after `limit` failures from one client within `window`, further
 /// attempts are refused until the oldest failure ages out.
-actor SignInThrottle {
-    private let limit: Int
-    private let window: TimeInterval
-    private var failures: [String: [Date]] = [:]
+///
+/// An attempt is counted before its password is checked, in one serialised transaction, so a burst
+/// of simultaneous attempts cannot all pass the check while none is counted yet. The count lives in
+/// the database, so it holds across app instances.
+struct SignInThrottle: Sendable {
+    var limit = 5
+    var window: TimeInterval = 15 * 60
 
-    init(limit: Int = 5, window: TimeInterval = 15 * 60) {
-        self.limit = limit
-        self.window = window
+    enum Reservation: Equatable {
+        /// The attempt may go ahead; it stays counted as a failure unless `succeeded` clears it.
+        case allowed
+        case throttled(retryAfter: Int)
     }
 
-    /// Seconds to wait before another attempt is allowed, or nil when one is allowed now.
-    func retryAfter(for key: String, now: Date = Date()) -> Int? {
-        let recent = prune(key, now: now)
-        guard recent.count >= limit, let oldest = recent.first else { return nil }
-        return max(1, Int((oldest.addingTimeInterval(window).timeIntervalSince(now)).rounded(.up)))
+    func reserve(_ clientKey: String, writer: DatabaseWriter, on db: any Database, now: Date = Date()) async throws -> Reservation {
+        let (limit, window) = (limit, window)
+        return try await writer.transaction(on: db) { db in
+            try await Self.serialise(clientKey, on: db)
+            try await SignInFailure.query(on: db).filter(\.$failedAt <= now.addingTimeInterval(-window)).delete()
+            let recent = try await SignInFailure.query(on: db).filter(\.$clientKey == clientKey)
+                .sort(\.$failedAt).limit(limit).all()
+            if recent.count >= limit, let oldest = recent.first {
+                return .throttled(retryAfter: max(1, Int(oldest.failedAt.addingTimeInterval(window).timeIntervalSince(now).rounded(.up))))
+            }
+            try await SignInFailure(clientKey: clientKey, failedAt: now).create(on: db)
+            return .allowed
+        }
     }
 
-    func recordFailure(for key: String, now: Date = Date()) {
-        failures[key, default: []].append(now)
+    /// A correct password forgets the client's failures, including the attempt just reserved.
+    func succeeded(_ clientKey: String, writer: DatabaseWriter, on db: any Database) async throws {
+        try await writer.transaction(on: db) { db in
+            try await SignInFailure.query(on: db).filter(\.$clientKey == clientKey).delete()
+        }
     }
 
-    func reset(for key: String) {
-        failures[key] = nil
-    }
-
-    private func prune(_ key: String, now: Date) -> [Date] {
-        let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
-        failures[key] = recent.isEmpty ? nil : recent
-        return recent
+    /// On SQLite the writer's `BEGIN IMMEDIATE` already serialises every writer, in every process.
+    /// PostgreSQL lets two transactions count at once, so each takes a lock on the client's key.
+    private static func serialise(_ clientKey: String, on db: any Database) async throws {
+        let sql = try db.sql()
+        guard sql.dialect.name == "postgresql" else { return }
+        try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "sign-in:" + clientKey)))").run()
     }
 }

@@ -16,10 +16,10 @@ struct StudentEditor {
 
     func create(_ fields: Fields, source: StudentSource = .manual) async throws -> Student {
         let student = Student(
-            name: try FieldRules.requiredText(fields.name, field: "name", maxLength: 200),
+            name: try FieldRules.requiredText(fields.name, field: "name", maxLength: FieldRules.Limit.name),
             email: try FieldRules.email(fields.email),
-            phone: try FieldRules.optionalText(fields.phone, field: "phone", maxLength: 50),
-            notes: try FieldRules.optionalText(fields.notes, field: "notes", maxLength: 20_000),
+            phone: try FieldRules.optionalText(fields.phone, field: "phone", maxLength: FieldRules.Limit.phone),
+            notes: try FieldRules.optionalText(fields.notes, field: "notes", maxLength: FieldRules.Limit.prose),
             source: source
         )
         return try await writer.transaction(on: db) { db in
@@ -31,17 +31,18 @@ struct StudentEditor {
 
     /// Changes only the fields given.
     func update(_ id: UUID, _ fields: Fields) async throws -> Student {
-        let name = try fields.name.map { try FieldRules.requiredText($0, field: "name", maxLength: 200) }
+        let name = try fields.name.map { try FieldRules.requiredText($0, field: "name", maxLength: FieldRules.Limit.name) }
         let email = try fields.email.map { try FieldRules.email($0) }
-        let phone = try fields.phone.map { try FieldRules.optionalText($0, field: "phone", maxLength: 50) }
-        let notes = try fields.notes.map { try FieldRules.optionalText($0, field: "notes", maxLength: 20_000) }
+        let phone = try fields.phone.map { try FieldRules.optionalText($0, field: "phone", maxLength: FieldRules.Limit.phone) }
+        let notes = try fields.notes.map { try FieldRules.optionalText($0, field: "notes", maxLength: FieldRules.Limit.prose) }
         return try await writer.transaction(on: db) { db in
             guard let student = try await Student.find(id, on: db) else { throw AppError.notFound("Student") }
             if let email { try await Self.ensureEmailFree(email, except: id, on: db) }
-            if let name { student.name = name }
-            if let email { student.email = email }
-            if let phone { student.phone = phone }
-            if let notes { student.notes = notes }
+            // Only what differs is assigned, so a page saved again unchanged changes nothing.
+            if let name, name != student.name { student.name = name }
+            if let email, email != student.email { student.email = email }
+            if let phone, phone != student.phone { student.phone = phone }
+            if let notes, notes != student.notes { student.notes = notes }
             try await student.save(on: db)
             return student
         }

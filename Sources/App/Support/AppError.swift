@@ -15,6 +15,10 @@ enum AppError: Error, Sendable {
     case forbidden(String)
     case throttled(retryAfter: Int, message: String? = nil)
     case unavailable(String)
+    /// A body over the route's limit.
+    case tooLarge(limit: ByteCount)
+    /// A body that did not finish arriving in time; the connection is closed.
+    case bodyTimedOut
 }
 
 extension AppError: AbortError {
@@ -28,6 +32,8 @@ extension AppError: AbortError {
         case .forbidden: .forbidden
         case .throttled: .tooManyRequests
         case .unavailable: .serviceUnavailable
+        case .tooLarge: .payloadTooLarge
+        case .bodyTimedOut: .requestTimeout
         }
     }
 
@@ -38,12 +44,19 @@ extension AppError: AbortError {
         case .conflict(let message, let field): field.map { "\($0): \(message)" } ?? message
         case .unauthorized(let message), .forbidden(let message), .unavailable(let message): message
         case .throttled(let seconds, let message): message ?? "Too many requests; try again in \(seconds) seconds"
+        case .tooLarge(let limit):
+            "Not saved: the request is larger than the \(limit.readable) this page accepts; shorten the text and try again"
+        case .bodyTimedOut: "The request took too long to arrive; try again"
         }
     }
 
     var headers: HTTPHeaders {
-        if case .throttled(let seconds, _) = self { return ["Retry-After": "\(seconds)"] }
-        return [:]
+        switch self {
+        case .throttled(let seconds, _): ["Retry-After": "\(seconds)"]
+        // The rest of the body may still be arriving; closing is the only way to stop reading it.
+        case .bodyTimedOut: ["Connection": "close"]
+        default: [:]
+        }
     }
 
     /// The field a form should show the message beside, if any.
@@ -61,5 +74,12 @@ extension AppError: AbortError {
         case .conflict(let message, _): message
         default: nil
         }
+    }
+}
+
+extension ByteCount {
+    /// "3 MB", "64 KB": how a limit is named to the owner.
+    var readable: String {
+        value >= 1 << 20 ? "\(value >> 20) MB" : "\(value >> 10) KB"
     }
 }

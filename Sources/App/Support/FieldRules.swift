@@ -2,16 +2,28 @@ import Foundation
 
 /// Checks shared by the API and the forms, so both refuse the same input with the same words.
 enum FieldRules {
+    /// The longest each kind of text may be, in Unicode scalars (SPEC section 2).
+    enum Limit {
+        static let name = 200
+        static let consultationType = 200
+        static let topic = 500
+        static let phone = 50
+        /// The owner's prose: notes and follow-up notes.
+        static let prose = 100_000
+    }
+
     static func requiredText(_ value: String?, field: String, maxLength: Int) throws -> String {
         let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw AppError.invalid(field: field, message: "is required") }
         return try optionalText(text, field: field, maxLength: maxLength)
     }
 
+    /// Counts Unicode scalars, not grapheme clusters: one letter with 400,000 combining marks is
+    /// one grapheme but 800 KB. The UTF-8 size is bounded too (at most 4 bytes a scalar).
     static func optionalText(_ value: String?, field: String, maxLength: Int) throws -> String {
         let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.count <= maxLength else {
-            throw AppError.invalid(field: field, message: "must be at most \(maxLength) characters")
+        guard text.utf8.count <= maxLength * 4, text.unicodeScalars.count <= maxLength else {
+            throw AppError.invalid(field: field, message: "must be at most \(maxLength.formatted()) characters (this is \(text.unicodeScalars.count.formatted()))")
         }
         return text
     }

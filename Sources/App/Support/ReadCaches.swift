@@ -8,7 +8,7 @@ struct ReadCaches: Sendable {
     /// Read only after loading: no request changes a signed-in account in place.
     let accountsByTokenHash = VersionedCache<String, Account>()
     let accountsByID = VersionedCache<UUID, Account>()
-    let sessions = VersionedCache<String, SessionData>()
+    let sessions = VersionedCache<String, QuietSessionDriver.Stored>()
     /// Kept as a buffer that each answer shares rather than copies.
     let upcomingJSON = VersionedCache<UpcomingMeetingsQuery, ByteBuffer>()
     /// The Upcoming Meetings table as HTML, by the time zone it shows times in.

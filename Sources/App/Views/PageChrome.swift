@@ -8,6 +8,8 @@ struct PageChrome: Encodable {
     var csrfToken: String
     var sandboxMode: Bool
     var flash: String?
+    /// The largest form body a signed-in page accepts; the page checks it before sending.
+    var maxFormBytes = BodyLimits.prose.value
 
     init(request: Request, title: String, section: String = "", flash: String? = nil) {
         self.title = title

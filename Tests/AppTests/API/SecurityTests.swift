@@ -46,11 +46,12 @@ struct SecurityTests {
         }
     }
 
-    @Test func bodyOverOneMebibyteIs413() async throws {
+    @Test func bodyOverTheProseLimitIs413() async throws {
         try await withTestApp { t in
-            let big = #"{"name": ""# + String(repeating: "x", count: 1_100_000) + #""}"#
+            let big = #"{"name": ""# + String(repeating: "x", count: BodyLimits.prose.value + 1) + #""}"#
             let response = try await t.app.testing(method: .running(port: 0)).sendRequest(.POST, "/api/students", headers: t.bearer, body: rawBody(big))
             #expect(response.status == .payloadTooLarge)
+            #expect(try response.errorCode().code == "payload_too_large")
             #expect(try await Student.query(on: t.app.db).count() == 0)
         }
     }

@@ -3,12 +3,13 @@ import Foundation
 import Testing
 import VaporTesting
 
-/// Drives the pages as a browser would: keeps the session cookie, reads the CSRF token from the
+/// Drives the pages as a browser would: keeps its cookies, reads the CSRF token from the
 /// page's `<meta name="csrf-token">`, and posts url-encoded forms.
 final class BrowserSession {
     let app: Application
-    private(set) var cookie: String?
+    private(set) var cookies: [String: String] = [:]
     private(set) var csrfToken: String?
+    var cookie: String? { cookies["crm_session"].map { "crm_session=\($0)" } }
 
     init(app: Application) {
         self.app = app
@@ -22,13 +23,14 @@ final class BrowserSession {
     }
 
     @discardableResult
-    func post(_ path: String, form: [String: String], includeCSRF: Bool = true) async throws -> TestingHTTPResponse {
+    /// `running` sends it over a real socket, where body limits apply as in production.
+    func post(_ path: String, form: [String: String], includeCSRF: Bool = true, running: Bool = false) async throws -> TestingHTTPResponse {
         var fields = form
         if includeCSRF, let csrfToken { fields["csrf_token"] = csrfToken }
         var headers = headers()
         headers.contentType = .urlEncodedForm
         let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
-        let response = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+        let response = try await app.testing(method: running ? .running(port: 0) : .inMemory).sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
         remember(response)
         return response
     }
@@ -42,13 +44,17 @@ final class BrowserSession {
 
     private func headers() -> HTTPHeaders {
         var headers = HTTPHeaders()
-        if let cookie { headers.add(name: "Cookie", value: cookie) }
+        if !cookies.isEmpty {
+            headers.add(name: "Cookie", value: cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        }
         return headers
     }
 
     private func remember(_ response: TestingHTTPResponse) {
-        if let setCookie = response.headers.first(name: "Set-Cookie"), let pair = setCookie.split(separator: ";").first {
-            cookie = String(pair)
+        for setCookie in response.headers[.setCookie] {
+            guard let pair = setCookie.split(separator: ";").first, let equals = pair.firstIndex(of: "=") else { continue }
+            let name = String(pair[..<equals]), value = String(pair[pair.index(after: equals)...])
+            if value.isEmpty || setCookie.contains("Max-Age=0") || setCookie.contains("1970") { cookies[name] = nil } else { cookies[name] = value }
         }
         let html = response.body.string
         if let match = html.firstMatch(of: /<meta name="csrf-token" content="([^"]+)">/) {

@@ -1,0 +1,55 @@
+import Foundation
+import Vapor
+
+/// The address a request came from. Behind a reverse proxy every request connects from the proxy,
+/// so its `X-Forwarded-For` is believed, but only from a proxy the owner named in `TRUSTED_PROXIES`:
+/// anyone else could write any address there, or lock the owner out by writing theirs.
+enum ClientAddress {
+    static func of(_ request: Request, trusting proxies: [IPRange]) -> String {
+        let connecting = request.remoteAddress?.ipAddress ?? "unknown"
+        guard !proxies.isEmpty, proxies.contains(where: { $0.contains(connecting) }) else { return connecting }
+        // Each proxy appends the address it saw; the rightmost one no trusted proxy added is the client.
+        let hops = request.headers[.xForwardedFor]
+            .flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        for hop in hops.reversed() where !proxies.contains(where: { $0.contains(hop) }) {
+            return IPRange.bytes(of: hop) == nil ? connecting : hop
+        }
+        return connecting
+    }
+}
+
+/// One address (`192.0.2.7`, `::1`) or a network (`10.0.0.0/8`, `fd00::/8`).
+public struct IPRange: Sendable, Equatable {
+    let network: [UInt8]
+    let prefixLength: Int
+
+    public init?(_ text: String) {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "/", maxSplits: 1).map(String.init)
+        guard let first = parts.first, let bytes = Self.bytes(of: first) else { return nil }
+        let length = parts.count == 2 ? Int(parts[1]) : bytes.count * 8
+        guard let length, (0...bytes.count * 8).contains(length) else { return nil }
+        network = bytes
+        prefixLength = length
+    }
+
+    func contains(_ address: String) -> Bool {
+        guard let bytes = Self.bytes(of: address), bytes.count == network.count else { return false }
+        var remaining = prefixLength
+        for (a, b) in zip(bytes, network) where remaining > 0 {
+            let mask: UInt8 = remaining >= 8 ? 0xFF : ~(0xFF >> UInt8(remaining))
+            if a & mask != b & mask { return false }
+            remaining -= 8
+        }
+        return true
+    }
+
+    /// The address's bytes (4 for IPv4, 16 for IPv6), or nil when it is not an IP address.
+    static func bytes(of text: String) -> [UInt8]? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
+        return nil
+    }
+}
