@@ -20,8 +20,12 @@ enum FieldRules {
 
     /// Counts Unicode scalars, not grapheme clusters: one letter with 400,000 combining marks is
     /// one grapheme but 800 KB. The UTF-8 size is bounded too (at most 4 bytes a scalar).
+    /// Line breaks are stored as `\n`: browsers send a text area's as `\r\n`.
     static func optionalText(_ value: String?, field: String, maxLength: Int) throws -> String {
-        let text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.utf8.contains(UInt8(ascii: "\r")) {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
         guard text.utf8.count <= maxLength * 4, text.unicodeScalars.count <= maxLength else {
             throw AppError.invalid(field: field, message: "must be at most \(maxLength.formatted()) characters (this is \(text.unicodeScalars.count.formatted()))")
         }

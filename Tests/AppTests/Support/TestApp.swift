@@ -22,12 +22,14 @@ struct TestApp {
 func withTestApp(
     database: DatabaseLocation? = nil,
     calendly: CalendlySettings = CalendlySettings(),
+    adjust: (inout AppConfig) -> Void = { _ in },
     _ body: (TestApp) async throws -> Void
 ) async throws {
     let app = try await Application.make(.testing)
     let location = database ?? TestApp.postgresURL.map(DatabaseLocation.postgres) ?? .sqliteMemory
     do {
-        let config = AppConfig(database: location, publicBaseURL: URL(string: "http://127.0.0.1:8080")!, calendly: calendly)
+        var config = AppConfig(database: location, publicBaseURL: URL(string: "http://127.0.0.1:8080")!, calendly: calendly)
+        adjust(&config)
         try await configure(app, config: config)
         app.logger.logLevel = .warning
         if case .postgres = location { try await app.autoRevert() }
