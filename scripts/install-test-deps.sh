@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs when it is missing: Debian packages (Chromium and its driver,
-# PostgreSQL, wrk), a Python venv with pytest, Selenium and the OpenAPI validators, and schemathesis
+# PostgreSQL, wrk, faketime), a Python venv with pytest, Selenium and the OpenAPI validators, and schemathesis
 # in a venv of its own (it pins its own hypothesis).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -49,6 +49,11 @@ def session_cookie(session: requests.Session) -> str:
     return value
 
 
+def cookie_header(session: requests.Session) -> str:
+    """Every cookie the session holds, as a Cookie header (anonymous pages may set none, or others)."""
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in session.cookies)
+
+
 def add_student(crm: CRMServer, name: str = "Ada Student", **fields) -> dict:
     answer = crm.api.post(f"{crm.base}/api/students", json={"name": name, **fields}, timeout=30)
     assert answer.status_code == 201, answer.text
@@ -71,6 +76,12 @@ class RawResponse:
 
     def header(self, name: str) -> list[str]:
         return [value for key, value in self.headers if key.lower() == name.lower()]
+
+    def summary(self) -> str:
+        """The status and what the answer says: a JSON error, or an error page's message."""
+        text = self.body.decode("utf-8", "replace")
+        message = re.search(r'<p class="error-message">(.*?)</p>', text, re.S)
+        return f"{self.status}: {message.group(1) if message else text[:200]}"
 
 
 def request_head(method: str, path: str, port: int, headers: dict | None = None, body_length: int | None = None) -> bytes:

@@ -35,7 +35,7 @@ def test_anonymous_visits_store_no_session(crm):
     for path in ["/sign-in", "/sign-in?next=/students", "/", "/students", "/calendar", "/css/app.css", "/api/health"]:
         visitor.get(f"{crm.base}{path}", timeout=30)
     visitor.get(f"{crm.base}/sign-in", timeout=30)
-    assert session_rows(crm) == before
+    assert session_rows(crm) == before, f"anonymous visits stored {session_rows(crm) - before} session row(s)"
 
 
 def test_signing_in_changes_the_csrf_token(crm):

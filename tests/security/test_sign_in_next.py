@@ -6,7 +6,7 @@ import urllib.parse
 import pytest
 
 from crm_server import OWNER_EMAIL, OWNER_PASSWORD
-from crm_web import raw_request, request_head, session_cookie, sign_in_page
+from crm_web import cookie_header, raw_request, request_head, sign_in_page
 
 HOSTILE = {
     "crlf": "/x\r\nSet-Cookie: crm_session=ATTACKER; Path=/\r\n\r\n",
@@ -21,7 +21,7 @@ def sign_in_raw(crm, next: str):
     session, csrf = sign_in_page(crm)
     body = urllib.parse.urlencode({"email": OWNER_EMAIL, "password": OWNER_PASSWORD, "csrf_token": csrf, "next": next}).encode()
     head = request_head("POST", "/sign-in", crm.port, body_length=len(body), headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"crm_session={session_cookie(session)}"})
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie_header(session)})
     try:
         return raw_request(crm.port, head + body)
     except (ConnectionError, TimeoutError) as error:

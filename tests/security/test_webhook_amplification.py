@@ -1,6 +1,9 @@
 """The open Calendly webhook cannot be made to burn CPU or hold a connection: a signature header
 with a thousand `v1=` entries is refused as malformed (not checked one HMAC of 1 MiB at a time),
-and a stale signature is refused from the headers alone, before a 1 MiB body arrives.
+and a stale signature is refused from the headers alone, without waiting for a 1 MiB body.
+
+The stale request sends its first KiB of body: Vapor hands a request to the app only once a first
+body byte (or its end) has arrived, so no Vapor app can answer a request that sent none.
 
 1,200 entries is about the most that fits under the HTTP server's 80 KiB header limit (12,000 are
 cut off by the HTTP layer with a reset before the app sees them); checking each against a 1 MiB body
@@ -36,11 +39,11 @@ def cpu_seconds(crm) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def test_a_stale_signature_is_refused_without_waiting_for_the_body(crm):
+def test_a_stale_signature_is_refused_without_waiting_for_the_rest_of_the_body(crm):
     signature = f"t={int(time.time()) - 3600},v1={secrets.token_hex(32)}"
     head = request_head("POST", PATH, crm.port, body_length=MIB, headers={
         "Content-Type": "application/json", "Calendly-Webhook-Signature": signature})
-    answer = answer_within(crm, head, seconds=10)
+    answer = answer_within(crm, head + b"{" * 1024, seconds=10)
     assert answer.status == 401, answer.head
 
 

@@ -43,7 +43,8 @@ extension Request {
             promise.completeWith(result)
         }
         let timer = eventLoop.scheduleTask(in: deadline) { settle(.failure(AppError.bodyTimedOut)) }
-        body.collect(max: max.value).whenComplete { result in
+        // Vapor refuses a body that reaches its `max`; the limit here is the largest size allowed.
+        body.collect(max: max.value + 1).whenComplete { result in
             timer.cancel()
             settle(result.mapError { error in
                 (error as? any AbortError)?.status == .payloadTooLarge ? AppError.tooLarge(limit: max) : error

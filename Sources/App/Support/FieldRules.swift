@@ -36,17 +36,18 @@ enum FieldRules {
     static func email(_ value: String?, field: String = "email") throws -> String {
         let text = Student.normalizedEmail(value ?? "")
         guard !text.isEmpty else { return "" }
-        guard text.count <= 254, isEmailShaped(text) else {
+        guard text.utf8.count <= 254, isEmailShaped(text) else {
             throw AppError.invalid(field: field, message: "is not an email address")
         }
         return text
     }
 
-    /// `local@domain.tld`: one `@`, a dot in the domain with text on both sides, and no spaces or
-    /// `<>()` anywhere. Checked by hand: it runs for every webhook delivery.
+    /// `local@domain.tld`: one `@`, a dot in the domain with text on both sides, and no spaces,
+    /// control characters or `<>()` anywhere. Checked by hand: it runs for every webhook delivery.
     static func isEmailShaped(_ text: String) -> Bool {
         let forbidden: Set<Character> = ["<", ">", "(", ")"]
-        guard !text.contains(where: { $0.isWhitespace || forbidden.contains($0) }) else { return false }
+        guard !text.contains(where: { $0.isWhitespace || forbidden.contains($0) }),
+              !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return false }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, let dot = parts[1].lastIndex(of: ".") else { return false }
         let domain = parts[1]
