@@ -27,13 +27,14 @@ test-postgres:
 ## The PostgreSQL server is there for the storm's PostgreSQL run.
 test-python:
 	CRM_BIN=$(CURDIR)/.build/debug/crm SANDBOX_BIN=$(CURDIR)/.build/debug/calendly-sandbox \
-		bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest -q tests
+		bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest -q -m "not slow" tests
 
 ## The reliability suite at full size: a 10,000-change storm on SQLite and PostgreSQL, a crash
-## mid-storm, fuzzing, schemathesis with more examples, Calendly faults during sync.
+## mid-storm, fuzzing, schemathesis with more examples, Calendly faults during sync; and the
+## security tests, with the slow one (a stalled body closed after its deadline).
 soak: test-deps build
 	RELIABILITY_SCALE=soak CRM_BIN=$(CURDIR)/.build/debug/crm SANDBOX_BIN=$(CURDIR)/.build/debug/calendly-sandbox \
-		bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest -q -s tests/reliability
+		bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest -q -s tests/reliability tests/security
 
 ## A PostgreSQL server for trying the app by hand; prints the DATABASE_URL to use. Ctrl-C stops it.
 db-postgres:

@@ -75,28 +75,34 @@ def req(port, method, path, body=None, headers=None, timeout=10):
         conn.close()
 
 
-def session_cookie(headers):
+def cookie_value(headers, cookie_name):
     for name, value in headers:
-        if name.lower() == "set-cookie" and value.startswith("crm_session="):
+        if name.lower() == "set-cookie" and value.startswith(cookie_name + "="):
             return value.split(";", 1)[0].split("=", 1)[1]
     return None
 
 
+def session_cookie(headers):
+    return cookie_value(headers, "crm_session")
+
+
 def sign_in(port):
-    """Signs in like a browser: GET /sign-in (cookie + CSRF meta tag), POST the form; returns the cookie."""
+    """Signs in like a browser: GET /sign-in (its CSRF cookie + meta tag), POST the form; returns the session cookie."""
     status, headers, body = req(port, "GET", "/sign-in")
     if status != 200:
         raise HarnessError(f"GET /sign-in answered {status}")
-    cookie = session_cookie(headers)
+    csrf_cookie = cookie_value(headers, "crm_csrf")
     m = re.search(rb'<meta name="csrf-token" content="([^"]+)"', body)
-    if not cookie or not m:
-        raise HarnessError("GET /sign-in gave no crm_session cookie or no csrf-token meta tag")
+    if not csrf_cookie or not m:
+        raise HarnessError("GET /sign-in gave no crm_csrf cookie or no csrf-token meta tag")
     form = urllib.parse.urlencode({"email": OWNER_EMAIL, "password": OWNER_PASSWORD, "csrf_token": m.group(1).decode()})
     status, headers, _ = req(port, "POST", "/sign-in", body=form, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"crm_session={cookie}"})
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"crm_csrf={csrf_cookie}"})
     if status not in (302, 303):
         raise HarnessError(f"POST /sign-in answered {status}, expected a redirect")
-    cookie = session_cookie(headers) or cookie
+    cookie = session_cookie(headers)
+    if not cookie:
+        raise HarnessError("POST /sign-in set no crm_session cookie")
     status, _, page = req(port, "GET", "/calendar", headers={"Cookie": f"crm_session={cookie}"})
     if status != 200:
         raise HarnessError(f"GET /calendar with the session cookie answered {status}")

@@ -29,6 +29,17 @@ struct ConsultationEditor {
     /// A person can only move a consultation to these; the others come from Calendly.
     static let editableStatuses: [ConsultationStatus] = [.scheduled, .completed, .noShow]
 
+    /// Held (completed) and no-show describe a meeting that has started; either can be undone
+    /// (back to scheduled). Canceled and rescheduled come only from Calendly and are final.
+    static func checkStatusChange(from current: ConsultationStatus, to new: ConsultationStatus, startsAt: Date, now: Date) throws {
+        if current == .canceled || current == .rescheduled, new != current {
+            throw AppError.invalid(field: "status", message: "a \(current.rawValue) meeting cannot become \(new.rawValue): canceled and rescheduled come only from Calendly")
+        }
+        if (new == .completed || new == .noShow), new != current, startsAt > now {
+            throw AppError.invalid(field: "status", message: "can become completed or no_show only once the meeting has started")
+        }
+    }
+
     func create(_ new: NewConsultation) async throws -> Consultation {
         let consultation = Consultation(
             studentID: new.studentID,
@@ -40,6 +51,7 @@ struct ConsultationEditor {
             followUpNotes: try FieldRules.optionalText(new.followUpNotes, field: "follow_up_notes", maxLength: FieldRules.Limit.prose),
             status: try new.status.map { try FieldRules.status($0, allowed: Self.editableStatuses) } ?? .scheduled
         )
+        try Self.checkStatusChange(from: .scheduled, to: consultation.status, startsAt: new.consultationDate, now: Date())
         return try await writer.transaction(on: db) { db in
             guard let student = try await Student.find(new.studentID, on: db) else {
                 throw AppError.notFoundField(field: "student_id", message: "no student has this id")
@@ -60,8 +72,8 @@ struct ConsultationEditor {
             guard let consultation = try await Consultation.query(on: db).filter(\.$id == id).with(\.$student).first() else {
                 throw AppError.notFound("Consultation")
             }
-            if let status, consultation.status == .canceled || consultation.status == .rescheduled {
-                throw AppError.invalid(field: "status", message: "a \(consultation.status.rawValue) meeting cannot become \(status.rawValue)")
+            if let status {
+                try Self.checkStatusChange(from: consultation.status, to: status, startsAt: consultation.consultationDate, now: Date())
             }
             // Only what differs is assigned: Fluent counts any assignment as a change, and a page
             // saved again unchanged must change nothing, not even `updated_at`.

@@ -61,7 +61,7 @@ extension ConsultationStatus {
     var label: String {
         switch self {
         case .scheduled: "Scheduled"
-        case .completed: "Completed"
+        case .completed: "Held"
         case .canceled: "Canceled"
         case .rescheduled: "Rescheduled"
         case .noShow: "No-show"

@@ -11,7 +11,7 @@ struct ConsultationPageContext: Encodable {
     var duration: Int
     var status: String
     var statusLabel: String
-    var canMark: Bool
+    var marking: StatusMarking
     var location: String?
     var joinURL: String?
     var cancelURL: String?
@@ -45,4 +45,28 @@ struct ConsultationEditForm: Codable {
 
 struct StatusForm: Codable {
     var status: String
+}
+
+/// What the owner may do with a consultation's status, and why not when they may not.
+struct StatusMarking: Encodable {
+    /// Held and No-show: a scheduled meeting that has started.
+    var canMarkHeldOrNoShow: Bool
+    /// Back to scheduled from Held or No-show.
+    var canUndo: Bool
+    /// A scheduled meeting that has not started yet.
+    var notStartedYet: Bool
+    /// Canceled or rescheduled: only Calendly changes it.
+    var final: Bool
+
+    init(_ c: Consultation, now: Date) {
+        canMarkHeldOrNoShow = c.status == .scheduled && c.consultationDate <= now
+        canUndo = c.status == .completed || c.status == .noShow
+        notStartedYet = c.status == .scheduled && c.consultationDate > now
+        final = !c.isLive
+    }
+}
+
+extension Consultation {
+    /// Still a booking: not canceled, not replaced by a reschedule. Its Calendly links stay useful.
+    var isLive: Bool { status != .canceled && status != .rescheduled }
 }

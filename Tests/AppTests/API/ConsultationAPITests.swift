@@ -39,7 +39,7 @@ struct ConsultationAPITests {
     @Test func editChangesNotesAndStatus() async throws {
         try await withTestApp { t in
             let student = try await Fixtures.student(on: t.app)
-            let consultation = try await Fixtures.consultation(for: student, on: t.app)
+            let consultation = try await Fixtures.consultation(for: student, startsIn: -600, on: t.app)
             let response = try await t.app.testing().sendRequest(.PATCH, "/api/consultations/\(try consultation.requireID())", headers: t.bearer,
                 body: try jsonBody(["notes": "Went well", "follow_up_notes": "Send reading list", "status": "completed"]))
             #expect(response.status == .ok)

@@ -172,6 +172,29 @@ struct FormRoundTripTests {
         }
     }
 
+    @Test func aRefusedSetupKeepsTheEmailAndTimeZoneButNeverEchoesPasswords() async throws {
+        let app = try await Application.make(.testing)
+        do {
+            try await configure(app, config: AppConfig(database: .sqliteMemory, publicBaseURL: URL(string: "http://127.0.0.1:8080")!, calendly: .init()))
+            try await app.autoMigrate()
+            let token = app.setupLink.issue()
+            let browser = BrowserSession(app: app)
+            try await browser.get("/setup/\(token)")
+            let typed = ["email": "zoë@example.com", "password": "long enough pass", "password_confirmation": "different pass!", "time_zone": "America/Argentina/Buenos_Aires"]
+            let response = try await browser.post("/setup/\(token)", form: typed)
+            #expect(response.status == .unprocessableEntity)
+            let form = try #require(HTMLForm(id: "setup-form", in: response.body.string))
+            #expect(form.fields["email"] == typed["email"])
+            #expect(form.fields["time_zone"] == typed["time_zone"])
+            #expect(form.fields["password"] == "", "a password is never written into a page")
+            #expect(try await Account.query(on: app.db).count() == 0)
+        } catch {
+            try await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
     @Test func aFormWhoseTokenNoLongerMatchesComesBackWithItsTextToSendAgain() async throws {
         try await withTestApp { t in
             let consultation = try await Fixtures.consultation(for: try await Fixtures.student(on: t.app), on: t.app)

@@ -81,7 +81,7 @@ struct StudentPagesTests {
 
     @Test func markCompletedAndRejectAnUnknownStatus() async throws {
         try await withTestApp { t in
-            let consultation = try await Fixtures.consultation(for: try await Fixtures.student(on: t.app), on: t.app)
+            let consultation = try await Fixtures.consultation(for: try await Fixtures.student(on: t.app), startsIn: -600, on: t.app)
             let id = try consultation.requireID()
             let browser = BrowserSession(app: t.app)
             try await browser.signIn()
