@@ -9,6 +9,7 @@ enum AppRoute {
     case studentEdit(UUID)
     case studentArchive(UUID)
     case studentPurge(UUID)
+    case studentRestore(UUID)
     case studentConsultations(UUID)
     case consultation(UUID)
     case consultationStatus(UUID)
@@ -35,6 +36,7 @@ enum AppRoute {
         case .studentEdit(let id): return "/students/\(id)/edit"
         case .studentArchive(let id): return "/students/\(id)/archive"
         case .studentPurge(let id): return "/students/\(id)/purge"
+        case .studentRestore(let id): return "/students/\(id)/restore"
         case .studentConsultations(let id): return "/students/\(id)/consultations"
         case .consultation(let id): return "/consultations/\(id)"
         case .consultationStatus(let id): return "/consultations/\(id)/status"

@@ -10,6 +10,11 @@ struct StudentAPIController: RouteCollection {
         students.get(":id", use: read)
         students.patch(":id", use: update)
         students.delete(":id", use: delete)
+        students.post(":id", "restore", use: restore)
+    }
+
+    func restore(req: Request) async throws -> StudentResponse {
+        try StudentResponse(try await req.students.restore(try req.uuidParameter()))
     }
 
     func list(req: Request) async throws -> StudentListResponse {

@@ -10,6 +10,7 @@ struct StudentPagesController: RouteCollection {
         routes.post("students", ":id", "edit", use: edit)
         routes.post("students", ":id", "archive", use: archive)
         routes.post("students", ":id", "purge", use: purge)
+        routes.post("students", ":id", "restore", use: restore)
         routes.post("students", ":id", "consultations", use: addConsultation)
     }
 
@@ -48,6 +49,11 @@ struct StudentPagesController: RouteCollection {
         return req.redirect(to: AppRoute.student(try student.requireID()).path + "?notice=\(Notice.studentArchived.rawValue)")
     }
 
+    func restore(req: Request) async throws -> Response {
+        let student = try await req.students.restore(try req.uuidParameter())
+        return req.redirect(to: AppRoute.student(try student.requireID()).path + "?notice=\(Notice.studentRestored.rawValue)")
+    }
+
     func purge(req: Request) async throws -> Response {
         try await req.students.purge(try req.uuidParameter())
         return req.redirect(to: AppRoute.students().path + "?notice=\(Notice.studentPurged.rawValue)")
@@ -83,13 +89,14 @@ struct StudentPagesController: RouteCollection {
 
     private func renderList(_ req: Request, form: StudentForm, errors: [String: String], status: HTTPStatus) async throws -> Response {
         let query = req.query[String.self, at: "q"] ?? ""
-        let includeArchived = req.query[String.self, at: "archived"] == "1"
-        let builder = Student.search(query, includeArchived: includeArchived, on: req.db)
+        let showArchived = req.query[String.self, at: "archived"] == "only"
+        let builder = Student.search(query, includeArchived: false, onlyArchived: showArchived, on: req.db)
         let total = try await builder.copy().count()
+        let archivedCount = try await Student.query(on: req.db).filter(\.$archivedAt != nil).count()
         let students = try await builder.limit(200).all()
         let context = StudentsPageContext(
             page: PageChrome(request: req, title: "Students", section: "students"),
-            query: query, includeArchived: includeArchived,
+            query: query, showArchived: showArchived, archivedCount: archivedCount,
             students: students.map { StudentListItem(name: $0.name, email: $0.email, phone: $0.phone, link: AppRoute.student($0.id ?? UUID()).path, archived: $0.archivedAt != nil) },
             total: total, form: form, errors: errors
         )
@@ -110,7 +117,7 @@ struct StudentPagesController: RouteCollection {
             createdAt: student.createdAt.map(time.format) ?? "",
             scheduleLink: AppRoute.calendar(tab: .schedule, studentID: id).path,
             editAction: AppRoute.studentEdit(id).path, archiveAction: AppRoute.studentArchive(id).path,
-            purgeAction: AppRoute.studentPurge(id).path, addConsultationAction: AppRoute.studentConsultations(id).path,
+            purgeAction: AppRoute.studentPurge(id).path, restoreAction: AppRoute.studentRestore(id).path, addConsultationAction: AppRoute.studentConsultations(id).path,
             upcoming: ConsultationTable(rows: consultations.filter(isUpcoming).reversed().map { ConsultationRow($0, student: student, time: time) },
                                         emptyText: "Nothing scheduled."),
             past: ConsultationTable(rows: consultations.filter { !isUpcoming($0) }.map { ConsultationRow($0, student: student, time: time) },

@@ -4,10 +4,15 @@ import FluentSQL
 import SQLKit
 
 extension Student {
-    /// Students whose name, email or notes contain `text`, ignoring case, by name.
-    static func search(_ text: String?, includeArchived: Bool, on db: any Database) -> QueryBuilder<Student> {
+    /// Students whose name, email or notes contain `text`, ignoring case, by name; `onlyArchived`
+    /// lists the archived ones alone.
+    static func search(_ text: String?, includeArchived: Bool, onlyArchived: Bool = false, on db: any Database) -> QueryBuilder<Student> {
         let query = Student.query(on: db)
-        if !includeArchived { query.filter(\.$archivedAt == nil) }
+        if onlyArchived {
+            query.filter(\.$archivedAt != nil)
+        } else if !includeArchived {
+            query.filter(\.$archivedAt == nil)
+        }
         if let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
             // lower(column) LIKE lower(pattern): LIKE is case-sensitive on PostgreSQL, not on SQLite.
             // `%` and `_` in the text are escaped, so they match themselves rather than anything.

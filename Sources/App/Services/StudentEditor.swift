@@ -59,6 +59,18 @@ struct StudentEditor {
         }
     }
 
+    /// Brings an archived student back to the lists; nothing else about them changed while archived.
+    func restore(_ id: UUID) async throws -> Student {
+        try await writer.transaction(on: db) { db in
+            guard let student = try await Student.find(id, on: db) else { throw AppError.notFound("Student") }
+            if student.archivedAt != nil {
+                student.archivedAt = nil
+                try await student.save(on: db)
+            }
+            return student
+        }
+    }
+
     /// Erases the student and every consultation of theirs, for good.
     func purge(_ id: UUID) async throws {
         try await writer.transaction(on: db) { db in

@@ -26,6 +26,7 @@ enum Notice: String {
     case studentAdded = "student-added"
     case studentSaved = "student-saved"
     case studentArchived = "student-archived"
+    case studentRestored = "student-restored"
     case studentPurged = "student-purged"
     case consultationAdded = "consultation-added"
     case consultationSaved = "consultation-saved"
@@ -35,7 +36,8 @@ enum Notice: String {
         switch self {
         case .studentAdded: "Student added."
         case .studentSaved: "Student saved."
-        case .studentArchived: "Student archived."
+        case .studentArchived: "Student archived: hidden from the lists, with everything kept. Restore brings them back."
+        case .studentRestored: "Student restored."
         case .studentPurged: "Student and their consultations erased."
         case .consultationAdded: "Consultation added."
         case .consultationSaved: "Consultation saved."

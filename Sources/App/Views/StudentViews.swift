@@ -19,7 +19,9 @@ struct StudentForm: Codable {
 struct StudentsPageContext: Encodable {
     var page: PageChrome
     var query: String
-    var includeArchived: Bool
+    /// The archived students alone, where they can be opened and restored.
+    var showArchived: Bool
+    var archivedCount: Int
     var students: [StudentListItem]
     var total: Int
     var form: StudentForm
@@ -40,6 +42,7 @@ struct StudentPageContext: Encodable {
     var editAction: String
     var archiveAction: String
     var purgeAction: String
+    var restoreAction: String
     var addConsultationAction: String
     var upcoming: ConsultationTable
     var past: ConsultationTable
