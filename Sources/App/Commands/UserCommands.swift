@@ -1,8 +1,9 @@
 import Vapor
 
-/// `crm user create --email E [--time-zone Z]`, password on standard input.
+/// `crm user create --email E [--time-zone Z]` and `crm user reset-password --email E`, password on
+/// standard input.
 struct UserCommands: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] { ["create": CreateUserCommand()] }
+    var commands: [String: any AnyAsyncCommand] { ["create": CreateUserCommand(), "reset-password": ResetPasswordCommand()] }
     var help: String { "Manages the owner account." }
 }
 
@@ -24,6 +25,29 @@ struct CreateUserCommand: AsyncCommand {
         do {
             let account = try await app.accounts.createOwner(email: email, password: password, timeZone: signature.timeZone ?? "UTC")
             context.console.output("Created the owner account \(account.email).".consoleText(.success))
+        } catch let error as AppError {
+            throw CommandFailure(error.reason)
+        }
+    }
+}
+
+/// For an owner who forgot their password: sets a new one and signs out every session.
+struct ResetPasswordCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "email", help: "The owner's email address.")
+        var email: String?
+    }
+
+    var help: String { "Sets a new password for the owner (read from standard input) and signs out every session." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let email = signature.email else { throw CommandFailure("--email is required") }
+        let app = context.application
+        try await app.autoMigrate()
+        let password = PasswordInput.read(console: context.console)
+        do {
+            try await app.accounts.resetPassword(email: email, to: password)
+            context.console.output("Password changed for \(Student.normalizedEmail(email)); every session is signed out.".consoleText(.success))
         } catch let error as AppError {
             throw CommandFailure(error.reason)
         }

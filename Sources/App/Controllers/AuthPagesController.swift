@@ -54,7 +54,7 @@ struct AuthPagesController: RouteCollection {
         let token = try req.parameters.require("token")
         try await Self.requireSetupOpen(req, token: token)
         let context = SetupPageContext(page: PageChrome(request: req, title: "Create your account"),
-                                       action: AppRoute.setup(token: token).path, email: "", timeZone: "UTC", errors: [:])
+                                       action: AppRoute.setup(token: token).path, email: "", timeZone: "UTC", timeZoneChosen: false, errors: [:])
         return try await req.view.render("setup", context).encodeResponse(for: req)
     }
 
@@ -73,7 +73,7 @@ struct AuthPagesController: RouteCollection {
         } catch let error as AppError {
             let context = SetupPageContext(page: PageChrome(request: req, title: "Create your account"),
                                            action: AppRoute.setup(token: token).path, email: form.email ?? "",
-                                           timeZone: form.timeZone ?? "UTC", errors: error.formErrors)
+                                           timeZone: form.timeZone ?? "UTC", timeZoneChosen: true, errors: error.formErrors)
             return try await req.view.render("setup", context).encodeResponse(status: error.status, for: req)
         }
     }

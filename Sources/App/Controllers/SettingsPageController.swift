@@ -9,10 +9,37 @@ struct SettingsPageController: RouteCollection {
         routes.post("settings", "calendly", "subscribe", use: subscribe)
         routes.post("settings", "calendly", "sync", use: syncNow)
         routes.post("settings", "webhooks", "replay", use: replay)
+        routes.post("settings", "account", use: saveDetails)
+        routes.post("settings", "password", use: changePassword)
     }
 
     func show(req: Request) async throws -> View {
         try await render(req, flash: nil, syncResult: nil)
+    }
+
+    func saveDetails(req: Request) async throws -> Response {
+        let account = try req.auth.require(Account.self)
+        let form = try req.content.decode(AccountDetailsForm.self)
+        do {
+            _ = try await req.accounts.updateDetails(try account.requireID(), email: form.email, timeZone: form.timeZone)
+            return req.redirect(to: "/settings?notice=\(Notice.accountSaved.rawValue)#account")
+        } catch let error as AppError {
+            let view = try await render(req, flash: nil, syncResult: nil, details: form, errors: error.formErrors)
+            return try await view.encodeResponse(status: error.status, for: req)
+        }
+    }
+
+    func changePassword(req: Request) async throws -> Response {
+        let account = try req.auth.require(Account.self)
+        let form = try req.content.decode(PasswordChangeForm.self)
+        do {
+            try await req.accounts.changePassword(try account.requireID(), current: form.currentPassword ?? "", new: form.newPassword ?? "",
+                                                  confirmation: form.newPasswordConfirmation ?? "", keeping: req.session.id)
+            return req.redirect(to: "/settings?notice=\(Notice.passwordChanged.rawValue)#password")
+        } catch let error as AppError {
+            let view = try await render(req, flash: nil, syncResult: nil, errors: error.formErrors)
+            return try await view.encodeResponse(status: error.status, for: req)
+        }
     }
 
     /// Creates the subscription, or recreates it (a disabled one cannot be re-enabled), then reconciles.
@@ -57,7 +84,8 @@ struct SettingsPageController: RouteCollection {
 
     // MARK: - Rendering
 
-    private func render(_ req: Request, flash: String?, syncResult: String?) async throws -> View {
+    private func render(_ req: Request, flash: String?, syncResult: String?,
+                        details: AccountDetailsForm? = nil, errors: [String: String] = [:]) async throws -> View {
         let account = try req.auth.require(Account.self)
         let config = req.application.appConfig
         let time = req.timeDisplay
@@ -71,6 +99,8 @@ struct SettingsPageController: RouteCollection {
         let context = SettingsPageContext(
             page: PageChrome(request: req, title: "Settings", section: "settings", flash: flash),
             accountEmail: account.email, timeZone: account.timeZone,
+            details: details ?? AccountDetailsForm(email: account.email, timeZone: account.timeZone),
+            timeZones: TimeZoneChoice.all, errors: errors,
             calendlyConfigured: config.calendly.isConfigured,
             mode: config.sandboxMode ? "sandbox" : "live",
             maskedKey: config.calendly.apiKey.map(Secret.mask),

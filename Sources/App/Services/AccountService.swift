@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import Vapor
 
@@ -30,6 +31,69 @@ struct AccountService {
             let account = Account(email: email, passwordHash: hash, timeZone: zone)
             try await account.create(on: db)
             return account
+        }
+    }
+
+    /// Changes the owner's email and time zone. Every error is reported at once, by field.
+    func updateDetails(_ id: UUID, email rawEmail: String?, timeZone rawZone: String?) async throws -> Account {
+        var errors = FieldErrors()
+        let email = errors.collect { () throws -> String in
+            let email = try FieldRules.email(rawEmail)
+            guard !email.isEmpty else { throw AppError.invalid(field: "email", message: "is required") }
+            return email
+        }
+        let zone = errors.collect { try FieldRules.timeZone(rawZone) }
+        try errors.throwIfAny()
+        guard let email, let zone else { throw AppError.invalid(field: "email", message: "is required") }
+        return try await writer.transaction(on: db) { db in
+            guard let account = try await Account.find(id, on: db) else { throw AppError.notFound("Account") }
+            if account.email != email { account.email = email }
+            if account.timeZone != zone { account.timeZone = zone }
+            try await account.save(on: db)
+            return account
+        }
+    }
+
+    /// Changes the password after checking the current one, and ends every other session: whoever
+    /// knew the old password is signed out everywhere but here.
+    func changePassword(_ id: UUID, current: String, new: String, confirmation: String, keeping session: SessionID?) async throws {
+        guard let account = try await Account.find(id, on: db) else { throw AppError.notFound("Account") }
+        var errors = FieldErrors()
+        if (try? Bcrypt.verify(current, created: account.passwordHash)) != true {
+            errors.add(field: "current_password", "is not your current password")
+        }
+        if new.count < Self.minimumPasswordLength {
+            errors.add(field: "new_password", "must be at least \(Self.minimumPasswordLength) characters")
+        } else if new != confirmation {
+            errors.add(field: "new_password_confirmation", "does not match the new password")
+        }
+        try errors.throwIfAny()
+        try await setPassword(id, to: new, keeping: session)
+    }
+
+    /// Sets a new password from the server (`crm user reset-password`) and ends every session.
+    func resetPassword(email rawEmail: String, to new: String) async throws {
+        let email = Student.normalizedEmail(rawEmail)
+        guard let account = try await Account.query(on: db).filter(\.$email == email).first() else {
+            throw AppError.notFound("No account has the email \(rawEmail); the account")
+        }
+        guard new.count >= Self.minimumPasswordLength else {
+            throw AppError.invalid(field: "password", message: "must be at least \(Self.minimumPasswordLength) characters")
+        }
+        try await setPassword(try account.requireID(), to: new, keeping: nil)
+    }
+
+    private func setPassword(_ id: UUID, to new: String, keeping session: SessionID?) async throws {
+        // bcrypt is slow by design; hash before taking the write lock.
+        let hash = try Bcrypt.hash(new)
+        try await writer.transaction(on: db) { db in
+            guard let account = try await Account.find(id, on: db) else { throw AppError.notFound("Account") }
+            account.passwordHash = hash
+            try await account.save(on: db)
+            // One owner: every session but this one is theirs, opened with the old password.
+            let delete = try db.sql().delete(from: "_fluent_sessions")
+            if let session { delete.where("key", .notEqual, SQLBind(session.string)) }
+            try await delete.run()
         }
     }
 

@@ -6,6 +6,8 @@ enum AppError: Error, Sendable {
     case badRequest(field: String, message: String)
     /// Well-formed input that breaks a rule. Names the field.
     case invalid(field: String, message: String)
+    /// Several fields break rules at once: the first is named for the API, a form shows them all.
+    case invalidFields(first: String, message: String, all: [String: String])
     case notFound(String)
     /// A reference in the input to something that does not exist. Names the field.
     case notFoundField(field: String, message: String)
@@ -25,7 +27,7 @@ extension AppError: AbortError {
     var status: HTTPResponseStatus {
         switch self {
         case .badRequest: .badRequest
-        case .invalid: .unprocessableEntity
+        case .invalid, .invalidFields: .unprocessableEntity
         case .notFound, .notFoundField: .notFound
         case .conflict: .conflict
         case .unauthorized: .unauthorized
@@ -39,7 +41,8 @@ extension AppError: AbortError {
 
     var reason: String {
         switch self {
-        case .badRequest(let field, let message), .invalid(let field, let message), .notFoundField(let field, let message): "\(field): \(message)"
+        case .badRequest(let field, let message), .invalid(let field, let message), .notFoundField(let field, let message),
+             .invalidFields(let field, let message, _): "\(field): \(message)"
         case .notFound(let what): "\(what) not found"
         case .conflict(let message, let field): field.map { "\($0): \(message)" } ?? message
         case .unauthorized(let message), .forbidden(let message), .unavailable(let message): message
@@ -62,7 +65,7 @@ extension AppError: AbortError {
     /// The field a form should show the message beside, if any.
     var field: String? {
         switch self {
-        case .badRequest(let field, _), .invalid(let field, _), .notFoundField(let field, _): field
+        case .badRequest(let field, _), .invalid(let field, _), .notFoundField(let field, _), .invalidFields(let field, _, _): field
         case .conflict(_, let field): field
         default: nil
         }
@@ -70,7 +73,7 @@ extension AppError: AbortError {
 
     var fieldMessage: String? {
         switch self {
-        case .badRequest(_, let message), .invalid(_, let message), .notFoundField(_, let message): message
+        case .badRequest(_, let message), .invalid(_, let message), .notFoundField(_, let message), .invalidFields(_, let message, _): message
         case .conflict(let message, _): message
         default: nil
         }

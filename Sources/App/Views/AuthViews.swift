@@ -27,5 +27,8 @@ struct SetupPageContext: Encodable {
     var action: String
     var email: String
     var timeZone: String
+    /// False on the first visit: the page then preselects the browser's zone.
+    var timeZoneChosen: Bool
+    var timeZones: [String] = TimeZoneChoice.all
     var errors: [String: String]
 }

@@ -31,6 +31,8 @@ enum Notice: String {
     case consultationAdded = "consultation-added"
     case consultationSaved = "consultation-saved"
     case signedOut = "signed-out"
+    case accountSaved = "account-saved"
+    case passwordChanged = "password-changed"
 
     var text: String {
         switch self {
@@ -42,6 +44,8 @@ enum Notice: String {
         case .consultationAdded: "Consultation added."
         case .consultationSaved: "Consultation saved."
         case .signedOut: "You are signed out."
+        case .accountSaved: "Your details are saved."
+        case .passwordChanged: "Password changed. Every other session is signed out."
         }
     }
 }

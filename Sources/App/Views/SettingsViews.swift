@@ -1,7 +1,12 @@
+import Foundation
 struct SettingsPageContext: Encodable {
     var page: PageChrome
     var accountEmail: String
     var timeZone: String
+    /// The account form's values: the stored ones, or what was sent when a save was refused.
+    var details: AccountDetailsForm
+    var timeZones: [String]
+    var errors: [String: String]
     var calendlyConfigured: Bool
     var mode: String
     var maskedKey: String?
@@ -31,4 +36,32 @@ struct FailedDeliveryRow: Encodable {
     var event: String
     var error: String
     var state: String
+}
+
+/// The owner's email and time zone, as the Settings form sends them.
+struct AccountDetailsForm: Codable {
+    var email: String?
+    var timeZone: String?
+
+    enum CodingKeys: String, CodingKey {
+        case email, timeZone = "time_zone"
+    }
+}
+
+/// A password change: never shown again on the page.
+struct PasswordChangeForm: Codable {
+    var currentPassword: String?
+    var newPassword: String?
+    var newPasswordConfirmation: String?
+
+    enum CodingKeys: String, CodingKey {
+        case currentPassword = "current_password", newPassword = "new_password", newPasswordConfirmation = "new_password_confirmation"
+    }
+}
+
+/// The IANA time zones a person can choose from, sorted, without the legacy aliases.
+enum TimeZoneChoice {
+    static let all: [String] = TimeZone.knownTimeZoneIdentifiers
+        .filter { $0 == "UTC" || $0.contains("/") && !$0.hasPrefix("Etc/") && !$0.hasPrefix("SystemV/") && !$0.hasPrefix("US/") }
+        .sorted()
 }

@@ -27,6 +27,14 @@ struct HTMLForm {
             if text.hasPrefix("\n") { text.removeFirst() }
             fields[String(match.1)] = text
         }
+        for match in body.matches(of: /<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/) {
+            // The selected option, else the first, as a browser sends it.
+            let options = String(match.2).matches(of: /<option([^>]*)>([^<]*)<\/option>/)
+            let chosen = options.first { $0.1.contains("selected") } ?? options.first
+            if let chosen {
+                fields[String(match.1)] = Self.attribute("value", in: String(chosen.1)) ?? Self.unescaped(String(chosen.2))
+            }
+        }
         self.fields = fields
     }
 
