@@ -50,7 +50,7 @@ struct ConsultationPagesController: RouteCollection {
         let id = try c.requireID()
         let time = req.timeDisplay
         let context = ConsultationPageContext(
-            page: PageChrome(request: req, title: "\(c.type) with \(c.student.name)", section: "calendar"),
+            page: PageChrome(request: req, title: "\(c.type) with \(c.student.name)", section: "calendar", path: AppRoute.consultation(id).path),
             id: id.uuidString, studentName: c.student.name, studentLink: AppRoute.student(try c.student.requireID()).path,
             type: c.type, when: time.format(c.consultationDate), endsAt: c.endDate.map(time.format), duration: c.duration,
             status: c.status.rawValue, statusLabel: c.status.label,

@@ -97,7 +97,7 @@ struct SettingsPageController: RouteCollection {
         let failedQuery = WebhookDelivery.query(on: req.db).filter(\.$state ~~ [.failed, .pending])
         let failed = try await failedQuery.copy().sort(\.$receivedAt, .descending).limit(50).all()
         let context = SettingsPageContext(
-            page: PageChrome(request: req, title: "Settings", section: "settings", flash: flash),
+            page: PageChrome(request: req, title: "Settings", section: "settings", flash: flash, path: "/settings"),
             accountEmail: account.email, timeZone: account.timeZone,
             details: details ?? AccountDetailsForm(email: account.email, timeZone: account.timeZone),
             timeZones: TimeZoneChoice.all, errors: errors,

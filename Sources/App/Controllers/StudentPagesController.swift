@@ -63,17 +63,18 @@ struct StudentPagesController: RouteCollection {
         let student = try await findStudent(req)
         let form = try req.content.decode(ConsultationForm.self)
         do {
+            // What the form itself can get wrong is collected with the editor's checks, so every
+            // mistake is shown at once.
+            var errors = FieldErrors()
             let time = req.timeDisplay
-            guard let date = form.consultationDate.flatMap(time.parseInput) else {
-                throw AppError.invalid(field: "consultation_date", message: "is not a date and time")
-            }
-            guard let duration = form.duration.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else {
-                throw AppError.invalid(field: "duration", message: "must be a positive number of minutes, at most 1440")
-            }
+            let date = form.consultationDate.flatMap(time.parseInput)
+            if date == nil { errors.add(field: "consultation_date", "is not a date and time") }
+            let duration = form.duration.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            if duration == nil { errors.add(field: "duration", "must be a positive number of minutes, at most 1440") }
             let consultation = try await req.consultations.create(.init(
-                studentID: try student.requireID(), type: form.type, consultationDate: date, duration: duration,
+                studentID: try student.requireID(), type: form.type, consultationDate: date ?? Date(), duration: duration ?? 1,
                 topic: form.topic, notes: form.notes
-            ))
+            ), earlier: errors)
             return req.redirect(to: AppRoute.consultation(try consultation.requireID()).path + "?notice=\(Notice.consultationAdded.rawValue)")
         } catch let error as AppError {
             return try await renderStudent(req, student, form: StudentForm(student), consultationForm: form, errors: error.formErrors, status: error.status)
@@ -95,7 +96,7 @@ struct StudentPagesController: RouteCollection {
         let archivedCount = try await Student.query(on: req.db).filter(\.$archivedAt != nil).count()
         let students = try await builder.limit(200).all()
         let context = StudentsPageContext(
-            page: PageChrome(request: req, title: "Students", section: "students"),
+            page: PageChrome(request: req, title: "Students", section: "students", path: AppRoute.students().path),
             query: query, showArchived: showArchived, archivedCount: archivedCount,
             students: students.map { StudentListItem(name: $0.name, email: $0.email, phone: $0.phone, link: AppRoute.student($0.id ?? UUID()).path, archived: $0.archivedAt != nil) },
             total: total, form: form, errors: errors
@@ -111,7 +112,7 @@ struct StudentPagesController: RouteCollection {
         let now = Date()
         let isUpcoming: (Consultation) -> Bool = { $0.status == .scheduled && ($0.endDate ?? $0.consultationDate) > now }
         let context = StudentPageContext(
-            page: PageChrome(request: req, title: student.name, section: "students"),
+            page: PageChrome(request: req, title: student.name, section: "students", path: AppRoute.student(id).path),
             id: id.uuidString, name: student.name, email: student.email, phone: student.phone, notes: student.notes.nonEmpty,
             source: student.source.rawValue, archivedAt: student.archivedAt.map(time.format),
             createdAt: student.createdAt.map(time.format) ?? "",

@@ -40,18 +40,24 @@ struct ConsultationEditor {
         }
     }
 
-    func create(_ new: NewConsultation) async throws -> Consultation {
+    /// Every field is checked before any error is thrown, so a form can show them all at once.
+    func create(_ new: NewConsultation, earlier: FieldErrors = FieldErrors()) async throws -> Consultation {
+        var errors = earlier
+        let type = errors.collect { try FieldRules.requiredText(new.type, field: "type", maxLength: FieldRules.Limit.consultationType) }
+        let duration = errors.collect { try FieldRules.duration(new.duration) }
+        let topic = errors.collect { try FieldRules.optionalText(new.topic, field: "topic", maxLength: FieldRules.Limit.topic) }
+        let notes = errors.collect { try FieldRules.optionalText(new.notes, field: "notes", maxLength: FieldRules.Limit.prose) }
+        let followUp = errors.collect { try FieldRules.optionalText(new.followUpNotes, field: "follow_up_notes", maxLength: FieldRules.Limit.prose) }
+        let status = errors.collect { () throws -> ConsultationStatus in
+            let status = try new.status.map { try FieldRules.status($0, allowed: Self.editableStatuses) } ?? .scheduled
+            try Self.checkStatusChange(from: .scheduled, to: status, startsAt: new.consultationDate, now: Date())
+            return status
+        }
+        try errors.throwIfAny()
         let consultation = Consultation(
-            studentID: new.studentID,
-            type: try FieldRules.requiredText(new.type, field: "type", maxLength: FieldRules.Limit.consultationType),
-            consultationDate: new.consultationDate,
-            duration: try FieldRules.duration(new.duration),
-            topic: try FieldRules.optionalText(new.topic, field: "topic", maxLength: FieldRules.Limit.topic),
-            notes: try FieldRules.optionalText(new.notes, field: "notes", maxLength: FieldRules.Limit.prose),
-            followUpNotes: try FieldRules.optionalText(new.followUpNotes, field: "follow_up_notes", maxLength: FieldRules.Limit.prose),
-            status: try new.status.map { try FieldRules.status($0, allowed: Self.editableStatuses) } ?? .scheduled
+            studentID: new.studentID, type: type ?? "", consultationDate: new.consultationDate, duration: duration ?? 0,
+            topic: topic ?? "", notes: notes ?? "", followUpNotes: followUp ?? "", status: status ?? .scheduled
         )
-        try Self.checkStatusChange(from: .scheduled, to: consultation.status, startsAt: new.consultationDate, now: Date())
         return try await writer.transaction(on: db) { db in
             guard let student = try await Student.find(new.studentID, on: db) else {
                 throw AppError.notFoundField(field: "student_id", message: "no student has this id")
@@ -63,11 +69,13 @@ struct ConsultationEditor {
     }
 
     func update(_ id: UUID, _ changes: Changes) async throws -> Consultation {
-        let type = try changes.type.map { try FieldRules.requiredText($0, field: "type", maxLength: FieldRules.Limit.consultationType) }
-        let topic = try changes.topic.map { try FieldRules.optionalText($0, field: "topic", maxLength: FieldRules.Limit.topic) }
-        let notes = try changes.notes.map { try FieldRules.optionalText($0, field: "notes", maxLength: FieldRules.Limit.prose) }
-        let followUp = try changes.followUpNotes.map { try FieldRules.optionalText($0, field: "follow_up_notes", maxLength: FieldRules.Limit.prose) }
-        let status = try changes.status.map { try FieldRules.status($0, allowed: Self.editableStatuses) }
+        var errors = FieldErrors()
+        let type = errors.collect { try changes.type.map { try FieldRules.requiredText($0, field: "type", maxLength: FieldRules.Limit.consultationType) } } ?? nil
+        let topic = errors.collect { try changes.topic.map { try FieldRules.optionalText($0, field: "topic", maxLength: FieldRules.Limit.topic) } } ?? nil
+        let notes = errors.collect { try changes.notes.map { try FieldRules.optionalText($0, field: "notes", maxLength: FieldRules.Limit.prose) } } ?? nil
+        let followUp = errors.collect { try changes.followUpNotes.map { try FieldRules.optionalText($0, field: "follow_up_notes", maxLength: FieldRules.Limit.prose) } } ?? nil
+        let status = errors.collect { try changes.status.map { try FieldRules.status($0, allowed: Self.editableStatuses) } } ?? nil
+        try errors.throwIfAny()
         return try await writer.transaction(on: db) { db in
             guard let consultation = try await Consultation.query(on: db).filter(\.$id == id).with(\.$student).first() else {
                 throw AppError.notFound("Consultation")

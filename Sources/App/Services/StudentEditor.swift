@@ -14,14 +14,15 @@ struct StudentEditor {
         var notes: String?
     }
 
+    /// Every field is checked before any error is thrown, so a form can show them all at once.
     func create(_ fields: Fields, source: StudentSource = .manual) async throws -> Student {
-        let student = Student(
-            name: try FieldRules.requiredText(fields.name, field: "name", maxLength: FieldRules.Limit.name),
-            email: try FieldRules.email(fields.email),
-            phone: try FieldRules.optionalText(fields.phone, field: "phone", maxLength: FieldRules.Limit.phone),
-            notes: try FieldRules.optionalText(fields.notes, field: "notes", maxLength: FieldRules.Limit.prose),
-            source: source
-        )
+        var errors = FieldErrors()
+        let name = errors.collect { try FieldRules.requiredText(fields.name, field: "name", maxLength: FieldRules.Limit.name) }
+        let email = errors.collect { try FieldRules.email(fields.email) }
+        let phone = errors.collect { try FieldRules.optionalText(fields.phone, field: "phone", maxLength: FieldRules.Limit.phone) }
+        let notes = errors.collect { try FieldRules.optionalText(fields.notes, field: "notes", maxLength: FieldRules.Limit.prose) }
+        try errors.throwIfAny()
+        let student = Student(name: name ?? "", email: email ?? "", phone: phone ?? "", notes: notes ?? "", source: source)
         return try await writer.transaction(on: db) { db in
             try await Self.ensureEmailFree(student.email, except: nil, on: db)
             try await student.create(on: db)
@@ -31,10 +32,12 @@ struct StudentEditor {
 
     /// Changes only the fields given.
     func update(_ id: UUID, _ fields: Fields) async throws -> Student {
-        let name = try fields.name.map { try FieldRules.requiredText($0, field: "name", maxLength: FieldRules.Limit.name) }
-        let email = try fields.email.map { try FieldRules.email($0) }
-        let phone = try fields.phone.map { try FieldRules.optionalText($0, field: "phone", maxLength: FieldRules.Limit.phone) }
-        let notes = try fields.notes.map { try FieldRules.optionalText($0, field: "notes", maxLength: FieldRules.Limit.prose) }
+        var errors = FieldErrors()
+        let name = errors.collect { try fields.name.map { try FieldRules.requiredText($0, field: "name", maxLength: FieldRules.Limit.name) } } ?? nil
+        let email = errors.collect { try fields.email.map { try FieldRules.email($0) } } ?? nil
+        let phone = errors.collect { try fields.phone.map { try FieldRules.optionalText($0, field: "phone", maxLength: FieldRules.Limit.phone) } } ?? nil
+        let notes = errors.collect { try fields.notes.map { try FieldRules.optionalText($0, field: "notes", maxLength: FieldRules.Limit.prose) } } ?? nil
+        try errors.throwIfAny()
         return try await writer.transaction(on: db) { db in
             guard let student = try await Student.find(id, on: db) else { throw AppError.notFound("Student") }
             if let email { try await Self.ensureEmailFree(email, except: id, on: db) }
@@ -82,7 +85,7 @@ struct StudentEditor {
 
     private static func ensureEmailFree(_ email: String, except id: UUID?, on db: any Database) async throws {
         guard let other = try await Student.find(email: email, on: db), other.id != id else { return }
-        throw AppError.conflict("another student (\(other.name)) already has this email", field: "email")
+        throw AppError.conflict("belongs to another student, \(other.name)", field: "email")
     }
 }
 

@@ -10,8 +10,12 @@ struct PageChrome: Encodable {
     var flash: String?
     /// The largest form body a signed-in page accepts; the page checks it before sending.
     var maxFormBytes = BodyLimits.prose.value
+    /// The page's own address, when the request went to another (a form's action): the page puts
+    /// it back in the location bar.
+    var canonicalPath: String?
 
-    init(request: Request, title: String, section: String = "", flash: String? = nil) {
+    init(request: Request, title: String, section: String = "", flash: String? = nil, path: String? = nil) {
+        self.canonicalPath = path.flatMap { $0 == request.url.path ? nil : $0 }
         self.title = title
         self.section = section
         self.signedIn = request.auth.has(Account.self)

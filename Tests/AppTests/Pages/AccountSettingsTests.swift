@@ -94,3 +94,63 @@ struct AccountSettingsTests {
         try await app.asyncShutdown()
     }
 }
+
+/// Forms say everything at once: every error beside its field in one answer, in plain sentences,
+/// with the page's own address to go back to.
+@Suite("Forms name every mistake at once")
+struct FormErrorsTests {
+    @Test func aNewStudentWithSeveralMistakesHearsOfThemAll() async throws {
+        try await withTestApp { t in
+            let browser = BrowserSession(app: t.app)
+            try await browser.signIn()
+            try await browser.get("/students")
+            let response = try await browser.post("/students", form: ["name": " ", "email": "nope", "phone": String(repeating: "5", count: 51)])
+            #expect(response.status == .unprocessableEntity)
+            let html = response.body.string
+            #expect(html.contains("Name is required"))
+            #expect(html.contains("Email is not an email address"))
+            #expect(html.contains("Phone must be at most 50 characters"))
+        }
+    }
+
+    @Test func aTakenEmailNamesTheStudentWhoHasIt() async throws {
+        try await withTestApp { t in
+            try await Fixtures.student("Emma Johansson", email: "emma@example.com", on: t.app)
+            let browser = BrowserSession(app: t.app)
+            try await browser.signIn()
+            try await browser.get("/students")
+            let response = try await browser.post("/students", form: ["name": "Emma J.", "email": "EMMA@example.com"])
+            #expect(response.status == .conflict)
+            #expect(response.body.string.contains("Email belongs to another student, Emma Johansson"))
+        }
+    }
+
+    @Test func aRefusedEditPointsBackAtTheStudentsPage() async throws {
+        try await withTestApp { t in
+            let student = try await Fixtures.student(on: t.app)
+            let browser = BrowserSession(app: t.app)
+            try await browser.signIn()
+            let page = "/students/\(try student.requireID())"
+            try await browser.get(page)
+            let html = try await browser.post(page + "/edit", form: ["name": "", "email": "x"]).body.string
+            #expect(html.contains(#"<link rel="canonical" href="\#(page)">"#))
+            #expect(html.contains("/js/form-errors.js"))
+        }
+    }
+
+    @Test func aConsultationByHandWithSeveralMistakesHearsOfThemAll() async throws {
+        try await withTestApp { t in
+            let student = try await Fixtures.student(on: t.app)
+            let browser = BrowserSession(app: t.app)
+            try await browser.signIn()
+            try await browser.get("/students/\(try student.requireID())")
+            let response = try await browser.post("/students/\(try student.requireID())/consultations",
+                                                  form: ["type": "", "consultation_date": "someday", "duration": "0"])
+            #expect(response.status == .unprocessableEntity)
+            let html = response.body.string
+            #expect(html.contains("Type is required"))
+            #expect(html.contains("Date and time is not a date and time"))
+            #expect(html.contains("Duration must be a positive number of minutes"))
+        }
+    }
+}
