@@ -49,19 +49,27 @@ struct ConsultationPagesController: RouteCollection {
     private func render(_ req: Request, _ c: Consultation, form: ConsultationEditForm, errors: [String: String], status: HTTPStatus) async throws -> Response {
         let id = try c.requireID()
         let time = req.timeDisplay
+        // The other end of a reschedule, named by when it is rather than "the other booking".
+        let linked = try await Consultation.query(on: req.db)
+            .filter(\.$id ~~ [c.rescheduledFromID, c.rescheduledToID].compactMap { $0 }).all()
+        let when = { (id: UUID?) in id.flatMap { id in linked.first { $0.id == id } }.map { time.formatShort($0.consultationDate) } }
         let context = ConsultationPageContext(
             page: PageChrome(request: req, title: "\(c.type) with \(c.student.name)", section: "calendar", path: AppRoute.consultation(id).path),
             id: id.uuidString, studentName: c.student.name, studentLink: AppRoute.student(try c.student.requireID()).path,
             type: c.type, when: time.format(c.consultationDate), endsAt: c.endDate.map(time.format), duration: c.duration,
             status: c.status.rawValue, statusLabel: c.status.label,
             marking: StatusMarking(c, now: Date()),
-            location: c.location.nonEmpty, joinURL: c.joinURL.flatMap(SafeLink.http),
+            location: LocationWords.describe(c.location), joinURL: c.joinURL.flatMap(SafeLink.http),
             cancelURL: c.isLive ? c.cancelURL.flatMap(SafeLink.http) : nil,
             rescheduleURL: c.isLive ? c.rescheduleURL.flatMap(SafeLink.http) : nil,
             calendlyEventURI: c.calendlyEventURI.nonEmpty, cancelReason: c.cancelReason.nonEmpty, canceledBy: c.canceledBy.nonEmpty,
             canceledAt: c.canceledAt.map(time.format),
             rescheduledFrom: c.rescheduledFromID.map { AppRoute.consultation($0).path },
+            rescheduledFromWhen: when(c.rescheduledFromID),
             rescheduledTo: c.rescheduledToID.map { AppRoute.consultation($0).path },
+            rescheduledToWhen: when(c.rescheduledToID),
+            calendlyInviteeURI: c.calendlyInviteeURI.nonEmpty,
+            openInCalendly: c.calendlyEventURI != nil && !req.application.appConfig.sandboxMode ? CalendlyWebApp.scheduledEvents : nil,
             answers: c.questionsAndAnswers ?? [], hasAnswers: !(c.questionsAndAnswers ?? []).isEmpty, inviteeTimezone: c.inviteeTimezone.nonEmpty,
             form: form, errors: errors,
             editAction: AppRoute.consultation(id).path, statusAction: AppRoute.consultationStatus(id).path

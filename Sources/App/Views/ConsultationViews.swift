@@ -21,7 +21,12 @@ struct ConsultationPageContext: Encodable {
     var canceledBy: String?
     var canceledAt: String?
     var rescheduledFrom: String?
+    var rescheduledFromWhen: String?
     var rescheduledTo: String?
+    var rescheduledToWhen: String?
+    var calendlyInviteeURI: String?
+    /// Calendly's own page of the owner's meetings; not in sandbox mode, where it does not exist.
+    var openInCalendly: String?
     var answers: [QuestionAndAnswer]
     var hasAnswers: Bool
     var inviteeTimezone: String?
@@ -69,4 +74,9 @@ struct StatusMarking: Encodable {
 extension Consultation {
     /// Still a booking: not canceled, not replaced by a reschedule. Its Calendly links stay useful.
     var isLive: Bool { status != .canceled && status != .rescheduled }
+}
+
+/// Addresses in Calendly's web app (not its API) that the pages link to.
+enum CalendlyWebApp {
+    static let scheduledEvents = "https://calendly.com/app/scheduled_events/user/me"
 }

@@ -7,6 +7,7 @@ import Foundation
 struct TimeDisplay: Sendable {
     let zone: TimeZone
     private let display: Date.VerbatimFormatStyle
+    private let short: Date.VerbatimFormatStyle
 
     init(zone: TimeZone) {
         self.zone = zone
@@ -16,6 +17,14 @@ struct TimeDisplay: Sendable {
         display = Date.VerbatimFormatStyle(
             format: "\(weekday: .abbreviated) \(day: .defaultDigits) \(month: .abbreviated) \(year: .defaultDigits), \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
             locale: locale, timeZone: zone, calendar: calendar)
+        short = Date.VerbatimFormatStyle(
+            format: "\(weekday: .abbreviated) \(day: .defaultDigits) \(month: .abbreviated) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+            locale: locale, timeZone: zone, calendar: calendar)
+    }
+
+    /// `Tue 8 Dec 10:00`: for a time named in a sentence, where the zone is already on the page.
+    func formatShort(_ date: Date) -> String {
+        date.formatted(short)
     }
 
     var zoneName: String { zone.identifier }

@@ -21,6 +21,14 @@ struct DemoData {
         ("Noah Smith", "noah.smith@student.example"), ("Yuki Tanaka", "yuki.tanaka@student.example"),
     ]
 
+    /// What students write when asked what they want to talk about.
+    static let topics = [
+        "Personal statement, second draft", "Choosing a thesis supervisor", "Summer internship applications",
+        "Integration by parts: exercises 4-9", "Scholarship essay: the leadership question", "A study plan for finals",
+        "Reading list for the literature review", "Mock interview for the exchange programme", "Lab report feedback",
+        "Switching from physics to engineering", "Time management during exams", "Research proposal outline",
+    ]
+
     init(reference: Date, rng: inout SeededGenerator) {
         let day: TimeInterval = 86_400
         let created = reference.addingTimeInterval(-400 * day)
@@ -71,7 +79,7 @@ struct DemoData {
             let type = bookable[Int.random(in: 0..<bookable.count, using: &rng)]
             let student = Self.students[index % Self.students.count]
             let answers = type.questions.isEmpty ? [] : [
-                QuestionAnswer(question: type.questions[0].name, answer: "Seeded topic \(index + 1)", position: 0),
+                QuestionAnswer(question: type.questions[0].name, answer: Self.topics[index % Self.topics.count], position: 0),
             ]
             let booked = start.addingTimeInterval(-TimeInterval(2 + index % 5) * 86_400)
             made.append(addBooking(type: type, start: start, name: student.0, email: student.1,
