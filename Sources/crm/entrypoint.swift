@@ -19,6 +19,7 @@ enum Entrypoint {
             try await configure(app, config: config)
             try await app.execute()
         } catch {
+            SafeLogHandler.flush()
             FileHandle.standardError.write(Data("crm: \(error)\n".utf8))
             failed = true
         }

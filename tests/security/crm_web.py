@@ -173,3 +173,14 @@ class SecondServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
+
+
+def wait_for_log(server, text: str, timeout: float = 5) -> str:
+    """The server's log once it holds `text`: the app flushes its log at least twice a second, so a
+    check of what the log does not hold must first see that the request was logged at all."""
+    deadline = time.monotonic() + timeout
+    while text not in server.output() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    log = server.output()
+    assert text in log, f"the log never showed {text!r}"
+    return log

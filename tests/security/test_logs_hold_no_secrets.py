@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from crm_server import OWNER_PASSWORD, REPO_ROOT, crm_binary
-from crm_web import add_consultation, add_student, session_cookie, sign_in
+from crm_web import add_consultation, add_student, session_cookie, sign_in, wait_for_log
 
 CRM_ENV = {"LOG_LEVEL": "trace"}
 
@@ -36,7 +36,7 @@ def test_the_log_holds_no_cookie_csrf_token_api_token_or_password(crm, token):
     patch = browser.patch(f"{crm.base}/api/consultations/{consultation['id']}", json={"notes": "m"}, headers={"X-CSRF-Token": csrf})
     assert patch.status_code == 200
 
-    log = crm.output()
+    log = wait_for_log(crm, f"PATCH /api/consultations/{consultation['id']}")
     assert "/api/students" in log, "requests are not logged"
     secrets = {"session cookie": session_cookie(browser), "CSRF token": csrf, "API token": token, "password": OWNER_PASSWORD,
                **{f"cookie {c.name}": c.value for c in browser.cookies if c.name != "crm_session"}}
