@@ -7,7 +7,7 @@ public enum SandboxCommandLine {
     }
 
     public static let usage = """
-    Usage: calendly-sandbox [--port P] [--host H] [--seed N] [--free-plan] [--api-token T]
+    Usage: calendly-sandbox [--port P] [--host H] [--seed N] [--free-plan] [--api-token T] [--token-scopes S1,S2,...]
                             [--rate-limit N] [--public-base-url URL]
                             [--retry-schedule S1,S2,...] [--disable-after S] [--webhook-timeout S]
                             [--<misbehaviour> VALUE ...]
@@ -39,6 +39,12 @@ public enum SandboxCommandLine {
             case "--seed": options.seed = try number(flag, UInt64.self)
             case "--free-plan": options.freePlan = true
             case "--api-token": options.apiToken = try value(flag)
+            case "--token-scopes":
+                let scopes = try value(flag).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                if let unknown = scopes.first(where: { !TokenScopes.all.contains($0) }) {
+                    throw ParseError(description: "--token-scopes: unknown scope \(unknown)")
+                }
+                options.tokenScopes = scopes
             case "--rate-limit": options.rateLimitPerMinute = try number(flag, Int.self)
             case "--public-base-url": options.publicBaseURL = try value(flag)
             case "--disable-after": options.disableAfter = try number(flag, Double.self)

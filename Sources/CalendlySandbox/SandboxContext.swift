@@ -7,6 +7,7 @@ final class SandboxContext: Sendable {
     let chaos: Chaos
     let dispatcher: WebhookDispatcher
     let rateLimiter: RateLimiter
+    let tokens: TokenScopes
     let logger: Logger
 
     init(options: SandboxOptions, logger: Logger) {
@@ -16,6 +17,7 @@ final class SandboxContext: Sendable {
         chaos = Chaos(seed: options.seed, settings: options.misbehaviour)
         dispatcher = WebhookDispatcher(store: store, chaos: chaos, options: options, logger: logger)
         rateLimiter = RateLimiter(limit: options.effectiveRateLimit)
+        tokens = TokenScopes(defaultToken: options.apiToken, defaultScopes: options.tokenScopes)
     }
 
     /// Hands the webhooks a change produced to the dispatcher, without making the caller wait

@@ -9,10 +9,14 @@ public struct SandboxOptions: Sendable {
     public var port: Int
     /// Fixes the demo data, the ids the sandbox creates and every misbehaviour decision.
     public var seed: UInt64
-    /// Calendly's Free plan: webhook subscriptions are refused with 403, and the rate limit is 50/min.
+    /// A plan that still refuses webhook subscriptions, with the 403 that asks for an upgrade (every
+    /// plan has had webhooks since November 2026, but the wording is the app's cue for a plan
+    /// limit); and the Free plan's 50 requests a minute.
     public var freePlan: Bool
     /// The personal access token accepted as `Authorization: Bearer ...`.
     public var apiToken: String
+    /// The scopes `apiToken` was made with; nil is every scope (as a token made before March 2026).
+    public var tokenScopes: [String]?
     /// Requests per minute per token; nil means Calendly's own (500 paid, 50 Free).
     public var rateLimitPerMinute: Int?
     /// Base for resource URIs when the sandbox sits behind another address; nil uses the bound one.
@@ -34,6 +38,7 @@ public struct SandboxOptions: Sendable {
         seed: UInt64 = 42,
         freePlan: Bool = false,
         apiToken: String = SandboxOptions.defaultAPIToken,
+        tokenScopes: [String]? = nil,
         rateLimitPerMinute: Int? = nil,
         publicBaseURL: String? = nil,
         referenceDate: Date? = nil,
@@ -47,6 +52,7 @@ public struct SandboxOptions: Sendable {
         self.seed = seed
         self.freePlan = freePlan
         self.apiToken = apiToken
+        self.tokenScopes = tokenScopes
         self.rateLimitPerMinute = rateLimitPerMinute
         self.publicBaseURL = publicBaseURL
         self.referenceDate = referenceDate

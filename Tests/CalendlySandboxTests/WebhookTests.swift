@@ -32,12 +32,12 @@ struct WebhookTests {
         }
     }
 
-    @Test("the Free plan refuses webhook subscriptions with Calendly's upgrade message")
+    @Test("a plan limit refuses webhook subscriptions with Calendly's upgrade message")
     func freePlan() async throws {
         try await withSandbox(SandboxOptions(freePlan: true)) { sandbox in
             let answer = try await sandbox.subscribe("http://127.0.0.1:9/hook")
             #expect(answer.status == 403)
-            #expect(answer.json["message"] as? String == "Please upgrade your Calendly account to Professional")
+            #expect(answer.json["message"] as? String == "Please upgrade to a paid Calendly account.")
             #expect(try await sandbox.get("/users/me").headers.first(name: "X-RateLimit-Limit") == "50")
         }
     }

@@ -45,12 +45,21 @@ EXPECTED = {
 checked: set = set()
 
 
+# REFERENCE-2026.md: since November 2026 a plan limit's 403 reads this; the 2024 document lists
+# only the older wording, so it is added beside it (nothing is removed).
+PLAN_LIMIT_2026 = "Please upgrade to a paid Calendly account."
+
+
 def repair(node):
-    """Fixes the one typo in Calendly's document that would break validation: the 401 answer's
-    `enum` is a bare string instead of a list. Nothing else is changed or loosened."""
+    """Fixes the one typo in Calendly's document that would break validation (the 401 answer's
+    `enum` is a bare string instead of a list), and adds the 2026 wording of the plan-limit 403
+    to the message enums that list the 2024 one. Nothing else is changed or loosened."""
     if isinstance(node, dict):
         if isinstance(node.get("enum"), str):
             node["enum"] = [node["enum"]]
+        enum = node.get("enum")
+        if isinstance(enum, list) and "Please upgrade your Calendly account to Professional" in enum and PLAN_LIMIT_2026 not in enum:
+            enum.append(PLAN_LIMIT_2026)
         for value in node.values():
             repair(value)
     elif isinstance(node, list):
@@ -198,7 +207,7 @@ def test_free_plan_refuses_webhooks(spec, free_plan_sandbox):
         "url": "http://127.0.0.1:9/free", "events": ["invitee.created"],
         "organization": me["current_organization"], "scope": "organization"})
     conforms(api, answer, 403, "/webhook_subscriptions")
-    assert answer.json()["message"] == "Please upgrade your Calendly account to Professional"
+    assert answer.json()["message"] == "Please upgrade to a paid Calendly account."
 
 
 def test_rate_limit_answers_use_the_error_schema(spec, sandbox):

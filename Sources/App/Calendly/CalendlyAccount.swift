@@ -10,8 +10,10 @@ struct CalendlyAccount: Sendable {
     var eventTypes: [CalendlyEventType]
     /// The subscription whose callback is this app's webhook URL, if Calendly lists one.
     var subscription: CalendlyWebhookSubscription?
-    /// Why the subscription could not be read (e.g. a plan without webhooks), if it could not.
+    /// Why the subscription could not be read (a missing scope, a plan limit), if it could not.
     var subscriptionError: CalendlyError?
+    /// Scopes the token lacks, found from the calls Calendly refused while looking the account up.
+    var missingScopes: [CalendlyAPIScope] = []
 
     static func load(client: CalendlyClient, configuredOrganization: String?, webhookURL: String) async throws -> CalendlyAccount {
         let user = try await client.currentUser()
@@ -26,16 +28,29 @@ struct CalendlyAccount: Sendable {
             role = nil
         }
         let scope: CalendlyScope = (role == "owner" || role == "admin") ? .organization(organization) : .user(user.uri, organization: organization)
-        let eventTypes = try await client.activeEventTypes(.user(user.uri, organization: organization))
+        var missing: [CalendlyAPIScope] = []
+        var eventTypes: [CalendlyEventType] = []
+        do {
+            eventTypes = try await client.activeEventTypes(.user(user.uri, organization: organization))
+        } catch CalendlyError.missingScope(let lacking) {
+            missing.append(lacking)
+        }
+        // Sync and the popup read scheduled events; one item tells whether the token may.
+        do {
+            _ = try await client.get("/scheduled_events", query: scope.listQuery + [("count", "1")], as: CalendlyPage<CalendlyScheduledEvent>.self)
+        } catch CalendlyError.missingScope(let lacking) {
+            missing.append(lacking)
+        }
         var subscription: CalendlyWebhookSubscription?
         var subscriptionError: CalendlyError?
         do {
             subscription = try await client.webhookSubscriptions(scope).first { $0.callbackUrl == webhookURL }
         } catch let error as CalendlyError {
             subscriptionError = error
+            if case .missingScope(let lacking) = error { missing.append(lacking) }
         }
         return CalendlyAccount(user: user, organizationURI: organization, role: role, scope: scope, eventTypes: eventTypes,
-                               subscription: subscription, subscriptionError: subscriptionError)
+                               subscription: subscription, subscriptionError: subscriptionError, missingScopes: missing)
     }
 }
 

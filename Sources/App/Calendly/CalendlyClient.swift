@@ -37,9 +37,16 @@ struct CalendlyClient: Sendable {
                 try await sleep(max(reset, 1))
                 continue
             }
-            try Self.check(response)
+            try Self.check(response, method: method, url: apiPath(of: url))
             return response
         }
+    }
+
+    /// `url`'s path below the configured base: the path Calendly documents (`/users/me`).
+    func apiPath(of url: String) -> String {
+        let path = URLComponents(string: url)?.path ?? url
+        let base = baseURL.path.hasSuffix("/") ? String(baseURL.path.dropLast()) : baseURL.path
+        return !base.isEmpty && path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
     }
 
     /// Builds the URL on the configured base. A full URL keeps only its path and query, so a URI
@@ -67,19 +74,27 @@ struct CalendlyClient: Sendable {
         return url
     }
 
-    static func check(_ response: CalendlyHTTPResponse) throws {
+    static func check(_ response: CalendlyHTTPResponse, method: HTTPMethod = .GET, url: String = "") throws {
         guard !(200..<300).contains(response.status) else { return }
-        let detail = (try? CalendlyJSON.decoder().decode(CalendlyErrorBody.self, from: response.body))
-            .map { [$0.title, $0.message].compactMap { $0 }.joined(separator: ": ") } ?? ""
+        let body = try? CalendlyJSON.decoder().decode(CalendlyErrorBody.self, from: response.body)
+        let detail = body.map { [$0.title, $0.message].compactMap { $0 }.joined(separator: ": ") } ?? ""
         switch response.status {
         case 400: throw CalendlyError.badRequest(detail)
         case 401: throw CalendlyError.unauthorized
-        case 403: throw CalendlyError.forbidden(detail.isEmpty ? "permission denied" : detail)
+        case 403: throw forbidden(detail: detail, message: body?.message ?? "", method: method, url: url)
         case 404: throw CalendlyError.notFound(detail.isEmpty ? "such resource" : "such resource (\(detail))")
         case 409: throw CalendlyError.conflict(detail)
         case 429: throw CalendlyError.rateLimited(resetAfter: 60)
         default: throw CalendlyError.server(status: response.status)
         }
+    }
+
+    /// A 403 is a plan limit when Calendly asks for an upgrade (its one fixed sentence), else a
+    /// missing scope, named by which call was refused: Calendly's wording for it is not documented.
+    static func forbidden(detail: String, message: String, method: HTTPMethod, url: String) -> CalendlyError {
+        if message.range(of: "upgrade", options: .caseInsensitive) != nil { return .planLimit(message) }
+        if let scope = CalendlyAPIScope.required(method: method, path: url) { return .missingScope(scope) }
+        return .forbidden(detail.isEmpty ? "permission denied" : detail)
     }
 
     func decode<Value: Decodable>(_ type: Value.Type, from response: CalendlyHTTPResponse) throws -> Value {

@@ -26,7 +26,11 @@ struct CalendlyConfigReport {
             organization = account.organizationURI
             scope = account.scope.name
             eventTypes = account.eventTypes.compactMap(Self.eventType)
-            if eventTypes.isEmpty {
+            for lacking in account.missingScopes {
+                let error = CalendlyError.missingScope(lacking)
+                problems.append(.init(code: error.code, message: error.message, hint: error.hint))
+            }
+            if eventTypes.isEmpty, !account.missingScopes.contains(.eventTypesRead) {
                 problems.append(.init(code: "calendly_no_event_types", message: "The Calendly account has no active event types to book.",
                                       hint: "Create or turn on an event type in Calendly."))
             }
@@ -57,11 +61,14 @@ struct CalendlyConfigReport {
 
     private func subscriptionProblems(_ account: CalendlyAccount) -> [CalendlyConfigResponse.Problem] {
         if let error = account.subscriptionError {
-            if case .forbidden = error {
-                return [.init(code: "webhooks_unavailable", message: "Calendly does not allow webhooks for this account or token.",
-                              hint: CalendlyError.forbidden("").hint)]
+            switch error {
+            case .missingScope: return []  // reported with the other missing scopes
+            case .planLimit, .forbidden:
+                return [.init(code: "webhooks_unavailable", message: "Calendly refused webhooks for this account or token: \(error.message)",
+                              hint: error.hint + " Until then bookings arrive from the Calendar page and the periodic sync.")]
+            default:
+                return [.init(code: error.code, message: "The webhook subscription could not be read: \(error.message)", hint: error.hint)]
             }
-            return [.init(code: error.code, message: "The webhook subscription could not be read: \(error.message)", hint: error.hint)]
         }
         guard let subscription = account.subscription else {
             return [.init(code: "webhook_subscription_missing", message: "Calendly has no webhook subscription for \(config.webhookURL).",

@@ -29,6 +29,11 @@ struct CalendlyDoctor {
             checks.append(Check(name: "Scope", passed: true,
                                 detail: "\(account.scope.name) (role: \(account.role ?? "unknown")) in \(account.organizationURI)",
                                 hint: account.scope.name == "user" ? "Only this user's bookings are seen; an admin or owner token sees the whole organization." : nil))
+            let missing = account.missingScopes
+            checks.append(Check(name: "Token scopes", passed: missing.isEmpty,
+                                detail: missing.isEmpty ? "every call the app makes was allowed"
+                                    : missing.map { "missing \($0.rawValue) (blocks \($0.blocks))" }.joined(separator: "; "),
+                                hint: missing.isEmpty ? nil : CalendlyError.missingScope(missing[0]).hint))
             checks.append(Check(name: "Event types", passed: !account.eventTypes.isEmpty, detail: "\(account.eventTypes.count) active",
                                 hint: account.eventTypes.isEmpty ? "Create or turn on an event type in Calendly." : nil))
             checks.append(subscriptionCheck(account))

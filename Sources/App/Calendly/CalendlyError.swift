@@ -5,6 +5,10 @@ enum CalendlyError: Error, Sendable, Equatable {
     case notConfigured
     case unauthorized
     case forbidden(String)
+    /// A 403 on a call that needs a scope the token was not given.
+    case missingScope(CalendlyAPIScope)
+    /// A 403 whose message asks for a paid plan.
+    case planLimit(String)
     case notFound(String)
     case conflict(String)
     case rateLimited(resetAfter: Int)
@@ -20,6 +24,8 @@ enum CalendlyError: Error, Sendable, Equatable {
         case .notConfigured: "calendly_not_configured"
         case .unauthorized: "calendly_token_invalid"
         case .forbidden: "calendly_forbidden"
+        case .missingScope: "calendly_missing_scope"
+        case .planLimit: "calendly_plan_limit"
         case .notFound: "calendly_not_found"
         case .conflict: "calendly_conflict"
         case .rateLimited: "calendly_rate_limited"
@@ -36,6 +42,8 @@ enum CalendlyError: Error, Sendable, Equatable {
         case .notConfigured: "Calendly is not configured."
         case .unauthorized: "Calendly refused the API key: it is invalid or was revoked."
         case .forbidden(let detail): "Calendly refused the request: \(detail)"
+        case .missingScope(let scope): "The Calendly token lacks the scope \(scope.rawValue), so \(scope.blocks) does not work."
+        case .planLimit(let detail): "Calendly says this needs another plan: \(detail)"
         case .notFound(let what): "Calendly has no \(what)."
         case .conflict(let detail): "Calendly reports a conflict: \(detail)"
         case .rateLimited(let seconds): "Calendly's rate limit was reached; it resets in \(seconds) s."
@@ -51,7 +59,9 @@ enum CalendlyError: Error, Sendable, Equatable {
         switch self {
         case .notConfigured: "Set CALENDLY_API_KEY to a personal access token (Calendly → Integrations → API and webhooks) and restart."
         case .unauthorized: "Create a new personal access token in Calendly (Integrations → API and webhooks), put it in CALENDLY_API_KEY and restart. Tokens stop working when the Calendly password changes."
-        case .forbidden: "Webhooks need a paid Calendly plan (Standard or above), and organization-wide access needs an admin or owner token. Without webhooks, bookings still arrive from the Calendar page and the periodic sync."
+        case .forbidden: "Organization-wide access needs an organization owner's or admin's token; with your own token the app reads your own bookings."
+        case .missingScope: "In Calendly (Integrations → API and webhooks) create a new personal access token with these scopes ticked: \(CalendlyAPIScope.all.map(\.rawValue).joined(separator: ", ")); then enter it on Settings or in CALENDLY_API_KEY."
+        case .planLimit: "Upgrade the Calendly plan, or do without this feature: bookings still arrive from the Calendar page and the periodic sync."
         case .notFound: "Check CALENDLY_ORGANIZATION_URI and that the token belongs to the right Calendly account."
         case .conflict: "Another webhook subscription already uses this URL; use `crm calendly subscribe --replace` to replace it."
         case .rateLimited: "Wait a minute; the app retries by itself."

@@ -6,11 +6,15 @@ struct APIGuardMiddleware: AsyncMiddleware {
     let context: SandboxContext
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let token = request.headers.bearerAuthorization?.token, token == context.options.apiToken else {
+        guard let token = request.headers.bearerAuthorization?.token, let scopes = context.tokens.scopes(of: token) else {
             return with(await context.rateLimiter.peek(""), CalendlyError.unauthenticated.response())
         }
         let verdict = await context.rateLimiter.take(token)
         guard verdict.allowed else { return tooMany(verdict) }
+        if let needed = TokenScopes.required(method: request.method, path: request.url.path), !TokenScopes.allows(scopes, needed) {
+            // Calendly's wording for a missing scope is not documented; its usual 403 body is.
+            return with(verdict, CalendlyError.permissionDenied("You do not have permission to access this resource.").response())
+        }
 
         let (delay, fault) = await context.chaos.apiDecision()
         if delay > 0 { try await Task.sleep(for: .seconds(delay)) }

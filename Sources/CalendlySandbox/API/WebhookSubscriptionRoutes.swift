@@ -55,8 +55,8 @@ struct WebhookSubscriptionRoutes {
         guard body.organization == wire.organizationURI else { throw CalendlyError.permissionDenied() }
         if scope == "user", body.user != wire.userURI { throw CalendlyError.permissionDenied("You do not have permission") }
         if context.options.freePlan {
-            // The 2024 wording (S1); newer accounts may read "...to Standard".
-            throw CalendlyError.permissionDenied("Please upgrade your Calendly account to Professional")
+            // The 2026 wording of a plan limit (REFERENCE-2026.md).
+            throw CalendlyError.permissionDenied("Please upgrade to a paid Calendly account.")
         }
         let record = try await store.createSubscription(url: url, events: events, scope: scope,
                                                         signingKey: body.signing_key)

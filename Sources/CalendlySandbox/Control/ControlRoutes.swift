@@ -36,6 +36,19 @@ struct ControlRoutes {
         control.delete("invitees", ":uuid", "no_show", use: unmarkNoShow)
         control.get("truth", use: truth)
         control.get("slots", use: slots)
+        control.post("tokens", use: issueToken)
+    }
+
+    /// `POST /_sandbox/tokens {"scopes": [...]}`: a personal access token with just those scopes.
+    @Sendable func issueToken(_ req: Request) async throws -> Response {
+        struct Body: Decodable { var scopes: [String]? }
+        let body = try req.calendlyBody(Body.self)
+        let scopes = body.scopes ?? []
+        if let unknown = scopes.first(where: { !TokenScopes.all.contains($0) }) {
+            throw CalendlyError.invalidArgument("scopes", "unknown scope \(unknown); known: \(TokenScopes.all.joined(separator: ", "))")
+        }
+        let token = context.tokens.issue(scopes: scopes)
+        return JSON.object([("token", .string(token)), ("scopes", .array(scopes.map(JSON.string)))]).response(.created)
     }
 
     @Sendable func book(_ req: Request) async throws -> Response {
@@ -114,6 +127,7 @@ struct ControlRoutes {
             "GET /_sandbox/truth", "GET /_sandbox/slots?event_type=slug",
             "GET|POST /_sandbox/misbehaviour", "POST /_sandbox/webhooks/flush", "GET /_sandbox/deliveries",
             "GET /_sandbox/test-page?event_type=slug",
+            "POST /_sandbox/tokens {scopes: [users:read, ...]}",
         ]
         return JSON.object([
             ("base_url", .string(wire.base)), ("api_token", .string(context.options.apiToken)),

@@ -1,6 +1,7 @@
 @testable import App
 import CalendlySandbox
 import Foundation
+import NIOHTTP1
 import Testing
 import VaporTesting
 
@@ -77,7 +78,11 @@ struct CalendlyClientTests {
     @Test(arguments: [
         (401, #"{"title":"Unauthenticated","message":"The access token is invalid"}"#, CalendlyError.unauthorized, "new personal access token"),
         (403, #"{"title":"Permission Denied","message":"Please upgrade your Calendly account to Professional"}"#,
-         CalendlyError.forbidden("Permission Denied: Please upgrade your Calendly account to Professional"), "paid Calendly plan"),
+         CalendlyError.planLimit("Please upgrade your Calendly account to Professional"), "Upgrade the Calendly plan"),
+        (403, #"{"title":"Permission Denied","message":"Please upgrade to a paid Calendly account."}"#,
+         CalendlyError.planLimit("Please upgrade to a paid Calendly account."), "Upgrade the Calendly plan"),
+        (403, #"{"title":"Permission Denied","message":"You do not have permission to access this resource."}"#,
+         CalendlyError.missingScope(.usersRead), "scopes ticked: users:read, event_types:read"),
         (404, #"{"title":"Resource Not Found","message":"The server could not find the requested resource."}"#,
          CalendlyError.notFound("such resource (Resource Not Found: The server could not find the requested resource.)"), "CALENDLY_ORGANIZATION_URI"),
         (500, #"{"title":"Internal Server Error"}"#, CalendlyError.server(status: 500), "temporary"),
@@ -92,6 +97,23 @@ struct CalendlyClientTests {
             #expect(error == expected)
             #expect(error.hint.contains(hint), "\(error.hint)")
             #expect(!error.message.isEmpty)
+        }
+    }
+
+    @Test(arguments: [
+        (HTTPMethod.GET, "/users/me", CalendlyAPIScope.usersRead), (.GET, "/event_types", .eventTypesRead),
+        (.GET, "/scheduled_events/ABC/invitees", .scheduledEventsRead), (.POST, "/invitees", .scheduledEventsWrite),
+        (.POST, "/invitee_no_shows", .scheduledEventsWrite), (.DELETE, "/webhook_subscriptions/X", .webhooksWrite),
+        (.GET, "/event_type_available_times", .availabilityRead), (.POST, "/scheduling_links", .schedulingLinksWrite),
+    ])
+    func eachCallKnowsItsScope(method: HTTPMethod, path: String, scope: CalendlyAPIScope) {
+        #expect(CalendlyAPIScope.required(method: method, path: path) == scope)
+    }
+
+    @Test func noHintSaysWebhooksNeedAPaidPlan() {
+        let errors: [CalendlyError] = [.forbidden("x"), .planLimit("x"), .missingScope(.webhooksWrite), .notConfigured, .conflict("x")]
+        for error in errors {
+            #expect(!(error.message + error.hint).contains("paid"), "\(error)")
         }
     }
 
