@@ -8,13 +8,14 @@ import Vapor
 
 /// Wires the app: database, sessions, middleware, views, routes, commands. Tests call this too.
 public func configure(_ app: Application, config: AppConfig) async throws {
-    app.appConfig = config
+    app.environmentConfig = config
     try await configureDatabase(app, config.database)
     registerMigrations(app)
     app.deliveryCommitter = app.makeDeliveryCommitter()
     app.readCaches = ReadCaches()
     _ = app.setupLink
     _ = app.signInThrottle
+    _ = app.calendlyTokens
     app.calendly = CalendlyService(transport: LiveCalendlyTransport(client: app.http.client.shared))
 
     useLeafWithTemplateCache(app)

@@ -13,4 +13,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateDataVersion())
     app.migrations.add(CreateSignInFailure())
     app.migrations.add(AddSessionLastSeen())
+    app.migrations.add(AddCalendlyConnectionToken())
 }

@@ -15,13 +15,13 @@ enum SandboxLauncher {
               let css = URL(string: sandbox.widgetCSSURL) else {
             throw CommandFailure("The Calendly sandbox reported an unusable address: \(sandbox.baseURL)")
         }
-        app.appConfig.sandboxMode = true
-        app.appConfig.calendly.apiKey = sandbox.apiToken
-        app.appConfig.calendly.apiBaseURL = base
-        app.appConfig.calendly.widgetScriptURL = script
-        app.appConfig.calendly.widgetCSSURL = css
-        app.appConfig.calendly.webhookSecret = nil
-        app.appConfig.calendly.organizationURI = nil
+        app.environmentConfig.sandboxMode = true
+        app.environmentConfig.calendly.apiKey = sandbox.apiToken
+        app.environmentConfig.calendly.apiBaseURL = base
+        app.environmentConfig.calendly.widgetScriptURL = script
+        app.environmentConfig.calendly.widgetCSSURL = css
+        app.environmentConfig.calendly.webhookSecret = nil
+        app.environmentConfig.calendly.organizationURI = nil
         app.logger.notice("Calendly sandbox on \(sandbox.baseURL): bookings are simulated and never reach Calendly.")
     }
 

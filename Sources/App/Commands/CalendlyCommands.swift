@@ -16,6 +16,7 @@ struct CalendlyDoctorCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
+        try await app.loadCalendlyTokenFromSettings()
         let config = app.appConfig
         let connection = try await CalendlyConnectionStore(db: app.db, sandbox: config.sandboxMode).load()
         let last = try await WebhookDelivery.query(on: app.db).max(\.$receivedAt)
@@ -43,6 +44,7 @@ struct CalendlySubscribeCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
+        try await app.loadCalendlyTokenFromSettings()
         let url = signature.url ?? app.appConfig.webhookURL
         guard SafeLink.http(url) != nil else { throw CommandFailure("--url must be an http(s) URL") }
         do {
@@ -78,6 +80,7 @@ struct CalendlySyncCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
+        try await app.loadCalendlyTokenFromSettings()
         let window = CalendlySync.window()
         guard let from = signature.from.map(ISO8601.parse) ?? window.from else { throw CommandFailure("--from is not an ISO 8601 date-time") }
         guard let to = signature.to.map(ISO8601.parse) ?? window.to, to > from else { throw CommandFailure("--to is not an ISO 8601 date-time after --from") }

@@ -22,8 +22,9 @@ struct CRMServeCommand: AsyncCommand {
         let hostname = signature.hostname ?? "127.0.0.1"
         let port = signature.port ?? 8080
         try await app.autoMigrate()
+        try await app.loadCalendlyTokenFromSettings()
         if !app.appConfig.publicBaseURLIsSet, let url = URL(string: "http://\(hostname == "0.0.0.0" ? "127.0.0.1" : hostname):\(port)") {
-            app.appConfig.publicBaseURL = url
+            app.environmentConfig.publicBaseURL = url
         }
         if signature.calendlySandbox {
             try await SandboxLauncher.start(app, hostname: hostname, port: signature.sandboxPort ?? port + 1)

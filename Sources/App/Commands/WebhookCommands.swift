@@ -19,6 +19,7 @@ struct ReplayWebhooksCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
+        try await app.loadCalendlyTokenFromSettings()
         let summary = try await WebhookReplay(inbox: app.webhookInbox, db: app.db).replay(all: signature.all) { done, total in
             if done % 100 == 0 || done == total { context.console.output("replayed \(done)/\(total)".consoleText()) }
         }

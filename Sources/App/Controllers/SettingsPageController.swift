@@ -10,11 +10,36 @@ struct SettingsPageController: RouteCollection {
         routes.post("settings", "calendly", "sync", use: syncNow)
         routes.post("settings", "webhooks", "replay", use: replay)
         routes.post("settings", "account", use: saveDetails)
+        routes.post("settings", "calendly", "token", use: saveToken)
+        routes.post("settings", "calendly", "token", "remove", use: removeToken)
         routes.post("settings", "password", use: changePassword)
     }
 
     func show(req: Request) async throws -> View {
         try await render(req, flash: nil, syncResult: nil)
+    }
+
+    struct TokenForm: Content {
+        var apiToken: String?
+        enum CodingKeys: String, CodingKey { case apiToken = "api_token" }
+    }
+
+    /// Checks the token with Calendly at once and keeps it; a refused one stays in the field.
+    func saveToken(req: Request) async throws -> Response {
+        let form = try req.content.decode(TokenForm.self)
+        do {
+            let owner = try await CalendlyTokenSettings(app: req.application, db: req.db).save(form.apiToken)
+            let view = try await render(req, flash: "Connected to Calendly as \(owner).", syncResult: nil)
+            return try await view.encodeResponse(for: req)
+        } catch let error as AppError {
+            let view = try await render(req, flash: nil, syncResult: nil, errors: error.formErrors, enteredToken: form.apiToken)
+            return try await view.encodeResponse(status: error.status, for: req)
+        }
+    }
+
+    func removeToken(req: Request) async throws -> Response {
+        try await CalendlyTokenSettings(app: req.application, db: req.db).remove()
+        return req.redirect(to: "/settings?notice=\(Notice.calendlyTokenRemoved.rawValue)")
     }
 
     func saveDetails(req: Request) async throws -> Response {
@@ -85,7 +110,7 @@ struct SettingsPageController: RouteCollection {
     // MARK: - Rendering
 
     private func render(_ req: Request, flash: String?, syncResult: String?,
-                        details: AccountDetailsForm? = nil, errors: [String: String] = [:]) async throws -> View {
+                        details: AccountDetailsForm? = nil, errors: [String: String] = [:], enteredToken: String? = nil) async throws -> View {
         let account = try req.auth.require(Account.self)
         let config = req.application.appConfig
         let time = req.timeDisplay
@@ -104,13 +129,16 @@ struct SettingsPageController: RouteCollection {
             calendlyConfigured: config.calendly.isConfigured,
             mode: config.sandboxMode ? "sandbox" : "live",
             maskedKey: config.calendly.apiKey.map(Secret.mask),
+            tokenOrigin: req.application.calendlyTokenOrigin.rawValue,
+            enteredToken: enteredToken,
+            deliveryProblem: config.sandboxMode ? nil : PublicAddressCheck.problem(config.publicBaseURL),
             apiBaseURL: config.calendly.apiBaseURL.absoluteString,
             webhookURL: config.webhookURL,
             checks: checks.map { HealthCheckRow(name: $0.name, passed: $0.passed, detail: $0.detail, hint: $0.hint) },
             problems: report.problems,
             hasProblems: !report.problems.isEmpty,
             subscriptionState: report.webhook.subscriptionState,
-            subscriptionAction: report.webhook.subscriptionState == "active" ? "Recreate subscription" : "Create subscription",
+            subscriptionAction: report.webhook.subscriptionState == "active" ? "Recreate subscription" : "Subscribe to webhooks",
             lastSync: connection?.lastSyncAt.map(time.format),
             failedDeliveries: failed.map {
                 FailedDeliveryRow(id: $0.id?.uuidString ?? "", receivedAt: time.format($0.receivedAt), event: $0.event,

@@ -19,6 +19,8 @@ final class CalendlyConnection: Model, @unchecked Sendable {
     @OptionalField(key: "signing_key") var signingKey: String?
     @OptionalField(key: "last_delivery_at") var lastDeliveryAt: Date?
     @OptionalField(key: "last_sync_at") var lastSyncAt: Date?
+    /// The personal access token entered on Settings.
+    @OptionalField(key: "api_token") var apiToken: String?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() { self.key = "default" }

@@ -37,6 +37,7 @@ enum Notice: String {
     case signedOut = "signed-out"
     case accountSaved = "account-saved"
     case passwordChanged = "password-changed"
+    case calendlyTokenRemoved = "calendly-token-removed"
 
     var text: String {
         switch self {
@@ -50,6 +51,7 @@ enum Notice: String {
         case .signedOut: "You are signed out."
         case .accountSaved: "Your details are saved."
         case .passwordChanged: "Password changed. Every other session is signed out."
+        case .calendlyTokenRemoved: "The Calendly token is removed; the app no longer talks to Calendly."
         }
     }
 }

@@ -10,6 +10,12 @@ struct SettingsPageContext: Encodable {
     var calendlyConfigured: Bool
     var mode: String
     var maskedKey: String?
+    /// `environment`, `settings` or `none`: where the token in use comes from.
+    var tokenOrigin: String
+    /// A token the owner entered that was refused, kept in its field.
+    var enteredToken: String?
+    /// Why Calendly cannot deliver webhooks to PUBLIC_BASE_URL, if it cannot.
+    var deliveryProblem: String?
     var apiBaseURL: String
     var webhookURL: String
     var checks: [HealthCheckRow]

@@ -64,7 +64,7 @@ struct CalendlyConfigTests {
 
     @Test func organizationThatIsNotTheTokenOwnersIsAProblem() async throws {
         try await withSandboxedApp(subscribe: false, settings: { $0.webhookSecret = "known" }) { s in
-            s.app.appConfig.calendly.organizationURI = s.sandboxBase + "/organizations/0000-not-mine"
+            s.app.environmentConfig.calendly.organizationURI = s.sandboxBase + "/organizations/0000-not-mine"
             let (_, codes) = try await Self.config(s.t)
             #expect(codes.contains("calendly_organization_mismatch"), "\(codes)")
         }
@@ -86,7 +86,7 @@ struct CalendlyConfigTests {
             case .serverError: expected = "calendly_server_error"; await s.sandbox.setMisbehaviour(Misbehaviour(serverErrorRate: 1))
             case .garbage: expected = "calendly_malformed_answer"; await s.sandbox.setMisbehaviour(Misbehaviour(malformedJSONRate: 1))
             case .timeOut: expected = "calendly_timeout"; await s.sandbox.setMisbehaviour(Misbehaviour(slowRate: 1, slowDelay: 2))
-            case .unreachable: expected = "calendly_unreachable"; s.app.appConfig.calendly.apiBaseURL = URL(string: "http://127.0.0.1:1")!
+            case .unreachable: expected = "calendly_unreachable"; s.app.environmentConfig.calendly.apiBaseURL = URL(string: "http://127.0.0.1:1")!
             }
             // when
             let (json, codes) = try await Self.config(s.t)

@@ -67,7 +67,7 @@ func withSandboxedApp(
         try await withTestApp(calendly: calendly) { t in
             try await t.app.server.start(address: .hostname("127.0.0.1", port: 0))
             let port = try #require(t.app.http.server.shared.localAddress?.port)
-            t.app.appConfig.publicBaseURL = URL(string: "http://127.0.0.1:\(port)")!
+            t.app.environmentConfig.publicBaseURL = URL(string: "http://127.0.0.1:\(port)")!
             let harness = SandboxedApp(t: t, sandbox: sandbox, appPort: port)
             if subscribe {
                 let account = try await t.app.calendly.account(t.app.appConfig).get()

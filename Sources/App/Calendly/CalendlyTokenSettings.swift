@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The Calendly token entered on Settings: checked with Calendly before it is kept, stored in the
+/// database, and used at once.
+struct CalendlyTokenSettings {
+    let app: Application
+    let db: any Database
+
+    /// Checks `raw` with Calendly and keeps it; returns who the token belongs to.
+    func save(_ raw: String?) async throws -> String {
+        guard app.environmentConfig.calendly.apiKey == nil else {
+            throw AppError.invalid(field: "api_token", message: "is set by CALENDLY_API_KEY in the environment, which wins; remove it there to manage the token here")
+        }
+        let token = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw AppError.invalid(field: "api_token", message: "is required: paste the personal access token from Calendly") }
+        guard token.utf8.count <= 4_096, HeaderValue.isSafe(token), !token.contains(" ") else {
+            throw AppError.invalid(field: "api_token", message: "is not a Calendly token: it holds spaces or control characters")
+        }
+        var settings = app.appConfig.calendly
+        settings.apiKey = token
+        var client = try app.calendly.client(settings)
+        client.maxRateLimitWait = 5
+        let owner: String
+        do {
+            let user = try await client.currentUser()
+            owner = [user.name, user.email.map { "<\($0)>" }].compactMap { $0 }.joined(separator: " ")
+        } catch let error as CalendlyError {
+            switch error {
+            case .missingScope, .planLimit:
+                // The token is Calendly's; what it may do is shown as problems once it is kept.
+                owner = "this token"
+            case .unauthorized:
+                throw AppError.invalid(field: "api_token", message: "was refused by Calendly: it is invalid or was revoked. Create a new one in Calendly (Integrations → API and webhooks)")
+            default:
+                throw AppError.invalid(field: "api_token", message: "could not be checked: \(error.message) Try again in a moment")
+            }
+        }
+        try await app.databaseWriter.transaction(on: db) { db in
+            let connection = try await CalendlyConnectionStore(db: db, sandbox: false).loadOrNew()
+            connection.apiToken = token
+            try await connection.save(on: db)
+        }
+        app.calendlyTokens.use(token)
+        await app.calendly.accountCache.invalidate()
+        return owner
+    }
+
+    /// Forgets the token entered on Settings; Calendly is then not configured (unless the
+    /// environment sets one).
+    func remove() async throws {
+        try await app.databaseWriter.transaction(on: db) { db in
+            guard let connection = try await CalendlyConnectionStore(db: db, sandbox: false).load() else { return }
+            connection.apiToken = nil
+            try await connection.save(on: db)
+        }
+        app.calendlyTokens.use(nil)
+        await app.calendly.accountCache.invalidate()
+    }
+}
+
+/// Whether Calendly can deliver webhooks to `PUBLIC_BASE_URL`: it must reach the app over the
+/// internet, over https.
+enum PublicAddressCheck {
+    static func problem(_ url: URL) -> String? {
+        let host = (url.host ?? "").lowercased()
+        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" || host.hasPrefix("127.") || host == "0.0.0.0" {
+            return "\(url.absoluteString) is this machine's own address (loopback)"
+        }
+        if let bytes = IPRange.bytes(of: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))), isPrivate(bytes) {
+            return "\(url.absoluteString) is a private network address"
+        }
+        if url.scheme != "https" {
+            return "\(url.absoluteString) is plain http; Calendly delivers webhooks over https"
+        }
+        return nil
+    }
+
+    private static func isPrivate(_ bytes: [UInt8]) -> Bool {
+        let ranges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "fc00::/7", "fe80::/10"]
+        let text = bytes.count == 4 ? bytes.map(String.init).joined(separator: ".") : nil
+        return ranges.compactMap(IPRange.init).contains { range in
+            if let text { return range.contains(text) }
+            return range.contains(ipv6Text(bytes))
+        }
+    }
+
+    private static func ipv6Text(_ bytes: [UInt8]) -> String {
+        stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":")
+    }
+}
