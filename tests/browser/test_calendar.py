@@ -1,6 +1,7 @@
 """The seed's usage flow in a real browser against `crm serve --calendly-sandbox`: open Calendar,
 pick Schedule New Meeting, choose a student and a meeting type, press Open Calendar, book in the
 Calendly popup, and see the meeting in Upcoming Meetings; plus what can go wrong on the way."""
+import re
 import time
 
 import pytest
@@ -265,8 +266,14 @@ def test_settings_show_health_subscription_sync_and_failed_deliveries(browser, c
 
     sign_in(browser, crm)
     browser.get(f"{crm.base}/settings")
+    # Plain words first; the technical details behind a disclosure; no raw ISO time anywhere.
+    summary = browser.find_element(By.ID, "calendly-summary").text
+    assert summary.startswith("Calendly can reach the app: the last booking arrived"), summary
+    assert not browser.find_element(By.ID, "health-checks").is_displayed()
+    browser.find_element(By.CSS_SELECTOR, "#calendly-technical summary").click()
     checks = browser.find_element(By.ID, "health-checks").text
     assert "Token: valid for Sam Rivera" in checks and "Webhook subscription: active" in checks
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", browser.find_element(By.TAG_NAME, "main").text)
     assert browser.find_element(By.ID, "subscription-state").text == "active"
     assert browser.find_element(By.ID, "webhook-url").text == f"{crm.base}/api/calendar/webhook/calendly"
     failed = browser.find_element(By.ID, "failed-deliveries").text
@@ -277,11 +284,16 @@ def test_settings_show_health_subscription_sync_and_failed_deliveries(browser, c
     result = wait(browser).until(EC.visibility_of_element_located((By.ID, "sync-result")))
     assert result.text.startswith("Sync finished:") and "0 failed" in result.text
 
+    # Each button posts and a new page comes back: wait for the old one to go before reading.
+    page = browser.find_element(By.TAG_NAME, "main")
     browser.find_element(By.ID, "replay-all").click()
+    wait(browser).until(EC.staleness_of(page))
     flash = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".flash")))
     assert "1 failed" in flash.text
 
+    page = browser.find_element(By.TAG_NAME, "main")
     browser.find_element(By.ID, "subscribe").click()
+    wait(browser).until(EC.staleness_of(page))
     flash = wait(browser).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".flash")))
     assert "Subscribed" in flash.text or "subscription is active" in flash.text
     assert browser.find_element(By.ID, "subscription-state").text == "active"

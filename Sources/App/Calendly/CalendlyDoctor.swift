@@ -14,6 +14,8 @@ struct CalendlyDoctor {
     let account: Result<CalendlyAccount, CalendlyError>
     let connection: CalendlyConnection?
     let lastDeliveryAt: Date?
+    /// How a time is written: ISO 8601 for the terminal, words on the Settings page.
+    var formatTime: (Date) -> String = ISO8601.format
 
     func checks() -> [Check] {
         var checks: [Check] = []
@@ -42,7 +44,7 @@ struct CalendlyDoctor {
         checks.append(Check(name: "Webhook signing key", passed: keyKnown,
                             detail: config.calendly.webhookSecret != nil ? "CALENDLY_WEBHOOK_SECRET" : (keyKnown ? "stored when the app subscribed" : "none"),
                             hint: keyKnown ? nil : "Run `crm calendly subscribe`, or set CALENDLY_WEBHOOK_SECRET."))
-        checks.append(Check(name: "Last delivery", passed: true, detail: lastDeliveryAt.map(ISO8601.format) ?? "none received yet"))
+        checks.append(Check(name: "Last delivery", passed: true, detail: lastDeliveryAt.map(formatTime) ?? "none received yet"))
         return checks
     }
 

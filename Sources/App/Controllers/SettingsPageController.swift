@@ -118,7 +118,9 @@ struct SettingsPageController: RouteCollection {
         let connection = try await CalendlyConnectionStore(db: req.db, sandbox: config.sandboxMode).load()
         let last = try await WebhookDelivery.query(on: req.db).max(\.$receivedAt)
         let report = CalendlyConfigReport(config: config, account: calendlyAccount, storedConnection: connection, lastDeliveryAt: last).build()
-        let checks = CalendlyDoctor(config: config, account: calendlyAccount, connection: connection, lastDeliveryAt: last).checks()
+        var doctor = CalendlyDoctor(config: config, account: calendlyAccount, connection: connection, lastDeliveryAt: last)
+        doctor.formatTime = { RelativeTime.describe($0, time: time) }
+        let checks = doctor.checks()
         let failedQuery = WebhookDelivery.query(on: req.db).filter(\.$state ~~ [.failed, .pending])
         let failed = try await failedQuery.copy().sort(\.$receivedAt, .descending).limit(50).all()
         let context = SettingsPageContext(
@@ -135,6 +137,8 @@ struct SettingsPageController: RouteCollection {
             apiBaseURL: config.calendly.apiBaseURL.absoluteString,
             webhookURL: config.webhookURL,
             checks: checks.map { HealthCheckRow(name: $0.name, passed: $0.passed, detail: $0.detail, hint: $0.hint) },
+            summary: CalendlyStatusSummary.sentence(configured: config.calendly.isConfigured, account: calendlyAccount,
+                                                     problems: report.problems.count, lastDeliveryAt: last, time: time),
             problems: report.problems,
             hasProblems: !report.problems.isEmpty,
             subscriptionState: report.webhook.subscriptionState,

@@ -19,6 +19,8 @@ struct SettingsPageContext: Encodable {
     var apiBaseURL: String
     var webhookURL: String
     var checks: [HealthCheckRow]
+    /// One plain sentence: whether Calendly can reach the app, and when a booking last arrived.
+    var summary: CalendlyStatusSummary
     var problems: [CalendlyConfigResponse.Problem]
     var hasProblems: Bool
     var subscriptionState: String
@@ -70,4 +72,28 @@ enum TimeZoneChoice {
     static let all: [String] = TimeZone.knownTimeZoneIdentifiers
         .filter { $0 == "UTC" || $0.contains("/") && !$0.hasPrefix("Etc/") && !$0.hasPrefix("SystemV/") && !$0.hasPrefix("US/") }
         .sorted()
+}
+
+/// The first thing Settings says about Calendly, in words.
+struct CalendlyStatusSummary: Encodable {
+    var text: String
+    var healthy: Bool
+
+    static func sentence(configured: Bool, account: Result<CalendlyAccount, CalendlyError>, problems: Int,
+                         lastDeliveryAt: Date?, time: TimeDisplay, now: Date = Date()) -> CalendlyStatusSummary {
+        guard configured else {
+            return .init(text: "Calendly is not connected yet: enter a personal access token below.", healthy: false)
+        }
+        guard let account = try? account.get() else {
+            return .init(text: "Calendly cannot be used right now: see the problem below.", healthy: false)
+        }
+        let last = lastDeliveryAt.map { "the last booking arrived \(RelativeTime.describe($0, now: now, time: time))" }
+        if account.subscription?.state == "active" {
+            let tail = last ?? "no booking has arrived by webhook yet"
+            return .init(text: "Calendly can reach the app: \(tail).", healthy: problems == 0)
+        }
+        let tail = last.map { "; \($0)" } ?? ""
+        return .init(text: "Calendly is connected, but not sending bookings to the app by webhook\(tail). \(problems == 1 ? "One thing needs" : "\(problems) things need") attention below.",
+                     healthy: false)
+    }
 }
