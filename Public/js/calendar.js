@@ -153,6 +153,45 @@
     }
     say("");
     window.Calendly.initPopupWidget(options);
+    focusPopup();
+  });
+
+  // The popup takes the focus, Escape closes it, and the focus comes back to Open Calendar, so a
+  // keyboard user is never left behind the overlay.
+  function popupOverlay() {
+    return document.querySelector(".calendly-overlay");
+  }
+
+  // The focus goes to the popup's close button, which sits in this page (keys typed inside
+  // Calendly's frame never reach it, so Escape is heard only from here); Tab moves on into the frame.
+  function focusPopup() {
+    let tries = 0;
+    (function attempt() {
+      const overlay = popupOverlay();
+      const target = overlay && (overlay.querySelector(".calendly-popup-close") || overlay.querySelector("iframe"));
+      if (target) {
+        if (target.tagName === "IFRAME") target.setAttribute("tabindex", "0");
+        target.focus();
+        watchClose();
+      } else if (tries++ < 40) {
+        setTimeout(attempt, 50);
+      }
+    })();
+  }
+
+  function watchClose() {
+    const observer = new MutationObserver(function () {
+      if (popupOverlay()) return;
+      observer.disconnect();
+      openButton.focus();
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !popupOverlay()) return;
+    if (window.Calendly && typeof window.Calendly.closePopupWidget === "function") window.Calendly.closePopupWidget();
+    else popupOverlay().remove();
   });
 
   window.addEventListener("message", function (event) {
@@ -183,10 +222,32 @@
         return;
       }
       const meeting = body.consultation;
-      say("Booked: " + meeting.type + " with " + meeting.student_name + ". It is now in Upcoming Meetings.", "ok");
+      confirmBooking(meeting);
       await refreshUpcoming();
     } catch (error) {
       say("Booked in Calendly, but not recorded here yet (" + error.message + "). It will arrive by webhook or the next sync.", "error");
+    }
+  }
+
+  // "Booked: Thesis review with Emma Johansson, Tue 8 Dec 10:00. Open its consultation", built
+  // with textContent only: the names come from outside.
+  function confirmBooking(meeting) {
+    let when = "";
+    try {
+      when = new Intl.DateTimeFormat("en-GB", {
+        timeZone: form.dataset.timeZone || undefined, weekday: "short", day: "numeric", month: "short",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+      }).format(new Date(meeting.consultation_date)).replace(",", "");
+    } catch (error) {
+      when = meeting.consultation_date;
+    }
+    say("Booked: " + meeting.type + " with " + meeting.student_name + ", " + when + ". It is in Upcoming Meetings. ", "ok");
+    if (meeting.id) {
+      const link = document.createElement("a");
+      link.href = "/consultations/" + encodeURIComponent(meeting.id);
+      link.id = "booked-consultation";
+      link.textContent = "Open its consultation";
+      status.appendChild(link);
     }
   }
 

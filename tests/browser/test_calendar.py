@@ -6,6 +6,7 @@ import time
 
 import pytest
 import requests
+from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -309,3 +310,28 @@ def test_schedule_a_meeting_from_the_student_page_chooses_the_student(browser, c
     assert browser.find_element(By.ID, "tab-schedule").get_attribute("aria-selected") == "true"
     chosen = Select(browser.find_element(By.ID, "student")).first_selected_option
     assert chosen.get_attribute("value") == student["id"] and "Grace Hopper" in chosen.text
+
+
+def test_the_popup_takes_the_focus_escape_closes_it_and_the_booking_is_named(browser, crm, screenshot):
+    student = add_student(crm, "Frances Allen", "frances.allen@student.example")
+    sign_in(browser, crm)
+    open_schedule_tab(browser, crm, "Frances")
+    Select(browser.find_element(By.ID, "event-type")).select_by_visible_text("Student consultation (30 min)")
+    opener = browser.find_element(By.ID, "open-calendar")
+    opener.click()
+    wait(browser).until(lambda b: b.execute_script(
+        "return !!document.activeElement && !!document.activeElement.closest('.calendly-overlay')"))
+    # Escape closes it and the focus comes back to Open Calendar.
+    webdriver.ActionChains(browser).send_keys(Keys.ESCAPE).perform()
+    wait(browser).until(lambda b: not b.find_elements(By.CSS_SELECTOR, ".calendly-overlay"))
+    wait(browser).until(lambda b: b.execute_script("return document.activeElement.id") == "open-calendar")
+    # Booked: the confirmation names the booking and links to its consultation.
+    opener.click()
+    book_in_popup(browser)
+    link = wait(browser).until(EC.visibility_of_element_located((By.ID, "booked-consultation")))
+    text = browser.find_element(By.ID, "schedule-status").text
+    assert text.startswith("Booked: Student consultation (30 min) with Frances Allen, ")
+    [consultation] = consultations_of(crm, student["id"])
+    assert link.get_attribute("href").endswith(f"/consultations/{consultation['id']}")
+    browser.execute_script("Calendly.closePopupWidget()")
+    screenshot("calendar-booked-named")
