@@ -14,4 +14,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateSignInFailure())
     app.migrations.add(AddSessionLastSeen())
     app.migrations.add(AddCalendlyConnectionToken())
+    app.migrations.add(AddCalendlyPreviousSubscription())
 }

@@ -44,7 +44,10 @@ struct CalendlyAccount: Sendable {
         var subscription: CalendlyWebhookSubscription?
         var subscriptionError: CalendlyError?
         do {
-            subscription = try await client.webhookSubscriptions(scope).first { $0.callbackUrl == webhookURL }
+            // The newest generation for this app's address (a recreation may leave an older one).
+            subscription = try await client.webhookSubscriptions(scope)
+                .filter { WebhookCallback.matches($0.callbackUrl, webhookURL) }
+                .max { WebhookCallback.generation(of: $0.callbackUrl) < WebhookCallback.generation(of: $1.callbackUrl) }
         } catch let error as CalendlyError {
             subscriptionError = error
             if case .missingScope(let lacking) = error { missing.append(lacking) }

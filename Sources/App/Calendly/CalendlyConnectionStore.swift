@@ -26,7 +26,14 @@ struct CalendlyConnectionStore {
     /// The key webhook signatures are checked with: `CALENDLY_WEBHOOK_SECRET`, else the key the app
     /// generated when it created the subscription.
     func signingKey(configured: String?) async throws -> String? {
-        if let configured { return configured }
-        return try await load()?.signingKey
+        try await signingKeys(configured: configured).first
+    }
+
+    /// Every key a delivery may be signed with: the current one, and while a recreated
+    /// subscription's predecessor still exists, its key too.
+    func signingKeys(configured: String?) async throws -> [String] {
+        if let configured { return [configured] }
+        guard let connection = try await load() else { return [] }
+        return [connection.signingKey, connection.previousSigningKey].compactMap { $0 }
     }
 }

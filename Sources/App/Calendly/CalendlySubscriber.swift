@@ -22,23 +22,71 @@ struct CalendlySubscriber {
         }
     }
 
+    /// Creates the subscription, or recreates it: the new one is created first (under the next
+    /// `generation` in its URL, since Calendly refuses a second subscription with one URL), its key
+    /// kept, and only then the old one deleted. If that delete fails, both keys are accepted
+    /// until a later call deletes it, so no delivery is refused in between.
     func subscribe(url: String, scope: CalendlyScope, replace: Bool) async throws -> Outcome {
         let store = CalendlyConnectionStore(db: db, sandbox: sandbox)
         let connection = try await store.loadOrNew()
-        if let existing = try await client.webhookSubscriptions(scope).first(where: { $0.callbackUrl == url }) {
-            let ours = connection.subscriptionURI == existing.uri && connection.signingKey != nil
-            if ours && existing.state != "disabled" && !replace { return .alreadyActive(existing) }
-            guard ours || replace else { throw ForeignSubscription(uri: existing.uri) }
-            // Calendly does not re-enable a disabled subscription: it must be deleted and created anew.
-            try await client.deleteWebhookSubscription(existing.uri)
+        let mine = try await client.webhookSubscriptions(scope).filter { WebhookCallback.matches($0.callbackUrl, url) }
+        let newest = mine.max { WebhookCallback.generation(of: $0.callbackUrl) < WebhookCallback.generation(of: $1.callbackUrl) }
+        if let newest {
+            let ours = connection.subscriptionURI == newest.uri && connection.signingKey != nil
+            if ours && newest.state != "disabled" && !replace {
+                try await deletePrevious(connection, keeping: newest.uri)
+                return .alreadyActive(newest)
+            }
+            guard ours || replace else { throw ForeignSubscription(uri: newest.uri) }
         }
+        let generation = mine.map { WebhookCallback.generation(of: $0.callbackUrl) }.max().map { $0 + 1 } ?? 0
         let key = RandomToken.make()
-        let created = try await client.createWebhookSubscription(url: url, events: InviteeEvent.allCases.map(\.rawValue), scope: scope, signingKey: key)
+        let created = try await client.createWebhookSubscription(url: WebhookCallback.url(url, generation: generation),
+                                                                 events: InviteeEvent.allCases.map(\.rawValue), scope: scope, signingKey: key)
+        // Kept before anything is deleted: from now on deliveries may come signed with the new key.
+        let previousURI = connection.subscriptionURI, previousKey = connection.signingKey
         connection.subscriptionURI = created.uri
         connection.subscriptionCallbackURL = created.callbackUrl ?? url
         connection.subscriptionState = created.state ?? "active"
         connection.signingKey = key
+        if previousURI != nil, mine.contains(where: { $0.uri == previousURI }) {
+            connection.previousSubscriptionURI = previousURI
+            connection.previousSigningKey = previousKey
+        }
         try await writer.transaction(on: db) { db in try await connection.save(on: db) }
+        // Then every older one of this app's address goes, ours or not.
+        for old in mine where old.uri != created.uri {
+            do {
+                try await client.deleteWebhookSubscription(old.uri)
+                if old.uri == connection.previousSubscriptionURI { try await forgetPrevious(connection) }
+            } catch let error as CalendlyError {
+                if case .notFound = error {
+                    if old.uri == connection.previousSubscriptionURI { try await forgetPrevious(connection) }
+                    continue
+                }
+                // Both keys stay valid; the next subscribe deletes it.
+                continue
+            }
+        }
         return .created(created)
+    }
+
+    /// Deletes a predecessor left by an earlier recreation, once Calendly lets it.
+    private func deletePrevious(_ connection: CalendlyConnection, keeping current: String) async throws {
+        guard let previous = connection.previousSubscriptionURI, previous != current else { return }
+        do {
+            try await client.deleteWebhookSubscription(previous)
+        } catch CalendlyError.notFound(_) {
+            // Already gone.
+        } catch {
+            return
+        }
+        try await forgetPrevious(connection)
+    }
+
+    private func forgetPrevious(_ connection: CalendlyConnection) async throws {
+        connection.previousSubscriptionURI = nil
+        connection.previousSigningKey = nil
+        try await writer.transaction(on: db) { db in try await connection.save(on: db) }
     }
 }

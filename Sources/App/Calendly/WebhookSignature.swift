@@ -47,13 +47,21 @@ enum WebhookSignature {
             self.signatures = signatures
         }
 
-        /// Throws unless one candidate is the MAC of exactly `body`: the MAC is computed once and
-        /// compared with each candidate in constant time.
-        func verify(body: Data, key: String) throws {
+        /// Throws unless one candidate is the MAC of exactly `body`: the MAC is computed once per
+        /// key (at most two: a recreated subscription's old and new) and compared with each
+        /// candidate in constant time.
+        func verify(body: Data, keys: [String]) throws {
             let message = Data(timestamp.utf8) + Data(".".utf8) + body
-            let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(key.utf8)))
-            // swift-crypto's == between a MAC and bytes is constant-time.
-            guard signatures.contains(where: { mac == $0 }) else { throw Failure.mismatch }
+            for key in keys {
+                let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(key.utf8)))
+                // swift-crypto's == between a MAC and bytes is constant-time.
+                if signatures.contains(where: { mac == $0 }) { return }
+            }
+            throw Failure.mismatch
+        }
+
+        func verify(body: Data, key: String) throws {
+            try verify(body: body, keys: [key])
         }
     }
 

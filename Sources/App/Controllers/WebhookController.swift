@@ -19,7 +19,8 @@ struct WebhookController: RouteCollection {
 
     func receive(req: Request) async throws -> Answer {
         let config = req.application.appConfig.calendly
-        guard let key = try await CalendlyConnectionStore(db: req.db, sandbox: req.application.appConfig.sandboxMode).signingKey(configured: config.webhookSecret) else {
+        let keys = try await CalendlyConnectionStore(db: req.db, sandbox: req.application.appConfig.sandboxMode).signingKeys(configured: config.webhookSecret)
+        guard !keys.isEmpty else {
             throw AppError.unavailable("No webhook signing key is configured: set CALENDLY_WEBHOOK_SECRET or run `crm calendly subscribe`")
         }
         let body: Data
@@ -28,7 +29,7 @@ struct WebhookController: RouteCollection {
             let header = try WebhookSignature.Header(req.headers.first(name: "Calendly-Webhook-Signature"),
                                                      now: Date(), tolerance: TimeInterval(config.webhookToleranceSeconds))
             body = try await req.collectBody(max: Self.maxBodySize).get().map { Data(buffer: $0) } ?? Data()
-            try header.verify(body: body, key: key)
+            try header.verify(body: body, keys: keys)
         } catch let failure as WebhookSignature.Failure {
             req.logger.warning("Refused a Calendly webhook: \(failure) (from \(req.remoteAddress?.ipAddress ?? "?"))")
             throw AppError.unauthorized("Webhook signature refused: \(failure)")

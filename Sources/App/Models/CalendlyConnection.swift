@@ -21,6 +21,9 @@ final class CalendlyConnection: Model, @unchecked Sendable {
     @OptionalField(key: "last_sync_at") var lastSyncAt: Date?
     /// The personal access token entered on Settings.
     @OptionalField(key: "api_token") var apiToken: String?
+    /// A recreated subscription's predecessor, until Calendly confirms it is deleted.
+    @OptionalField(key: "previous_subscription_uri") var previousSubscriptionURI: String?
+    @OptionalField(key: "previous_signing_key") var previousSigningKey: String?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() { self.key = "default" }
