@@ -63,10 +63,8 @@ struct AuthPagesController: RouteCollection {
         try await Self.requireSetupOpen(req, token: token)
         let form = try req.content.decode(SetupForm.self)
         do {
-            guard form.password == form.passwordConfirmation else {
-                throw AppError.invalid(field: "password_confirmation", message: "does not match the password")
-            }
-            let account = try await req.accounts.createOwner(email: form.email ?? "", password: form.password ?? "", timeZone: form.timeZone ?? "")
+            let account = try await req.accounts.createOwner(email: form.email ?? "", password: form.password ?? "", timeZone: form.timeZone ?? "",
+                                                             confirmation: form.passwordConfirmation ?? "")
             _ = req.application.setupLink.redeem(token)
             try await req.signIn(account)
             return req.redirect(to: AppRoute.calendar().path)

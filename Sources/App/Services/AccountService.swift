@@ -14,14 +14,22 @@ struct AccountService {
         try await Account.query(on: db).count() > 0
     }
 
-    /// Creates the single owner account; refuses a second one.
-    func createOwner(email rawEmail: String, password: String, timeZone rawZone: String) async throws -> Account {
-        let email = try FieldRules.email(rawEmail)
-        guard !email.isEmpty else { throw AppError.invalid(field: "email", message: "is required") }
-        guard password.count >= Self.minimumPasswordLength else {
-            throw AppError.invalid(field: "password", message: "must be at least \(Self.minimumPasswordLength) characters")
+    /// Creates the single owner account; refuses a second one. Every mistake is reported at once.
+    func createOwner(email rawEmail: String, password: String, timeZone rawZone: String, confirmation: String? = nil) async throws -> Account {
+        var errors = FieldErrors()
+        let email = errors.collect { () throws -> String in
+            let email = try FieldRules.email(rawEmail)
+            guard !email.isEmpty else { throw AppError.invalid(field: "email", message: "is required") }
+            return email
         }
-        let zone = try FieldRules.timeZone(rawZone)
+        if password.count < Self.minimumPasswordLength {
+            errors.add(field: "password", "must be at least \(Self.minimumPasswordLength) characters")
+        } else if let confirmation, confirmation != password {
+            errors.add(field: "password_confirmation", "does not match the password")
+        }
+        let zone = errors.collect { try FieldRules.timeZone(rawZone) }
+        try errors.throwIfAny()
+        guard let email, let zone else { throw AppError.invalid(field: "email", message: "is required") }
         // bcrypt is slow by design; hash before taking the write lock.
         let hash = try Bcrypt.hash(password)
         return try await writer.transaction(on: db) { db in
