@@ -15,7 +15,6 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.readCaches = ReadCaches()
     _ = app.setupLink
     _ = app.signInThrottle
-    _ = app.calendlyTokens
     app.calendly = CalendlyService(transport: LiveCalendlyTransport(client: app.http.client.shared))
 
     useLeafWithTemplateCache(app)

@@ -42,7 +42,7 @@ struct CalendlyTokenSettings {
             connection.apiToken = token
             try await connection.save(on: db)
         }
-        app.calendlyTokens.use(token)
+        app.useCalendlySettingsToken(token)
         await app.calendly.accountCache.invalidate()
         return owner
     }
@@ -55,7 +55,7 @@ struct CalendlyTokenSettings {
             connection.apiToken = nil
             try await connection.save(on: db)
         }
-        app.calendlyTokens.use(nil)
+        app.useCalendlySettingsToken(nil)
         await app.calendly.accountCache.invalidate()
     }
 }

@@ -31,7 +31,7 @@ struct CalendlyConnectTests {
             #expect(json["configured"] as? Bool == true)
             #expect(try await CalendlyConnection.query(on: s.app.db).first()?.apiToken == s.sandbox.apiToken)
             // a restart reads it back
-            s.app.calendlyTokens.use(nil)
+            s.app.useCalendlySettingsToken(nil)
             try await s.app.loadCalendlyTokenFromSettings()
             #expect(s.app.appConfig.calendly.apiKey == s.sandbox.apiToken)
             // and it can be removed
