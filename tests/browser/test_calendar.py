@@ -222,6 +222,9 @@ def test_calendar_fits_a_phone_without_horizontal_scrolling(crm):
             phone.get(f"{crm.base}{path}")
             overflow = phone.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+            if path == "/settings":
+                SCREENSHOTS.mkdir(exist_ok=True)
+                phone.save_screenshot(str(SCREENSHOTS / "settings-narrow.png"))
         phone.get(f"{crm.base}/calendar")
         SCREENSHOTS.mkdir(exist_ok=True)
         phone.save_screenshot(str(SCREENSHOTS / "calendar-375px.png"))
@@ -335,3 +338,30 @@ def test_the_popup_takes_the_focus_escape_closes_it_and_the_booking_is_named(bro
     assert link.get_attribute("href").endswith(f"/consultations/{consultation['id']}")
     browser.execute_script("Calendly.closePopupWidget()")
     screenshot("calendar-booked-named")
+
+
+def test_the_popup_and_settings_work_at_phone_width(crm):
+    from test_first_hour import driver_at
+    phone = driver_at(375)
+    try:
+        add_student(crm, "Radia Perlman", "radia.perlman@student.example")
+        sign_in(phone, crm)
+        open_schedule_tab(phone, crm, "Radia")
+        Select(phone.find_element(By.ID, "event-type")).select_by_visible_text("Student consultation (30 min)")
+        phone.find_element(By.ID, "open-calendar").click()
+        wait(phone).until(lambda b: b.execute_script(
+            "return !!document.activeElement && !!document.activeElement.closest('.calendly-overlay')"))
+        SCREENSHOTS.mkdir(exist_ok=True)
+        phone.save_screenshot(str(SCREENSHOTS / "calendar-popup-375px.png"))
+        webdriver.ActionChains(phone).send_keys(Keys.ESCAPE).perform()
+        wait(phone).until(lambda b: not b.find_elements(By.CSS_SELECTOR, ".calendly-overlay"))
+        wait(phone).until(lambda b: b.execute_script("return document.activeElement.id") == "open-calendar")
+
+        phone.get(f"{crm.base}/settings")
+        assert phone.find_element(By.ID, "calendly-summary").text.startswith("Calendly ")
+        phone.find_element(By.CSS_SELECTOR, "#calendly-technical summary").click()
+        assert phone.find_element(By.ID, "health-checks").is_displayed()
+        assert phone.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+        phone.save_screenshot(str(SCREENSHOTS / "settings-375px.png"))
+    finally:
+        phone.quit()

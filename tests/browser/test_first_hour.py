@@ -72,8 +72,23 @@ def test_lists_fit_the_screen_and_contacts_are_tappable(crm, width):
         browser.quit()
 
 
-def test_archive_says_what_it_does_and_restore_undoes_it(browser, crm, screenshot):
-    student = add_student(crm, "Jonas Archivable", "jonas.archive@student.example")
+@pytest.fixture(params=[1280, 375])
+def sized(request):
+    """A browser at desktop and at phone width; screenshots are named by the width."""
+    driver = driver_at(request.param)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    driver.width = request.param
+    yield driver
+    driver.quit()
+
+
+def shot(browser, name: str) -> None:
+    browser.save_screenshot(str(SCREENSHOTS / f"{name}-{browser.width}px.png"))
+
+
+def test_archive_says_what_it_does_and_restore_undoes_it(sized, crm):
+    browser = sized
+    student = add_student(crm, f"Jonas Archivable {browser.width}", f"jonas.archive{browser.width}@student.example")
     sign_in(browser, crm)
     browser.get(f"{crm.base}/students/{student['id']}")
     archive = browser.find_element(By.ID, "archive-student")
@@ -84,18 +99,20 @@ def test_archive_says_what_it_does_and_restore_undoes_it(browser, crm, screensho
     alert.accept()
     wait(browser).until(EC.visibility_of_element_located((By.ID, "restore-student")))
     browser.get(f"{crm.base}/students")
-    assert "Jonas Archivable" not in browser.find_element(By.TAG_NAME, "main").text
+    assert f"Jonas Archivable {browser.width}" not in browser.find_element(By.TAG_NAME, "main").text
     browser.find_element(By.ID, "archived-students").click()
     wait(browser).until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Archived students"))
-    browser.find_element(By.LINK_TEXT, "Jonas Archivable").click()
-    screenshot("student-archived")
+    assert no_sideways_scroll(browser)
+    browser.find_element(By.LINK_TEXT, f"Jonas Archivable {browser.width}").click()
+    shot(browser, "student-archived")
     browser.find_element(By.ID, "restore-student").click()
     wait(browser).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash"), "Student restored."))
     assert crm.api.get(f"{crm.base}/api/students/{student['id']}").status_code == 200
 
 
-def test_held_only_after_the_start_and_undo_sets_it_back(browser, crm, screenshot):
-    student = add_student(crm, "Li Held", "li.held@student.example")
+def test_held_only_after_the_start_and_undo_sets_it_back(sized, crm):
+    browser = sized
+    student = add_student(crm, f"Li Held {browser.width}", f"li.held{browser.width}@student.example")
     future = add_consultation(crm, student["id"], "2031-03-04T09:00:00Z")
     past = add_consultation(crm, student["id"], "2024-03-04T09:00:00Z")
     sign_in(browser, crm)
@@ -106,7 +123,8 @@ def test_held_only_after_the_start_and_undo_sets_it_back(browser, crm, screensho
     assert browser.find_element(By.ID, "current-status").text == "Scheduled"
     browser.find_element(By.ID, "mark-completed").click()
     wait(browser).until(EC.text_to_be_present_in_element((By.ID, "current-status"), "Held"))
-    screenshot("consultation-held")
+    assert no_sideways_scroll(browser)
+    shot(browser, "consultation-held")
     browser.find_element(By.ID, "mark-scheduled").click()
     wait(browser).until(EC.text_to_be_present_in_element((By.ID, "current-status"), "Scheduled"))
     assert crm.api.get(f"{crm.base}/api/consultations/{past['id']}").json()["status"] == "scheduled"

@@ -32,6 +32,22 @@ struct TokenScopeTests {
         }
     }
 
+    /// Each scope the app's look-ups use, taken away alone: the problem names it and what it blocks.
+    @Test(arguments: ["users:read", "event_types:read", "scheduled_events:read", "webhooks:write"])
+    func aTokenWithoutOneScopeIsToldWhichAndWhy(missing: String) async throws {
+        // A `:write` scope includes its `:read`, so both go.
+        let write = missing.replacingOccurrences(of: ":read", with: ":write")
+        let scopes = TokenScopes.all.filter { $0 != missing && $0 != write }
+        try await withSandboxedApp(sandboxOptions: SandboxOptions(tokenScopes: scopes), subscribe: false) { s in
+            let (_, codes) = try await CalendlyConfigTests.config(s.t)
+            #expect(codes.filter { $0 == "calendly_missing_scope" }.count == 1, "\(codes)")
+            let problems = try #require(try await CalendlyConfigTests.config(s.t).json["problems"] as? [[String: Any]])
+            let message = try #require(problems.first { $0["code"] as? String == "calendly_missing_scope" }?["message"] as? String)
+            let scope = try #require(CalendlyAPIScope(rawValue: missing))
+            #expect(message.contains(missing) && message.contains(scope.blocks))
+        }
+    }
+
     @Test func aTokenWithEveryScopeHasNoScopeProblem() async throws {
         try await withSandboxedApp(sandboxOptions: SandboxOptions(tokenScopes: TokenScopes.all)) { s in
             let (_, codes) = try await CalendlyConfigTests.config(s.t)
