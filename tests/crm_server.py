@@ -83,10 +83,13 @@ class CRMServer:
         return self.log.read()
 
     def stop(self) -> None:
+        self.stop_process()
+        self.dir.cleanup()
+
+    def stop_process(self) -> None:
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
-        self.dir.cleanup()

@@ -2,12 +2,11 @@
 tokens from pages, and HTTP over raw sockets so that nothing normalises what is sent or received."""
 import re
 import socket
-import subprocess
 import time
 
 import requests
 
-from crm_server import OWNER_EMAIL, OWNER_PASSWORD, CRMServer, crm_binary, free_port
+from crm_server import OWNER_EMAIL, OWNER_PASSWORD, CRMServer, free_port
 
 CSRF_INPUT = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]*)"')
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]*)"')
@@ -140,39 +139,21 @@ def send_slowly(port: int, head: bytes, body: bytes, piece: int, delay: float, t
 
 # MARK: - A second process on the same database
 
-class SecondServer:
-    """Another `crm serve` on the same database as `crm`, on its own port."""
+class SecondServer(CRMServer):
+    """Another `crm serve` on the same database as `crm`, on its own port; stopping it leaves the
+    database to `crm`."""
 
-    def __init__(self, crm: CRMServer, env: dict | None = None):
+    def __init__(self, crm: CRMServer, env: dict | None = None):  # noqa: super().__init__ would make a new database
+        self.dir = crm.dir
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {**crm.env, "PUBLIC_BASE_URL": self.base, **(env or {})}
+        self.extra_args = ()
         self.log = open(f"{crm.dir.name}/serve-{self.port}.log", "w+")
-        self.process = subprocess.Popen([str(crm_binary()), "serve", "--port", str(self.port)],
-                                        env={**crm.env, "PUBLIC_BASE_URL": self.base, **(env or {})},
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"second crm serve exited: {self.output()}"
-            try:
-                if requests.get(f"{self.base}/api/health", timeout=1).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"second crm serve did not answer:\n{self.output()}")
-
-    def output(self) -> str:
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
+        self.start()
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
+        self.stop_process()
 
 
 def wait_for_log(server, text: str, timeout: float = 5) -> str:

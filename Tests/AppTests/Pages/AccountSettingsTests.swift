@@ -78,20 +78,13 @@ struct AccountSettingsTests {
     }
 
     @Test func setupOffersTheZoneListAndAsksTheBrowserFirst() async throws {
-        let app = try await Application.make(.testing)
-        do {
-            try await configure(app, config: AppConfig(database: .sqliteMemory, publicBaseURL: URL(string: "http://127.0.0.1:8080")!, calendly: .init()))
-            try await app.autoMigrate()
+        try await withFreshApp { app in
             let token = app.setupLink.issue()
             let html = try await BrowserSession(app: app).get("/setup/\(token)").body.string
             #expect(html.contains(#"<select id="time_zone" name="time_zone" data-guess-from-browser>"#))
             #expect(html.contains("<option>Asia/Tokyo</option>"))
             #expect(html.contains("/js/time-zone.js"))
-        } catch {
-            try await app.asyncShutdown()
-            throw error
         }
-        try await app.asyncShutdown()
     }
 }
 

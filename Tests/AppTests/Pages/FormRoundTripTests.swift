@@ -173,10 +173,7 @@ struct FormRoundTripTests {
     }
 
     @Test func aRefusedSetupKeepsTheEmailAndTimeZoneButNeverEchoesPasswords() async throws {
-        let app = try await Application.make(.testing)
-        do {
-            try await configure(app, config: AppConfig(database: .sqliteMemory, publicBaseURL: URL(string: "http://127.0.0.1:8080")!, calendly: .init()))
-            try await app.autoMigrate()
+        try await withFreshApp { app in
             let token = app.setupLink.issue()
             let browser = BrowserSession(app: app)
             try await browser.get("/setup/\(token)")
@@ -188,11 +185,7 @@ struct FormRoundTripTests {
             #expect(form.fields["time_zone"] == typed["time_zone"])
             #expect(form.fields["password"] == "", "a password is never written into a page")
             #expect(try await Account.query(on: app.db).count() == 0)
-        } catch {
-            try await app.asyncShutdown()
-            throw error
         }
-        try await app.asyncShutdown()
     }
 
     @Test func aFormWhoseTokenNoLongerMatchesComesBackWithItsTextToSendAgain() async throws {

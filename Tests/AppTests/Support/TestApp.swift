@@ -43,3 +43,17 @@ func withTestApp(
     }
     try await app.asyncShutdown()
 }
+
+/// A configured app on a fresh in-memory database with no owner account yet, as on first start.
+func withFreshApp(_ body: (Application) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    do {
+        try await configure(app, config: AppConfig(database: .sqliteMemory, publicBaseURL: URL(string: "http://127.0.0.1:8080")!, calendly: .init()))
+        try await app.autoMigrate()
+        try await body(app)
+    } catch {
+        try await app.asyncShutdown()
+        throw error
+    }
+    try await app.asyncShutdown()
+}
