@@ -9,6 +9,13 @@ struct CalendlySubscriber {
     let db: any Database
     let writer: DatabaseWriter
     let sandbox: Bool
+    /// `CALENDLY_WEBHOOK_SECRET`: when set, the receiver accepts only it, so a subscription the app
+    /// creates is signed with it rather than with a fresh key the receiver would refuse.
+    var configuredSecret: String? = nil
+
+    /// One subscribe at a time in this process: two that overlap (a double click, Settings and the
+    /// command) could each keep a subscription the other deletes.
+    private static let serial = AsyncLock()
 
     enum Outcome: Equatable {
         case created(CalendlyWebhookSubscription)
@@ -27,6 +34,10 @@ struct CalendlySubscriber {
     /// kept, and only then the old one deleted. If that delete fails, both keys are accepted
     /// until a later call deletes it, so no delivery is refused in between.
     func subscribe(url: String, scope: CalendlyScope, replace: Bool) async throws -> Outcome {
+        try await Self.serial.withLock { try await subscribeAlone(url: url, scope: scope, replace: replace) }
+    }
+
+    private func subscribeAlone(url: String, scope: CalendlyScope, replace: Bool) async throws -> Outcome {
         let store = CalendlyConnectionStore(db: db, sandbox: sandbox)
         let connection = try await store.loadOrNew()
         let mine = try await client.webhookSubscriptions(scope).filter { WebhookCallback.matches($0.callbackUrl, url) }
@@ -39,8 +50,9 @@ struct CalendlySubscriber {
             }
             guard ours || replace else { throw ForeignSubscription(uri: newest.uri) }
         }
-        let generation = mine.map { WebhookCallback.generation(of: $0.callbackUrl) }.max().map { $0 + 1 } ?? 0
-        let key = RandomToken.make()
+        // Capped: the generation comes from Calendly's data.
+        let generation = mine.map { min(WebhookCallback.generation(of: $0.callbackUrl), 1_000_000) }.max().map { $0 + 1 } ?? 0
+        let key = configuredSecret ?? RandomToken.make()
         let created = try await client.createWebhookSubscription(url: WebhookCallback.url(url, generation: generation),
                                                                  events: InviteeEvent.allCases.map(\.rawValue), scope: scope, signingKey: key)
         // Kept before anything is deleted: from now on deliveries may come signed with the new key.
@@ -54,8 +66,8 @@ struct CalendlySubscriber {
             connection.previousSigningKey = previousKey
         }
         try await writer.transaction(on: db) { db in try await connection.save(on: db) }
-        // Then every older one of this app's address goes, ours or not.
-        for old in mine where old.uri != created.uri {
+        // Then every older one of this app's address goes, ours or not; never the one kept as current.
+        for old in mine where old.uri != created.uri && old.uri != connection.subscriptionURI {
             do {
                 try await client.deleteWebhookSubscription(old.uri)
                 if old.uri == connection.previousSubscriptionURI { try await forgetPrevious(connection) }

@@ -49,8 +49,9 @@ struct CalendlySubscribeCommand: AsyncCommand {
         guard SafeLink.http(url) != nil else { throw CommandFailure("--url must be an http(s) URL") }
         do {
             let account = try await app.calendly.account(app.appConfig).get()
-            let subscriber = CalendlySubscriber(client: try app.calendly.client(app.appConfig.calendly), db: app.db,
+            var subscriber = CalendlySubscriber(client: try app.calendly.client(app.appConfig.calendly), db: app.db,
                                                 writer: app.databaseWriter, sandbox: app.appConfig.sandboxMode)
+            subscriber.configuredSecret = app.appConfig.calendly.webhookSecret
             let outcome = try await subscriber.subscribe(url: url, scope: account.scope, replace: signature.replace)
             // The cached account still describes the old subscription.
             await app.calendly.accountCache.invalidate()

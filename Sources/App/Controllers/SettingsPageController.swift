@@ -73,8 +73,9 @@ struct SettingsPageController: RouteCollection {
         let message: String
         do {
             let account = try await app.calendly.account(app.appConfig).get()
-            let subscriber = CalendlySubscriber(client: try app.calendly.client(app.appConfig.calendly), db: req.db,
+            var subscriber = CalendlySubscriber(client: try app.calendly.client(app.appConfig.calendly), db: req.db,
                                                 writer: app.databaseWriter, sandbox: app.appConfig.sandboxMode)
+            subscriber.configuredSecret = app.appConfig.calendly.webhookSecret
             let outcome = try await subscriber.subscribe(url: app.appConfig.webhookURL, scope: account.scope, replace: true)
             let counts = try await app.reconcileWithCalendly(rateLimitWait: CalendlySync.requestRateLimitWait)
             let what = if case .alreadyActive = outcome { "The subscription is active." } else { "Subscribed to Calendly's webhooks." }

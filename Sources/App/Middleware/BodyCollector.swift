@@ -6,8 +6,8 @@ import Vapor
 ///
 /// Vapor collects a route's body only after the route's middleware has run, so a middleware that
 /// reads the body (the CSRF check reads a form's token) would otherwise see only the part that had
-/// arrived; on a real network a body arrives in pieces. The time limit stops a client from holding
-/// a connection open by trickling a body in.
+/// arrived; on a real network a body arrives in pieces. The time limit answers a client trickling a
+/// body in with a 408 rather than holding its request open.
 struct BodyCollector: Middleware {
     let maxSize: ByteCount
 
@@ -30,7 +30,7 @@ enum BodyLimits {
 
 extension Request {
     /// The whole body, collected within `max` bytes and `BodyLimits.arrivalDeadline`: a 413 beyond
-    /// the size, a 408 (closing the connection) beyond the time.
+    /// the size, a 408 beyond the time.
     func collectBody(max: ByteCount, within deadline: TimeAmount = BodyLimits.arrivalDeadline) -> EventLoopFuture<ByteBuffer?> {
         if let data = body.data {
             guard data.readableBytes <= max.value else { return eventLoop.makeFailedFuture(AppError.tooLarge(limit: max)) }

@@ -19,7 +19,8 @@ enum AppError: Error, Sendable {
     case unavailable(String)
     /// A body over the route's limit.
     case tooLarge(limit: ByteCount)
-    /// A body that did not finish arriving in time; the connection is closed.
+    /// A body that did not finish arriving in time (answered 408; a client that then goes quiet is
+    /// closed by the server's idle timeout).
     case bodyTimedOut
 }
 
@@ -56,7 +57,7 @@ extension AppError: AbortError {
     var headers: HTTPHeaders {
         switch self {
         case .throttled(let seconds, _): ["Retry-After": "\(seconds)"]
-        // The rest of the body may still be arriving; closing is the only way to stop reading it.
+        // Asks the client to go away; the server still drains what it sends, until it goes quiet.
         case .bodyTimedOut: ["Connection": "close"]
         default: [:]
         }

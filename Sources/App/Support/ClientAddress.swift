@@ -6,16 +6,35 @@ import Vapor
 /// anyone else could write any address there, or lock the owner out by writing theirs.
 enum ClientAddress {
     static func of(_ request: Request, trusting proxies: [IPRange]) -> String {
+        throttleKey(address(of: request, trusting: proxies))
+    }
+
+    /// IPv6 clients are keyed by their /64: one network hands its hosts many addresses, and each
+    /// new one must not start a fresh count.
+    static func throttleKey(_ address: String) -> String {
+        guard let bytes = IPRange.bytes(of: address), bytes.count == 16 else { return address }
+        return stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":") + "::/64"
+    }
+
+    private static func address(of request: Request, trusting proxies: [IPRange]) -> String {
         let connecting = request.remoteAddress?.ipAddress ?? "unknown"
         guard !proxies.isEmpty, proxies.contains(where: { $0.contains(connecting) }) else { return connecting }
         // Each proxy appends the address it saw; the rightmost one no trusted proxy added is the client.
         let hops = request.headers[.xForwardedFor]
             .flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { withoutPort($0.trimmingCharacters(in: .whitespaces)) }
         for hop in hops.reversed() where !proxies.contains(where: { $0.contains(hop) }) {
             return IPRange.bytes(of: hop) == nil ? connecting : hop
         }
         return connecting
+    }
+
+    /// `203.0.113.7:5678` → `203.0.113.7`, `[2001:db8::1]:443` → `2001:db8::1`; a bare address as it is.
+    static func withoutPort(_ hop: String) -> String {
+        if hop.hasPrefix("["), let close = hop.firstIndex(of: "]") { return String(hop[hop.index(after: hop.startIndex)..<close]) }
+        let colons = hop.filter { $0 == ":" }.count
+        if colons == 1, let colon = hop.firstIndex(of: ":") { return String(hop[..<colon]) }
+        return hop
     }
 }
 

@@ -118,6 +118,15 @@ struct SecurityProbeTests {
         }
     }
 
+    @Test func forwardedHopsWithPortsAndIPv6NetworksAreKeyedSensibly() {
+        #expect(ClientAddress.withoutPort("203.0.113.7:5678") == "203.0.113.7")
+        #expect(ClientAddress.withoutPort("[2001:db8::1]:443") == "2001:db8::1")
+        #expect(ClientAddress.withoutPort("2001:db8::1") == "2001:db8::1")
+        #expect(ClientAddress.throttleKey("2001:db8:0:1:aaaa::1") == ClientAddress.throttleKey("2001:db8:0:1:bbbb::2"))
+        #expect(ClientAddress.throttleKey("2001:db8:0:1::1") != ClientAddress.throttleKey("2001:db8:0:2::1"))
+        #expect(ClientAddress.throttleKey("198.51.100.4") == "198.51.100.4")
+    }
+
     @Test func ipRangesMatchAddressesAndNetworks() throws {
         #expect(try #require(IPRange("10.0.0.0/8")).contains("10.200.3.4"))
         #expect(!(try #require(IPRange("10.0.0.0/8")).contains("11.0.0.1")))

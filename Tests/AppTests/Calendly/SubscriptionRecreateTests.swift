@@ -78,6 +78,21 @@ struct SubscriptionRecreateTests {
         }
     }
 
+    @Test func withAConfiguredSecretTheNewSubscriptionIsSignedWithIt() async throws {
+        try await withSandboxedApp(settings: { $0.webhookSecret = "the-owners-own-signing-key" }) { s in
+            let account = try await s.app.calendly.account(s.app.appConfig, fresh: true).get()
+            var subscriber = CalendlySubscriber(client: try s.app.calendly.client(s.app.appConfig.calendly), db: s.app.db,
+                                                writer: s.app.databaseWriter, sandbox: false)
+            subscriber.configuredSecret = s.app.appConfig.calendly.webhookSecret
+            _ = try await subscriber.subscribe(url: s.app.appConfig.webhookURL, scope: account.scope, replace: true)
+            // the receiver accepts only the configured secret, and the delivery verifies with it
+            let uri = try await s.book()
+            await s.flushWebhooks()
+            #expect(try await Consultation.query(on: s.app.db).filter(\.$calendlyInviteeURI == uri).count() == 1)
+            #expect(try await WebhookDelivery.query(on: s.app.db).all().map(\.state) == [.processed])
+        }
+    }
+
     @Test func theReceiverNeverAnswers410NorRedirects() async throws {
         try await withTestApp(calendly: webhookSettings) { t in
             let path = "/api/calendar/webhook/calendly"

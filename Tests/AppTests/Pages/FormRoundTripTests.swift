@@ -197,7 +197,8 @@ struct FormRoundTripTests {
             try await browser.get(page)
             let typed = ["type": "Thesis review", "topic": "Methods", "notes": Self.distinctive("stale token"), "follow_up_notes": "Send the draft"]
             // when: a token from another session (a tab opened before signing in again, say)
-            let refused = try await browser.post(page, form: typed.merging(["csrf_token": "stale-token"]) { $1 }, includeCSRF: false)
+            let refused = try await browser.post(page, form: typed.merging(["csrf_token": "stale-token"]) { $1 }, includeCSRF: false,
+                                                 headers: ["Sec-Fetch-Site": "same-origin"])
             // then: nothing saved, every value offered again
             #expect(refused.status == .forbidden)
             #expect(try await Consultation.find(consultation.requireID(), on: t.app.db)?.notes == "")
@@ -209,6 +210,30 @@ struct FormRoundTripTests {
             let saved = try #require(try await Consultation.find(consultation.requireID(), on: t.app.db))
             #expect(saved.notes == typed["notes"]?.trimmingCharacters(in: .whitespacesAndNewlines))
             #expect(saved.followUpNotes == "Send the draft")
+        }
+    }
+
+    @Test func aFormFromElsewhereOrWithoutTextIsSimplyRefused() async throws {
+        try await withTestApp { t in
+            let student = try await Fixtures.student(on: t.app)
+            let browser = BrowserSession(app: t.app)
+            try await browser.signIn()
+            try await browser.get("/settings")
+            // from a sibling site: nothing is offered to send again
+            let crossSite = try await browser.post("/settings/calendly/token", form: ["api_token": "attacker", "csrf_token": "x"],
+                                                   includeCSRF: false, headers: ["Sec-Fetch-Site": "same-site"])
+            #expect(crossSite.status == .forbidden)
+            #expect(HTMLForm(id: "resubmit-form", in: crossSite.body.string) == nil)
+            // a button-only form (erase) has nothing to keep: no one-click confirmation page
+            let purge = try await browser.post("/students/\(try student.requireID())/purge", form: ["csrf_token": "x"],
+                                               includeCSRF: false, headers: ["Sec-Fetch-Site": "same-origin"])
+            #expect(purge.status == .forbidden)
+            #expect(HTMLForm(id: "resubmit-form", in: purge.body.string) == nil)
+            #expect(try await Student.find(student.requireID(), on: t.app.db) != nil)
+            // secrets are never written back into a page
+            let password = try await browser.post("/settings/password", form: ["current_password": "hunter2-secret", "new_password": "n", "csrf_token": "x"],
+                                                  includeCSRF: false, headers: ["Sec-Fetch-Site": "same-origin"])
+            #expect(!password.body.string.contains("hunter2-secret"))
         }
     }
 

@@ -24,11 +24,13 @@ final class BrowserSession {
 
     @discardableResult
     /// `running` sends it over a real socket, where body limits apply as in production.
-    func post(_ path: String, form: [String: String], includeCSRF: Bool = true, running: Bool = false) async throws -> TestingHTTPResponse {
+    func post(_ path: String, form: [String: String], includeCSRF: Bool = true, running: Bool = false,
+              headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
         var fields = form
         if includeCSRF, let csrfToken { fields["csrf_token"] = csrfToken }
         var headers = headers()
         headers.contentType = .urlEncodedForm
+        headers.add(contentsOf: extra)
         let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
         let response = try await app.testing(method: running ? .running(port: 0) : .inMemory).sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
         remember(response)
