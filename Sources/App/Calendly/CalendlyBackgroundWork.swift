@@ -18,7 +18,7 @@ enum CalendlyBackgroundWork {
                 try? await Task.sleep(for: .seconds(minutes * 60))
             }
         }
-        app.lifecycle.use(Cancel(task: task))
+        app.lifecycle.use(CancelOnShutdown(task: task))
     }
 
     static func processPendingDeliveries(_ app: Application) async {
@@ -41,14 +41,6 @@ enum CalendlyBackgroundWork {
             app.logger.warning("Calendly sync skipped: \(error.message) \(error.hint)")
         } catch {
             app.logger.error("Calendly sync failed: \(String(reflecting: error))")
-        }
-    }
-
-    private struct Cancel: LifecycleHandler {
-        let task: Task<Void, Never>
-        func shutdownAsync(_ application: Application) async {
-            task.cancel()
-            _ = await task.value
         }
     }
 }

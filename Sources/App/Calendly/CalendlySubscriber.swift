@@ -68,16 +68,9 @@ struct CalendlySubscriber {
         try await writer.transaction(on: db) { db in try await connection.save(on: db) }
         // Then every older one of this app's address goes, ours or not; never the one kept as current.
         for old in mine where old.uri != created.uri && old.uri != connection.subscriptionURI {
-            do {
-                try await client.deleteWebhookSubscription(old.uri)
-                if old.uri == connection.previousSubscriptionURI { try await forgetPrevious(connection) }
-            } catch let error as CalendlyError {
-                if case .notFound = error {
-                    if old.uri == connection.previousSubscriptionURI { try await forgetPrevious(connection) }
-                    continue
-                }
-                // Both keys stay valid; the next subscribe deletes it.
-                continue
+            // One that will not go yet keeps its key valid; the next subscribe tries again.
+            if try await deleteIfPossible(old.uri), old.uri == connection.previousSubscriptionURI {
+                try await forgetPrevious(connection)
             }
         }
         return .created(created)
@@ -86,14 +79,19 @@ struct CalendlySubscriber {
     /// Deletes a predecessor left by an earlier recreation, once Calendly lets it.
     private func deletePrevious(_ connection: CalendlyConnection, keeping current: String) async throws {
         guard let previous = connection.previousSubscriptionURI, previous != current else { return }
+        if try await deleteIfPossible(previous) { try await forgetPrevious(connection) }
+    }
+
+    /// True when the subscription is gone (deleted now, or already); false when Calendly refused.
+    private func deleteIfPossible(_ uri: String) async throws -> Bool {
         do {
-            try await client.deleteWebhookSubscription(previous)
+            try await client.deleteWebhookSubscription(uri)
+            return true
         } catch CalendlyError.notFound(_) {
-            // Already gone.
-        } catch {
-            return
+            return true
+        } catch is CalendlyError {
+            return false
         }
-        try await forgetPrevious(connection)
     }
 
     private func forgetPrevious(_ connection: CalendlyConnection) async throws {

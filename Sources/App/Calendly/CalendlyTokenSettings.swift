@@ -77,16 +77,10 @@ enum PublicAddressCheck {
         return nil
     }
 
-    private static func isPrivate(_ bytes: [UInt8]) -> Bool {
-        let ranges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "fc00::/7", "fe80::/10"]
-        let text = bytes.count == 4 ? bytes.map(String.init).joined(separator: ".") : nil
-        return ranges.compactMap(IPRange.init).contains { range in
-            if let text { return range.contains(text) }
-            return range.contains(ipv6Text(bytes))
-        }
-    }
+    private static let privateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10",
+                                        "fc00::/7", "fe80::/10"].compactMap(IPRange.init)
 
-    private static func ipv6Text(_ bytes: [UInt8]) -> String {
-        stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":")
+    private static func isPrivate(_ bytes: [UInt8]) -> Bool {
+        privateRanges.contains { $0.contains(bytes) }
     }
 }

@@ -104,14 +104,6 @@ extension ExpiredSessions {
                 try? await Task.sleep(for: .seconds(60 * 60))
             }
         }
-        app.lifecycle.use(Cancel(task: task))
-    }
-
-    private struct Cancel: LifecycleHandler {
-        let task: Task<Void, Never>
-        func shutdownAsync(_ application: Application) async {
-            task.cancel()
-            _ = await task.value
-        }
+        app.lifecycle.use(CancelOnShutdown(task: task))
     }
 }

@@ -13,7 +13,7 @@ enum ClientAddress {
     /// new one must not start a fresh count.
     static func throttleKey(_ address: String) -> String {
         guard let bytes = IPRange.bytes(of: address), bytes.count == 16 else { return address }
-        return stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":") + "::/64"
+        return IPRange.ipv6Groups(bytes.prefix(8)) + "::/64"
     }
 
     private static func address(of request: Request, trusting proxies: [IPRange]) -> String {
@@ -53,7 +53,11 @@ public struct IPRange: Sendable, Equatable {
     }
 
     func contains(_ address: String) -> Bool {
-        guard let bytes = Self.bytes(of: address), bytes.count == network.count else { return false }
+        Self.bytes(of: address).map(contains) ?? false
+    }
+
+    func contains(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count == network.count else { return false }
         var remaining = prefixLength
         for (a, b) in zip(bytes, network) where remaining > 0 {
             let mask: UInt8 = remaining >= 8 ? 0xFF : ~(0xFF >> UInt8(remaining))
@@ -61,6 +65,13 @@ public struct IPRange: Sendable, Equatable {
             remaining -= 8
         }
         return true
+    }
+
+    /// `2001:db8:0:1`: IPv6 bytes as colon-separated hex groups.
+    static func ipv6Groups<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        let array = Array(bytes)
+        return stride(from: 0, to: array.count - 1, by: 2)
+            .map { String(UInt16(array[$0]) << 8 | UInt16(array[$0 + 1]), radix: 16) }.joined(separator: ":")
     }
 
     /// The address's bytes (4 for IPv4, 16 for IPv6), or nil when it is not an IP address.

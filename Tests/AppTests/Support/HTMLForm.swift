@@ -38,6 +38,9 @@ struct HTMLForm {
         self.fields = fields
     }
 
+    /// What a browser would send back, less the CSRF token (`BrowserSession` adds the current one).
+    var fieldsToSend: [String: String] { fields.filter { $0.key != "csrf_token" } }
+
     private static func attribute(_ name: String, in tag: String) -> String? {
         guard let match = tag.firstMatch(of: try! Regex(#"\s\#(name)="([^"]*)""#)) else { return nil }
         return match.output[1].substring.map { unescaped(String($0)) }
