@@ -65,6 +65,8 @@ let package = Package(
                 .target(name: "App"),
                 .product(name: "VaporTesting", package: "vapor"),
             ],
+            // Golden files, read by path at test time (see `Snapshot`).
+            exclude: ["Snapshots/__Snapshots__"],
             swiftSettings: swiftSettings
         ),
     ],
