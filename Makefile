@@ -27,14 +27,14 @@ test-postgres:
 ## The PostgreSQL server is there for the storm's PostgreSQL run.
 test-python:
 	CRM_BIN=$(CURDIR)/.build/debug/crm SANDBOX_BIN=$(CURDIR)/.build/debug/calendly-sandbox \
-		bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest -q -m "not slow" tests
+		bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest -q -m "not slow" e2e
 
 ## The reliability suite at full size: a 10,000-change storm on SQLite and PostgreSQL, a crash
 ## mid-storm, fuzzing, schemathesis with more examples, Calendly faults during sync; and the
 ## security tests, with the slow one (a stalled body closed after its deadline).
 soak: test-deps build
 	RELIABILITY_SCALE=soak CRM_BIN=$(CURDIR)/.build/debug/crm SANDBOX_BIN=$(CURDIR)/.build/debug/calendly-sandbox \
-		bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest -q -s tests/reliability tests/security
+		bash scripts/with-postgres.sh $(VENV)/bin/python -m pytest -q -s e2e/reliability e2e/security
 
 ## A PostgreSQL server for trying the app by hand; prints the DATABASE_URL to use. Ctrl-C stops it.
 db-postgres:

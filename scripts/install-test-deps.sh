@@ -22,7 +22,7 @@ VENV=.venv-test
 if [ ! -x "$VENV/bin/pytest" ] || ! "$VENV/bin/python" -c "import selenium, openapi_core, requests, yaml" 2>/dev/null; then
   echo "Creating the Python test environment in $VENV"
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r tests/requirements.txt
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r e2e/requirements.txt
 fi
 
 FUZZ=.venv-fuzz

@@ -1,5 +1,5 @@
 """A `crm serve` and a headless Chromium for the page tests. Screenshots go to
-tests/browser/screenshots/ for review."""
+e2e/browser/screenshots/ for review."""
 from pathlib import Path
 
 import pytest

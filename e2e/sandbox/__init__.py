@@ -1,1 +1,1 @@
-# A package, so these modules cannot clash with same-named test modules elsewhere under tests/.
+# A package, so these modules cannot clash with same-named test modules elsewhere under e2e/.
