@@ -1,7 +1,8 @@
 import Foundation
 
-/// Every page path the app links to. Routes are registered from the same constants, so a link
-/// and its route cannot drift apart.
+/// Every path the app answers, written once. Links are built from `AppRoute` values and routes are
+/// registered from their `Pattern`s (`routes.get(.student, use: show)`), so a link and its route
+/// cannot drift apart; `RouteTableTests` checks that every pattern is registered and nothing else.
 enum AppRoute {
     case calendar(tab: CalendarTab? = nil, studentID: UUID? = nil)
     case students(query: String? = nil)
@@ -23,28 +24,80 @@ enum AppRoute {
         case schedule
     }
 
+    /// A route's path; `:id` and `:token` are the parameters handlers read.
+    enum Pattern: String, CaseIterable, Sendable {
+        // Pages
+        case home = "/"
+        case calendar = "/calendar"
+        case calendarSchedule = "/calendar/schedule"
+        case calendarUpcomingFragment = "/calendar/upcoming"
+        case students = "/students"
+        case student = "/students/:id"
+        case studentEdit = "/students/:id/edit"
+        case studentArchive = "/students/:id/archive"
+        case studentPurge = "/students/:id/purge"
+        case studentRestore = "/students/:id/restore"
+        case studentConsultations = "/students/:id/consultations"
+        case consultation = "/consultations/:id"
+        case consultationStatus = "/consultations/:id/status"
+        case settings = "/settings"
+        case settingsAccount = "/settings/account"
+        case settingsPassword = "/settings/password"
+        case settingsCalendlyToken = "/settings/calendly/token"
+        case settingsCalendlyTokenRemove = "/settings/calendly/token/remove"
+        case settingsCalendlySubscribe = "/settings/calendly/subscribe"
+        case settingsCalendlySync = "/settings/calendly/sync"
+        case settingsWebhooksReplay = "/settings/webhooks/replay"
+        case signIn = "/sign-in"
+        case signOut = "/sign-out"
+        case setup = "/setup/:token"
+        // API
+        case apiHealth = "/api/health"
+        case apiOpenAPI = "/api/openapi.json"
+        case apiStudents = "/api/students"
+        case apiStudent = "/api/students/:id"
+        case apiStudentRestore = "/api/students/:id/restore"
+        case apiConsultations = "/api/consultations"
+        case apiConsultation = "/api/consultations/:id"
+        case apiCalendlyConfig = "/api/calendar/config/calendly"
+        case apiUpcomingMeetings = "/api/calendar/meetings/upcoming"
+        case apiMeetingsSync = "/api/calendar/meetings/sync"
+        case apiCalendlyWebhook = "/api/calendar/webhook/calendly"
+
+        var segments: [String] { rawValue.split(separator: "/").map(String.init) }
+
+        /// The path with each parameter replaced, in order, by `values`.
+        func filled(_ values: String...) -> String {
+            var remaining = values[...]
+            return "/" + segments.map { segment in
+                guard segment.hasPrefix(":"), let value = remaining.popFirst() else { return segment }
+                return value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? value
+            }.joined(separator: "/")
+        }
+    }
+
     var path: String {
         switch self {
         case .calendar(let tab, let studentID):
             var items: [URLQueryItem] = []
             if let studentID { items.append(.init(name: "student", value: studentID.uuidString)) }
-            let base = tab == .schedule ? "/calendar/schedule" : "/calendar"
-            return Self.withQuery(base, items)
+            let base = tab == .schedule ? Pattern.calendarSchedule : Pattern.calendar
+            return Self.withQuery(base.rawValue, items)
         case .students(let query):
-            return Self.withQuery("/students", query.map { [.init(name: "q", value: $0)] } ?? [])
-        case .student(let id): return "/students/\(id)"
-        case .studentEdit(let id): return "/students/\(id)/edit"
-        case .studentArchive(let id): return "/students/\(id)/archive"
-        case .studentPurge(let id): return "/students/\(id)/purge"
-        case .studentRestore(let id): return "/students/\(id)/restore"
-        case .studentConsultations(let id): return "/students/\(id)/consultations"
-        case .consultation(let id): return "/consultations/\(id)"
-        case .consultationStatus(let id): return "/consultations/\(id)/status"
-        case .settings: return "/settings"
+            return Self.withQuery(Pattern.students.rawValue, query.map { [.init(name: "q", value: $0)] } ?? [])
+        case .student(let id): return Pattern.student.filled(id.uuidString)
+        case .studentEdit(let id): return Pattern.studentEdit.filled(id.uuidString)
+        case .studentArchive(let id): return Pattern.studentArchive.filled(id.uuidString)
+        case .studentPurge(let id): return Pattern.studentPurge.filled(id.uuidString)
+        case .studentRestore(let id): return Pattern.studentRestore.filled(id.uuidString)
+        case .studentConsultations(let id): return Pattern.studentConsultations.filled(id.uuidString)
+        case .consultation(let id): return Pattern.consultation.filled(id.uuidString)
+        case .consultationStatus(let id): return Pattern.consultationStatus.filled(id.uuidString)
+        case .settings: return Pattern.settings.rawValue
         case .signIn(let next):
-            return Self.withQuery("/sign-in", next.map { [.init(name: "next", value: $0)] } ?? [])
-        case .signOut: return "/sign-out"
-        case .setup(let token): return "/setup/\(token)"
+            return Self.withQuery(Pattern.signIn.rawValue, next.map { [.init(name: "next", value: $0)] } ?? [])
+        case .signOut: return Pattern.signOut.rawValue
+        case .setup(let token): return Pattern.setup.filled(token)
         }
     }
 

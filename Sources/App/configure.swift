@@ -15,7 +15,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.readCaches = ReadCaches()
     _ = app.setupLink
     _ = app.signInThrottle
-    app.calendly = CalendlyService(transport: LiveCalendlyTransport(client: app.http.client.shared))
+    app.calendly = CalendlyAccess(transport: LiveCalendlyTransport(client: app.http.client.shared))
 
     useLeafWithTemplateCache(app)
     app.routes.defaultMaxBodySize = BodyLimits.prose

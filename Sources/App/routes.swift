@@ -2,7 +2,8 @@ import Vapor
 
 /// Open routes first, then everything that needs the owner signed in.
 func routes(_ app: Application) throws {
-    let api = app.grouped("api")
+    // Paths come from `AppRoute.Pattern`; these groups add only middleware.
+    let api = app.routes
     // Open: health, and (with its own signature check) the Calendly webhook.
     try api.register(collection: HealthController())
     try api.register(collection: WebhookController())
@@ -13,7 +14,6 @@ func routes(_ app: Application) throws {
                                   BodyCollector(maxSize: BodyLimits.prose), CSRFMiddleware())
     try signedInAPI.register(collection: StudentAPIController())
     try signedInAPI.register(collection: ConsultationAPIController())
-    try signedInAPI.register(collection: MeetingsAPIController())
     try signedInAPI.register(collection: CalendarAPIController())
     try OpenAPIController.boot(signedInAPI, directory: app.directory)
 

@@ -4,18 +4,18 @@ import Vapor
 /// Sign-in, sign-out and the one-time setup of the owner account.
 struct AuthPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("sign-in", use: signInPage)
-        routes.post("sign-in", use: signIn)
-        routes.get("setup", ":token", use: setupPage)
-        routes.post("setup", ":token", use: setup)
+        routes.get(.signIn, use: signInPage)
+        routes.post(.signIn, use: signIn)
+        routes.get(.setup, use: setupPage)
+        routes.post(.setup, use: setup)
     }
 
     /// Sign-out needs a signed-in session, so it is registered with the protected routes.
     static func bootSignOut(_ routes: any RoutesBuilder) {
-        routes.post("sign-out") { req async throws -> Response in
+        routes.post(.signOut) { req async throws -> Response in
             req.auth.logout(Account.self)
             req.session.destroy()
-            return req.redirect(to: "/sign-in?notice=\(Notice.signedOut.rawValue)")
+            return req.redirect(to: AppRoute.signIn().path + "?notice=\(Notice.signedOut.rawValue)")
         }
     }
 

@@ -2,11 +2,17 @@ import Fluent
 import SQLKit
 import Vapor
 
-/// `GET /api/calendar/config/calendly` and `POST /api/calendar/meetings/sync`.
+struct UpcomingMeetingsResponse: Content {
+    var meetings: [ConsultationResponse]
+}
+
+/// Every `/api/calendar` route but the webhook: the Calendly configuration, upcoming meetings
+/// (scheduled and not yet ended, soonest first), and sync.
 struct CalendarAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("calendar", "config", "calendly", use: config)
-        routes.post("calendar", "meetings", "sync", use: sync)
+        routes.get(.apiCalendlyConfig, use: config)
+        routes.get(.apiUpcomingMeetings, use: upcoming)
+        routes.post(.apiMeetingsSync, use: sync)
     }
 
     func config(req: Request) async throws -> CalendlyConfigResponse {
@@ -18,6 +24,23 @@ struct CalendarAPIController: RouteCollection {
         let connection = try await CalendlyConnectionStore(db: req.db, sandbox: config.sandboxMode).load()
         let last = try await WebhookDelivery.query(on: req.db).max(\.$receivedAt)
         return CalendlyConfigReport(config: config, account: account, storedConnection: connection, lastDeliveryAt: last).build()
+    }
+
+    /// Written with futures: the answer is nearly always cached, and then costs no task or thread hop.
+    func upcoming(req: Request) throws -> EventLoopFuture<Response> {
+        let query = req.queryReader
+        let filters = UpcomingMeetingsQuery(limit: try query.int("limit", default: 50, range: 1...500),
+                                            includeCanceled: try query.bool("include_canceled"),
+                                            studentID: try query.uuid("student_id"), from: try query.date("from"))
+        let meetings = req.upcomingMeetings
+        return req.dataVersionFuture().flatMap { version in
+            if let cached = meetings.cachedJSON(filters, version: version) {
+                return req.eventLoop.makeSucceededFuture(PlainJSON.response(encoded: cached))
+            }
+            return req.eventLoop.makeFutureWithTask {
+                PlainJSON.response(encoded: try await meetings.json(filters, version: version))
+            }
+        }
     }
 
     struct SyncRequest: Content {
@@ -60,17 +83,6 @@ struct CalendarAPIController: RouteCollection {
             return try req.application.calendlySync(rateLimitWait: CalendlySync.requestRateLimitWait)
         } catch let error as CalendlyError {
             throw error.asAppError
-        }
-    }
-}
-
-extension CalendlyError {
-    /// How a Calendly failure reaches an API client: the dependency is down or not configured.
-    var asAppError: AppError {
-        switch self {
-        case .notFound: .notFound("Calendly invitee")
-        case .rateLimited(let seconds): .throttled(retryAfter: seconds, message: "\(message) Try again in \(seconds) seconds.")
-        default: .unavailable("\(message) \(hint)")
         }
     }
 }

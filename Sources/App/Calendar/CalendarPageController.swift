@@ -4,10 +4,10 @@ import Vapor
 /// The Calendar page and its two tabs, Upcoming Meetings and Schedule New Meeting.
 struct CalendarPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get { req in req.redirect(to: AppRoute.calendar().path) }
-        routes.get("calendar") { try await render($0, tab: .upcoming) }
-        routes.get("calendar", "schedule") { try await render($0, tab: .schedule) }
-        routes.get("calendar", "upcoming", use: upcomingFragment)
+        routes.get(.home) { req in req.redirect(to: AppRoute.calendar().path) }
+        routes.get(.calendar) { try await render($0, tab: .upcoming) }
+        routes.get(.calendarSchedule) { try await render($0, tab: .schedule) }
+        routes.get(.calendarUpcomingFragment, use: upcomingFragment)
     }
 
     /// The Upcoming Meetings table alone, so the page can refresh it after a booking without a reload.
@@ -22,7 +22,7 @@ struct CalendarPageController: RouteCollection {
         let time = req.timeDisplay
         return try await req.upcomingMeetings.table(zone: time.zoneName, limit: 100, version: try await req.dataVersion()) { meetings in
             let table = ConsultationTable(
-                rows: meetings.map { ConsultationRow($0, time: time) },
+                rows: meetings.map { ConsultationListItem($0, time: time) },
                 emptyText: "No upcoming meetings. Book one on the Schedule New Meeting tab, or share your Calendly link.")
             let view = try await req.view.render("consultation-table", table)
             return String(buffer: view.data)

@@ -4,12 +4,11 @@ import Vapor
 /// `/api/consultations`: list with filters, create by hand, read, edit, delete.
 struct ConsultationAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let consultations = routes.grouped("consultations")
-        consultations.get(use: list)
-        consultations.post(use: create)
-        consultations.get(":id", use: read)
-        consultations.patch(":id", use: update)
-        consultations.delete(":id", use: delete)
+        routes.get(.apiConsultations, use: list)
+        routes.post(.apiConsultations, use: create)
+        routes.get(.apiConsultation, use: read)
+        routes.patch(.apiConsultation, use: update)
+        routes.delete(.apiConsultation, use: delete)
     }
 
     func list(req: Request) async throws -> ConsultationListResponse {

@@ -4,9 +4,9 @@ import Vapor
 /// The Consultation page: details, booking answers, Calendly links, edits and status changes.
 struct ConsultationPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("consultations", ":id", use: show)
-        routes.post("consultations", ":id", use: edit)
-        routes.post("consultations", ":id", "status", use: changeStatus)
+        routes.get(.consultation, use: show)
+        routes.post(.consultation, use: edit)
+        routes.post(.consultationStatus, use: changeStatus)
     }
 
     func show(req: Request) async throws -> Response {
@@ -75,11 +75,5 @@ struct ConsultationPagesController: RouteCollection {
             editAction: AppRoute.consultation(id).path, statusAction: AppRoute.consultationStatus(id).path
         )
         return try await req.view.render("consultation", context).encodeResponse(status: status, for: req)
-    }
-}
-
-extension ConsultationEditForm {
-    init(_ c: Consultation) {
-        self.init(type: c.type, topic: c.topic, notes: c.notes, followUpNotes: c.followUpNotes)
     }
 }

@@ -80,3 +80,9 @@ extension Consultation {
 enum CalendlyWebApp {
     static let scheduledEvents = "https://calendly.com/app/scheduled_events/user/me"
 }
+
+extension ConsultationEditForm {
+    init(_ c: Consultation) {
+        self.init(type: c.type, topic: c.topic, notes: c.notes, followUpNotes: c.followUpNotes)
+    }
+}

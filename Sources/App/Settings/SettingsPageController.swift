@@ -5,14 +5,14 @@ import Vapor
 /// subscription (create or recreate), failed deliveries with replay, and "sync now".
 struct SettingsPageController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("settings", use: show)
-        routes.post("settings", "calendly", "subscribe", use: subscribe)
-        routes.post("settings", "calendly", "sync", use: syncNow)
-        routes.post("settings", "webhooks", "replay", use: replay)
-        routes.post("settings", "account", use: saveDetails)
-        routes.post("settings", "calendly", "token", use: saveToken)
-        routes.post("settings", "calendly", "token", "remove", use: removeToken)
-        routes.post("settings", "password", use: changePassword)
+        routes.get(.settings, use: show)
+        routes.post(.settingsCalendlySubscribe, use: subscribe)
+        routes.post(.settingsCalendlySync, use: syncNow)
+        routes.post(.settingsWebhooksReplay, use: replay)
+        routes.post(.settingsAccount, use: saveDetails)
+        routes.post(.settingsCalendlyToken, use: saveToken)
+        routes.post(.settingsCalendlyTokenRemove, use: removeToken)
+        routes.post(.settingsPassword, use: changePassword)
     }
 
     func show(req: Request) async throws -> View {
@@ -39,7 +39,7 @@ struct SettingsPageController: RouteCollection {
 
     func removeToken(req: Request) async throws -> Response {
         try await CalendlyTokenSettings(app: req.application, db: req.db).remove()
-        return req.redirect(to: "/settings?notice=\(Notice.calendlyTokenRemoved.rawValue)")
+        return req.redirect(to: AppRoute.settings.path + "?notice=\(Notice.calendlyTokenRemoved.rawValue)")
     }
 
     func saveDetails(req: Request) async throws -> Response {
@@ -47,7 +47,7 @@ struct SettingsPageController: RouteCollection {
         let form = try req.content.decode(AccountDetailsForm.self)
         do {
             _ = try await req.accounts.updateDetails(try account.requireID(), email: form.email, timeZone: form.timeZone)
-            return req.redirect(to: "/settings?notice=\(Notice.accountSaved.rawValue)#account")
+            return req.redirect(to: AppRoute.settings.path + "?notice=\(Notice.accountSaved.rawValue)#account")
         } catch let error as AppError {
             let view = try await render(req, flash: nil, syncResult: nil, details: form, errors: error.formErrors)
             return try await view.encodeResponse(status: error.status, for: req)
@@ -60,7 +60,7 @@ struct SettingsPageController: RouteCollection {
         do {
             try await req.accounts.changePassword(try account.requireID(), current: form.currentPassword ?? "", new: form.newPassword ?? "",
                                                   confirmation: form.newPasswordConfirmation ?? "", keeping: req.session.id)
-            return req.redirect(to: "/settings?notice=\(Notice.passwordChanged.rawValue)#password")
+            return req.redirect(to: AppRoute.settings.path + "?notice=\(Notice.passwordChanged.rawValue)#password")
         } catch let error as AppError {
             let view = try await render(req, flash: nil, syncResult: nil, errors: error.formErrors)
             return try await view.encodeResponse(status: error.status, for: req)
@@ -125,7 +125,7 @@ struct SettingsPageController: RouteCollection {
         let failedQuery = WebhookDelivery.query(on: req.db).filter(\.$state ~~ [.failed, .pending])
         let failed = try await failedQuery.copy().sort(\.$receivedAt, .descending).limit(50).all()
         let context = SettingsPageContext(
-            page: PageChrome(request: req, title: "Settings", section: "settings", flash: flash, path: "/settings"),
+            page: PageChrome(request: req, title: "Settings", section: "settings", flash: flash, path: AppRoute.settings.path),
             accountEmail: account.email, timeZone: account.timeZone,
             details: details ?? AccountDetailsForm(email: account.email, timeZone: account.timeZone),
             timeZones: TimeZoneChoice.all, errors: errors,
@@ -153,20 +153,5 @@ struct SettingsPageController: RouteCollection {
             syncResult: syncResult
         )
         return try await req.view.render("settings", context)
-    }
-}
-
-enum Secret {
-    /// `eyJr…x9Q`: enough to recognise a key, never enough to use it.
-    static func mask(_ secret: String) -> String {
-        guard secret.count > 8 else { return String(repeating: "•", count: secret.count) }
-        return "\(secret.prefix(4))…\(secret.suffix(3))"
-    }
-}
-
-extension AppConfig {
-    /// Where Calendly should send webhook deliveries.
-    var webhookURL: String {
-        publicBaseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/api/calendar/webhook/calendly"
     }
 }

@@ -4,13 +4,12 @@ import Vapor
 /// `/api/students`: list with search, create, read with consultations, update, archive or purge.
 struct StudentAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let students = routes.grouped("students")
-        students.get(use: list)
-        students.post(use: create)
-        students.get(":id", use: read)
-        students.patch(":id", use: update)
-        students.delete(":id", use: delete)
-        students.post(":id", "restore", use: restore)
+        routes.get(.apiStudents, use: list)
+        routes.post(.apiStudents, use: create)
+        routes.get(.apiStudent, use: read)
+        routes.patch(.apiStudent, use: update)
+        routes.delete(.apiStudent, use: delete)
+        routes.post(.apiStudentRestore, use: restore)
     }
 
     func restore(req: Request) async throws -> StudentResponse {

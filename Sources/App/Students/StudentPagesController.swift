@@ -4,14 +4,14 @@ import Vapor
 /// The Students and Student pages: search, add, edit, archive, purge, and add a consultation by hand.
 struct StudentPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("students", use: list)
-        routes.post("students", use: create)
-        routes.get("students", ":id", use: show)
-        routes.post("students", ":id", "edit", use: edit)
-        routes.post("students", ":id", "archive", use: archive)
-        routes.post("students", ":id", "purge", use: purge)
-        routes.post("students", ":id", "restore", use: restore)
-        routes.post("students", ":id", "consultations", use: addConsultation)
+        routes.get(.students, use: list)
+        routes.post(.students, use: create)
+        routes.get(.student, use: show)
+        routes.post(.studentEdit, use: edit)
+        routes.post(.studentArchive, use: archive)
+        routes.post(.studentPurge, use: purge)
+        routes.post(.studentRestore, use: restore)
+        routes.post(.studentConsultations, use: addConsultation)
     }
 
     func list(req: Request) async throws -> Response {
@@ -119,34 +119,12 @@ struct StudentPagesController: RouteCollection {
             scheduleLink: AppRoute.calendar(tab: .schedule, studentID: id).path,
             editAction: AppRoute.studentEdit(id).path, archiveAction: AppRoute.studentArchive(id).path,
             purgeAction: AppRoute.studentPurge(id).path, restoreAction: AppRoute.studentRestore(id).path, addConsultationAction: AppRoute.studentConsultations(id).path,
-            upcoming: ConsultationTable(rows: consultations.filter(isUpcoming).reversed().map { ConsultationRow($0, student: student, time: time) },
+            upcoming: ConsultationTable(rows: consultations.filter(isUpcoming).reversed().map { ConsultationListItem($0, student: student, time: time) },
                                         emptyText: "Nothing scheduled."),
-            past: ConsultationTable(rows: consultations.filter { !isUpcoming($0) }.map { ConsultationRow($0, student: student, time: time) },
+            past: ConsultationTable(rows: consultations.filter { !isUpcoming($0) }.map { ConsultationListItem($0, student: student, time: time) },
                                     emptyText: "No past consultations."),
             form: form, consultationForm: consultationForm, errors: errors, timeZone: time.zoneName
         )
         return try await req.view.render("student", context).encodeResponse(status: status, for: req)
-    }
-}
-
-extension StudentForm {
-    init(_ student: Student) {
-        self.init(name: student.name, email: student.email, phone: student.phone, notes: student.notes)
-    }
-}
-
-extension AppError {
-    /// The message keyed by field, for showing beside the form field; other errors under `form`.
-    var formErrors: [String: String] {
-        if case .invalidFields(_, _, let all) = self { return all }
-        if let field, let fieldMessage { return [field: fieldMessage] }
-        return ["form": reason]
-    }
-}
-
-extension Request {
-    /// The owner's time zone for showing and reading times.
-    var timeDisplay: TimeDisplay {
-        TimeDisplay(zone: auth.get(Account.self)?.zone ?? .gmt)
     }
 }

@@ -64,3 +64,9 @@ struct ConsultationForm: Codable {
         case type, consultationDate = "consultation_date", duration, topic, notes
     }
 }
+
+extension StudentForm {
+    init(_ student: Student) {
+        self.init(name: student.name, email: student.email, phone: student.phone, notes: student.notes)
+    }
+}

@@ -10,7 +10,7 @@ struct HealthResponse: Content {
 /// `GET /api/health`: answers without authentication, 503 when the database does not answer.
 struct HealthController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("health", use: health)
+        routes.get(.apiHealth, use: health)
     }
 
     func health(req: Request) async throws -> Response {

@@ -8,7 +8,7 @@ enum OpenAPIController {
             throw CommandFailure("The API description is missing at \(path)")
         }
         let body = ByteBuffer(data: data)
-        routes.get("openapi.json") { _ in
+        routes.get(.apiOpenAPI) { _ in
             Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(buffer: body))
         }
     }

@@ -59,6 +59,6 @@ final class SleepRecorder: Sendable {
 extension Application {
     /// Puts `transport` behind the app's Calendly seam (with a fresh cache), keeping everything else live.
     func useCalendly(_ transport: any CalendlyTransport, sleeps: SleepRecorder = SleepRecorder()) {
-        calendly = CalendlyService(transport: transport, sleep: sleeps.sleep)
+        calendly = CalendlyAccess(transport: transport, sleep: sleeps.sleep)
     }
 }

@@ -11,7 +11,7 @@ struct InviteeApplier {
         case created, updated, unchanged
     }
 
-    let store: InviteeStore
+    let store: BookingBatch
     let topicQuestion: String?
 
     func apply(_ snapshot: InviteeSnapshot, now: Date = Date()) async throws -> Outcome {

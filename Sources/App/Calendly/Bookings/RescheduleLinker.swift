@@ -3,7 +3,7 @@ import Foundation
 /// Links the two consultations of a reschedule both ways, whichever arrives first (REFERENCE §4.4):
 /// the old invitee's cancel names `new_invitee`; the new invitee's create names `old_invitee`.
 struct RescheduleLinker {
-    let store: InviteeStore
+    let store: BookingBatch
 
     /// Links `consultation` (already stored) with the other half of its reschedule, if that is
     /// stored too; updates both as needed. Returns true when it changed anything.

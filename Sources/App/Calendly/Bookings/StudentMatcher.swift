@@ -3,7 +3,7 @@ import Foundation
 /// Chooses the student a booking belongs to (SPEC 4.2): the one named by `utm_content`, else the one
 /// with the invitee's email, else a new student made from the invitee's name and email.
 struct StudentMatcher {
-    let store: InviteeStore
+    let store: BookingBatch
 
     func studentID(for snapshot: InviteeSnapshot, now: Date = Date()) async throws -> UUID {
         if let old = snapshot.invitee.oldInvitee, let previous = try await store.consultation(inviteeURI: old) {
@@ -18,7 +18,7 @@ struct StudentMatcher {
             return found
         }
         let name = (snapshot.invitee.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let student = InviteeStore.NewStudent(id: UUID(), name: String((name.isEmpty ? (email.isEmpty ? "Calendly invitee" : email) : name).prefix(200)),
+        let student = BookingBatch.NewStudent(id: UUID(), name: String((name.isEmpty ? (email.isEmpty ? "Calendly invitee" : email) : name).prefix(200)),
                                               email: email, createdAt: now, updatedAt: now)
         store.insertStudent(student)
         return student.id

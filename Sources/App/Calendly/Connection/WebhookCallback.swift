@@ -24,3 +24,10 @@ enum WebhookCallback {
         url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
     }
 }
+
+extension AppConfig {
+    /// Where Calendly should send webhook deliveries.
+    var webhookURL: String {
+        publicBaseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + AppRoute.Pattern.apiCalendlyWebhook.rawValue
+    }
+}

@@ -78,7 +78,7 @@ struct CalendlySync {
     private func apply(_ snapshot: InviteeSnapshot) async throws -> (InviteeApplier.Outcome, Consultation) {
         let topicQuestion = self.topicQuestion
         return try await writer.transaction(on: db) { db in
-            let store = try await InviteeStore.prefetching([snapshot], on: try db.sql())
+            let store = try await BookingBatch.prefetching([snapshot], on: try db.sql())
             let outcome = try await store.applying {
                 try await InviteeApplier(store: store, topicQuestion: topicQuestion).apply(snapshot)
             }

@@ -10,7 +10,7 @@ struct WebhookController: RouteCollection {
     static let maxBodySize: ByteCount = "1mb"
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.on(.POST, "calendar", "webhook", "calendly", body: .stream, use: receive)
+        routes.on(.POST, AppRoute.Pattern.apiCalendlyWebhook.pathComponents, body: .stream, use: receive)
     }
 
     struct Answer: Content {

@@ -42,7 +42,7 @@ struct WebhookInbox {
     /// again alone (`recordAlone`), so one that cannot be applied never holds back the others.
     static func record(_ batch: [ReceivedDelivery], on db: any Database, topicQuestion: String?) async throws -> [Result<WebhookDeliveryState, any Error>] {
         let sql = try db.sql()
-        let store = try await InviteeStore.prefetching(batch.compactMap(\.reading.snapshot), deliveries: batch.map(\.delivery), on: sql)
+        let store = try await BookingBatch.prefetching(batch.compactMap(\.reading.snapshot), deliveries: batch.map(\.delivery), on: sql)
         if batch.count == 1, let alone = batch.first {
             return [await recordAlone(alone, store: store, topicQuestion: topicQuestion)]
         }
@@ -62,7 +62,7 @@ struct WebhookInbox {
     /// the delivery is still stored, as `failed` with the error, for replay. If storing fails, the
     /// delivery leaves no trace and the failure is returned, so its sender gets a 503 and delivers
     /// it again.
-    private static func recordAlone(_ received: ReceivedDelivery, store: InviteeStore, topicQuestion: String?) async -> Result<WebhookDeliveryState, any Error> {
+    private static func recordAlone(_ received: ReceivedDelivery, store: BookingBatch, topicQuestion: String?) async -> Result<WebhookDeliveryState, any Error> {
         let delivery = received.delivery
         let sql = store.sql
         do {
@@ -98,7 +98,7 @@ struct WebhookInbox {
         let reading = Self.read(delivery.body).reading
         let topicQuestion = self.topicQuestion
         return try await writer.transaction(on: db) { db in
-            let store = try await InviteeStore.prefetching(reading.snapshot.map { [$0] } ?? [], deliveries: [delivery], on: try db.sql())
+            let store = try await BookingBatch.prefetching(reading.snapshot.map { [$0] } ?? [], deliveries: [delivery], on: try db.sql())
             let outcome = try await store.applying {
                 try await Self.outcome(of: reading, delivery: delivery, store: store, topicQuestion: topicQuestion)
             }
@@ -144,7 +144,7 @@ struct WebhookInbox {
         return (head, InviteeEvent(rawValue: event) == nil ? .verdict(.ignored, nil) : failure)
     }
 
-    private static func outcome(of reading: Reading, delivery: WebhookDelivery, store: InviteeStore,
+    private static func outcome(of reading: Reading, delivery: WebhookDelivery, store: BookingBatch,
                                 topicQuestion: String?) async throws -> (WebhookDeliveryState, String?) {
         switch reading {
         case .verdict(let state, let error):

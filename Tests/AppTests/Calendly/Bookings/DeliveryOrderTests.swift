@@ -116,7 +116,7 @@ struct DeliveryOrderTests {
             let snapshot = InviteeSnapshot(source: .webhook(.canceled), invitee: cancel.payload,
                                            event: try #require(cancel.payload.scheduledEvent), observedAt: cancel.createdAt)
             try await t.app.databaseWriter.transaction(on: t.app.db) { db in
-                let store = try await InviteeStore.prefetching([snapshot], on: try db.sql())
+                let store = try await BookingBatch.prefetching([snapshot], on: try db.sql())
                 // The owner's edit lands after the read.
                 try await db.sql().raw("UPDATE consultations SET notes = 'Saved meanwhile', topic = 'Thesis'").run()
                 _ = try await store.applying { try await InviteeApplier(store: store, topicQuestion: nil).apply(snapshot) }

@@ -10,7 +10,7 @@ import SQLKit
 /// Creating one takes PostgreSQL's apply lock, so another instance's webhooks and syncs cannot
 /// change what it read; SQLite's writers are already serialised by `DatabaseWriter`. Edits from the
 /// pages do not take that lock, which is why updates write only the columns they changed.
-final class InviteeStore {
+final class BookingBatch {
     let sql: any SQLDatabase
     private var consultations: [String: StoredConsultation] = [:]
     /// URIs looked up and not stored (until this batch stores them).
@@ -31,7 +31,7 @@ final class InviteeStore {
     }
 
     deinit {
-        assert(newStudents.isEmpty && newConsultations.isEmpty, "an InviteeStore was dropped with rows made outside applying(_:)")
+        assert(newStudents.isEmpty && newConsultations.isEmpty, "an BookingBatch was dropped with rows made outside applying(_:)")
     }
 
     /// Runs `body`, then inserts what it made. If either throws, what was not inserted is forgotten
@@ -67,11 +67,11 @@ final class InviteeStore {
 
     /// A store with everything these observations and deliveries will look up already read.
     static func prefetching(_ snapshots: [InviteeSnapshot], deliveries: [WebhookDelivery] = [],
-                            on sql: any SQLDatabase) async throws -> InviteeStore {
+                            on sql: any SQLDatabase) async throws -> BookingBatch {
         if sql.dialect.name == "postgresql" {
             try await sql.raw("SELECT pg_advisory_xact_lock(7243001)").run()
         }
-        let store = InviteeStore(sql: sql)
+        let store = BookingBatch(sql: sql)
         try await store.prefetchConsultations(Set(snapshots.flatMap { [$0.invitee.uri, $0.invitee.oldInvitee, $0.invitee.newInvitee].compactMap { $0 } }))
         try await store.prefetchStudents(emails: Set(snapshots.map(\.studentEmail).filter { !$0.isEmpty }),
                                          ids: Set(snapshots.compactMap(\.trackedStudentID)))
@@ -246,7 +246,7 @@ final class InviteeStore {
     }
 }
 
-extension InviteeStore.DeliveryIdentity {
+extension BookingBatch.DeliveryIdentity {
     init(_ delivery: WebhookDelivery) {
         self.init(event: delivery.event, inviteeURI: delivery.inviteeURI, envelopeCreatedAt: delivery.envelopeCreatedAt)
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A list of consultations with the words to show when it is empty.
 struct ConsultationTable: Encodable {
-    var rows: [ConsultationRow]
+    var rows: [ConsultationListItem]
     var emptyText: String
     var isEmpty: Bool { rows.isEmpty }
 
@@ -17,7 +17,7 @@ struct ConsultationTable: Encodable {
 }
 
 /// One consultation as lists on the pages show it.
-struct ConsultationRow: Encodable {
+struct ConsultationListItem: Encodable {
     var id: String
     var link: String
     var studentName: String
@@ -66,16 +66,5 @@ extension ConsultationStatus {
         case .rescheduled: "Rescheduled"
         case .noShow: "No-show"
         }
-    }
-}
-
-/// Links that came from outside (Calendly) are shown only when they are plain http(s) URLs,
-/// so a `javascript:` URL in a payload can never become a clickable link.
-enum SafeLink {
-    static func http(_ text: String) -> String? {
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-            return nil
-        }
-        return text
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 import Vapor
 
 /// The app's Calendly seam: builds the client from the configuration and holds the shared cache.
-final class CalendlyService: Sendable {
+final class CalendlyAccess: Sendable {
     let transport: any CalendlyTransport
     let accountCache = CalendlyAccountCache()
     /// How a client waits out a rate limit; tests record the wait instead of sleeping.
@@ -39,15 +39,15 @@ final class CalendlyService: Sendable {
 }
 
 extension Application {
-    private struct CalendlyServiceKey: StorageKey { typealias Value = CalendlyService }
+    private struct CalendlyAccessKey: StorageKey { typealias Value = CalendlyAccess }
 
-    var calendly: CalendlyService {
+    var calendly: CalendlyAccess {
         get {
-            guard let service = storage[CalendlyServiceKey.self] else {
+            guard let service = storage[CalendlyAccessKey.self] else {
                 preconditionFailure("configure(_:config:) sets up the Calendly service")
             }
             return service
         }
-        set { storage[CalendlyServiceKey.self] = newValue }
+        set { storage[CalendlyAccessKey.self] = newValue }
     }
 }
