@@ -26,8 +26,8 @@ struct UpcomingMeetings {
     /// The API's answer, encoded. `version` is the `DataVersion` read before anything here.
     func json(_ query: UpcomingMeetingsQuery, version: Int64, now: Date = Date()) async throws -> ByteBuffer {
         if let cached = caches.upcomingJSON.value(for: query, version: version, now: now) { return cached }
-        let rows = try await Consultation.upcoming(now: now, includeCanceled: query.includeCanceled, studentID: query.studentID,
-                                                   from: query.from, limit: query.limit, on: db)
+        let rows = try await ConsultationRow.upcoming(now: now, includeCanceled: query.includeCanceled, studentID: query.studentID,
+                                                   from: query.from, limit: query.limit, on: try db.sql())
         let body = ByteBuffer(data: try PlainJSON.encode(UpcomingMeetingsResponse(meetings: rows.map(ConsultationResponse.init))))
         caches.upcomingJSON.store(body, for: query, version: version, expires: Self.firstEnd(of: rows))
         return body
@@ -35,16 +35,16 @@ struct UpcomingMeetings {
 
     /// The Calendar page's table as HTML for one time zone; `render` builds it from the rows.
     func table(zone: String, limit: Int, version: Int64, now: Date = Date(),
-               render: ([ConsultationRecord]) async throws -> String) async throws -> String {
+               render: ([ConsultationRow.WithStudent]) async throws -> String) async throws -> String {
         if let cached = caches.upcomingTables.value(for: zone, version: version, now: now) { return cached }
-        let rows = try await Consultation.upcoming(now: now, includeCanceled: false, studentID: nil, from: nil, limit: limit, on: db)
+        let rows = try await ConsultationRow.upcoming(now: now, includeCanceled: false, studentID: nil, from: nil, limit: limit, on: try db.sql())
         let html = try await render(rows)
         caches.upcomingTables.store(html, for: zone, version: version, expires: Self.firstEnd(of: rows))
         return html
     }
 
     /// When the first of these meetings ends and leaves the list (one without an end leaves at its start).
-    static func firstEnd(of rows: [ConsultationRecord]) -> Date {
+    static func firstEnd(of rows: [ConsultationRow.WithStudent]) -> Date {
         rows.lazy.map { $0.endDate ?? $0.consultationDate }.min() ?? .distantFuture
     }
 }

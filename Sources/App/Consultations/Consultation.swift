@@ -2,41 +2,45 @@ import Fluent
 import Foundation
 
 /// One meeting with a student: made by hand, or recorded from a Calendly booking.
+///
+/// The Fluent model over `ConsultationRow`'s table, for the owner's edits and the lists that load
+/// each consultation's student; its field keys are `ConsultationRow.Column`'s names.
 final class Consultation: Model, @unchecked Sendable {
-    static let schema = "consultations"
+    typealias Column = ConsultationRow.Column
+
+    static let schema = ConsultationRow.table
 
     @ID(key: .id) var id: UUID?
-    @Parent(key: "student_id") var student: Student
-    @Field(key: "type") var type: String
-    @Field(key: "consultation_date") var consultationDate: Date
-    @Field(key: "duration") var duration: Int
-    @Field(key: "notes") var notes: String
-    @Field(key: "topic") var topic: String
-    @Field(key: "follow_up_notes") var followUpNotes: String
-    @Field(key: "status") var status: ConsultationStatus
-    @OptionalField(key: "end_date") var endDate: Date?
-    @OptionalField(key: "location") var location: String?
-    @OptionalField(key: "join_url") var joinURL: String?
-    @OptionalField(key: "calendly_event_uri") var calendlyEventURI: String?
-    @OptionalField(key: "calendly_invitee_uri") var calendlyInviteeURI: String?
-    @OptionalField(key: "calendly_event_type_uri") var calendlyEventTypeURI: String?
-    @OptionalField(key: "cancel_url") var cancelURL: String?
-    @OptionalField(key: "reschedule_url") var rescheduleURL: String?
-    @OptionalField(key: "cancel_reason") var cancelReason: String?
-    @OptionalField(key: "canceled_by") var canceledBy: String?
-    @OptionalField(key: "canceled_at") var canceledAt: Date?
-    @OptionalField(key: "rescheduled_from_id") var rescheduledFromID: UUID?
-    @OptionalField(key: "rescheduled_to_id") var rescheduledToID: UUID?
-    /// The booking form's answers as one JSON document. Kept as text: Fluent would bind a Swift
-    /// array as a PostgreSQL array (`jsonb[]`), not as one JSON value.
-    @OptionalField(key: "questions_and_answers") var questionsAndAnswersJSON: String?
-    @OptionalField(key: "invitee_timezone") var inviteeTimezone: String?
-    @OptionalField(key: "calendly_updated_at") var calendlyUpdatedAt: Date?
+    @Parent(key: Column.studentID.field) var student: Student
+    @Field(key: Column.type.field) var type: String
+    @Field(key: Column.consultationDate.field) var consultationDate: Date
+    @Field(key: Column.duration.field) var duration: Int
+    @Field(key: Column.notes.field) var notes: String
+    @Field(key: Column.topic.field) var topic: String
+    @Field(key: Column.followUpNotes.field) var followUpNotes: String
+    @Field(key: Column.status.field) var status: ConsultationStatus
+    @OptionalField(key: Column.endDate.field) var endDate: Date?
+    @OptionalField(key: Column.location.field) var location: String?
+    @OptionalField(key: Column.joinURL.field) var joinURL: String?
+    @OptionalField(key: Column.calendlyEventURI.field) var calendlyEventURI: String?
+    @OptionalField(key: Column.calendlyInviteeURI.field) var calendlyInviteeURI: String?
+    @OptionalField(key: Column.calendlyEventTypeURI.field) var calendlyEventTypeURI: String?
+    @OptionalField(key: Column.cancelURL.field) var cancelURL: String?
+    @OptionalField(key: Column.rescheduleURL.field) var rescheduleURL: String?
+    @OptionalField(key: Column.cancelReason.field) var cancelReason: String?
+    @OptionalField(key: Column.canceledBy.field) var canceledBy: String?
+    @OptionalField(key: Column.canceledAt.field) var canceledAt: Date?
+    @OptionalField(key: Column.rescheduledFromID.field) var rescheduledFromID: UUID?
+    @OptionalField(key: Column.rescheduledToID.field) var rescheduledToID: UUID?
+    /// The booking form's answers as one JSON document (see `ConsultationRow`).
+    @OptionalField(key: Column.questionsAndAnswersJSON.field) var questionsAndAnswersJSON: String?
+    @OptionalField(key: Column.inviteeTimezone.field) var inviteeTimezone: String?
+    @OptionalField(key: Column.calendlyUpdatedAt.field) var calendlyUpdatedAt: Date?
     /// Calendly's no-show mark as last seen, and when: toggles apply only if newer (nil: never said).
-    @OptionalField(key: "calendly_no_show") var calendlyNoShow: Bool?
-    @OptionalField(key: "no_show_changed_at") var noShowChangedAt: Date?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @OptionalField(key: Column.calendlyNoShow.field) var calendlyNoShow: Bool?
+    @OptionalField(key: Column.noShowChangedAt.field) var noShowChangedAt: Date?
+    @Timestamp(key: Column.createdAt.field, on: .create) var createdAt: Date?
+    @Timestamp(key: Column.updatedAt.field, on: .update) var updatedAt: Date?
 
     init() {}
 

@@ -84,7 +84,7 @@ struct ConsultationResponse: Content {
         try self.init(consultation, student: consultation.student)
     }
 
-    init(_ r: ConsultationRecord) {
+    init(_ r: ConsultationRow.WithStudent) {
         id = r.id
         studentID = r.studentID
         studentName = r.studentName

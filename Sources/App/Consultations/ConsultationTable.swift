@@ -36,7 +36,7 @@ struct ConsultationListItem: Encodable {
                   topic: consultation.topic, status: consultation.status, joinURL: consultation.joinURL, time: time)
     }
 
-    init(_ r: ConsultationRecord, time: TimeDisplay) {
+    init(_ r: ConsultationRow.WithStudent, time: TimeDisplay) {
         self.init(id: r.id, studentID: r.studentID, studentName: r.studentName, type: r.type, startsAt: r.consultationDate,
                   duration: r.duration, topic: r.topic, status: r.status, joinURL: r.joinURL, time: time)
     }

@@ -2,18 +2,22 @@ import Fluent
 import Foundation
 
 /// Someone the owner meets. Email is stored lower-cased so look-ups compare case-insensitively.
+///
+/// The Fluent model over `StudentRow`'s table; its field keys are `StudentRow.Column`'s names.
 final class Student: Model, @unchecked Sendable {
-    static let schema = "students"
+    typealias Column = StudentRow.Column
+
+    static let schema = StudentRow.table
 
     @ID(key: .id) var id: UUID?
-    @Field(key: "name") var name: String
-    @Field(key: "email") var email: String
-    @Field(key: "phone") var phone: String
-    @Field(key: "notes") var notes: String
-    @Field(key: "source") var source: StudentSource
-    @OptionalField(key: "archived_at") var archivedAt: Date?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @Field(key: Column.name.field) var name: String
+    @Field(key: Column.email.field) var email: String
+    @Field(key: Column.phone.field) var phone: String
+    @Field(key: Column.notes.field) var notes: String
+    @Field(key: Column.source.field) var source: StudentSource
+    @OptionalField(key: Column.archivedAt.field) var archivedAt: Date?
+    @Timestamp(key: Column.createdAt.field, on: .create) var createdAt: Date?
+    @Timestamp(key: Column.updatedAt.field, on: .update) var updatedAt: Date?
 
     @Children(for: \.$student) var consultations: [Consultation]
 

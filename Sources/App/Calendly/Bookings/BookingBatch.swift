@@ -12,7 +12,7 @@ import SQLKit
 /// pages do not take that lock, which is why updates write only the columns they changed.
 final class BookingBatch {
     let sql: any SQLDatabase
-    private var consultations: [String: StoredConsultation] = [:]
+    private var consultations: [String: ConsultationRow] = [:]
     /// URIs looked up and not stored (until this batch stores them).
     private var absentInvitees: Set<String> = []
     private var studentsByEmail: [String: UUID] = [:]
@@ -23,7 +23,7 @@ final class BookingBatch {
     private var processedDeliveries: [DeliveryIdentity: Set<UUID>] = [:]
     private var deliveryURIsRead: Set<String> = []
     /// Made by this batch and not yet inserted, in the order they were made.
-    private var newStudents: [NewStudent] = []
+    private var newStudents: [StudentRow] = []
     private var newConsultations: [String] = []
 
     private init(sql: any SQLDatabase) {
@@ -49,15 +49,10 @@ final class BookingBatch {
 
     /// Inserts the students and consultations this batch made, students first.
     private func flush() async throws {
-        if !newStudents.isEmpty {
-            try await sql.insert(into: Student.schema).models(newStudents).run()
-            newStudents.removeAll()
-        }
-        if !newConsultations.isEmpty {
-            let rows = newConsultations.compactMap { consultations[$0] }
-            try await sql.insert(into: Consultation.schema).models(rows, nilEncodingStrategy: .asNil).run()
-            newConsultations.removeAll()
-        }
+        try await StudentRow.insert(newStudents, on: sql)
+        newStudents.removeAll()
+        try await ConsultationRow.insert(newConsultations.compactMap { consultations[$0] }, on: sql)
+        newConsultations.removeAll()
     }
 
     private func discard() {
@@ -81,7 +76,7 @@ final class BookingBatch {
 
     // MARK: - Consultations
 
-    func consultation(inviteeURI: String) async throws -> StoredConsultation? {
+    func consultation(inviteeURI: String) async throws -> ConsultationRow? {
         if let known = consultations[inviteeURI] { return known }
         if absentInvitees.contains(inviteeURI) { return nil }
         try await prefetchConsultations([inviteeURI])
@@ -89,14 +84,14 @@ final class BookingBatch {
     }
 
     /// A new consultation, inserted when the work given to `applying` is done.
-    func insert(_ consultation: inout StoredConsultation, now: Date) {
+    func insert(_ consultation: inout ConsultationRow, now: Date) {
         consultation.createdAt = now
         consultation.updatedAt = now
         remember(consultation)
         if let uri = consultation.calendlyInviteeURI { newConsultations.append(uri) }
     }
 
-    func update(_ consultation: inout StoredConsultation, now: Date = Date()) async throws {
+    func update(_ consultation: inout ConsultationRow, now: Date = Date()) async throws {
         if let uri = consultation.calendlyInviteeURI, newConsultations.contains(uri) {
             // Not inserted yet: it will be, as it is now.
             consultation.updatedAt = now
@@ -106,7 +101,7 @@ final class BookingBatch {
         remember(consultation)
     }
 
-    private func remember(_ consultation: StoredConsultation) {
+    private func remember(_ consultation: ConsultationRow) {
         guard let uri = consultation.calendlyInviteeURI else { return }
         consultations[uri] = consultation
         absentInvitees.remove(uri)
@@ -115,7 +110,7 @@ final class BookingBatch {
     private func prefetchConsultations(_ uris: Set<String>) async throws {
         let wanted = uris.filter { consultations[$0] == nil && !absentInvitees.contains($0) }
         guard !wanted.isEmpty else { return }
-        let rows = try await StoredConsultation.find(inviteeURIs: Array(wanted), on: sql)
+        let rows = try await ConsultationRow.find(inviteeURIs: Array(wanted), on: sql)
         for row in rows { remember(row) }
         absentInvitees.formUnion(wanted.subtracting(rows.compactMap(\.calendlyInviteeURI)))
     }
@@ -133,7 +128,7 @@ final class BookingBatch {
     }
 
     /// A new student, inserted when the work given to `applying` is done.
-    func insertStudent(_ student: NewStudent) {
+    func insertStudent(_ student: StudentRow) {
         newStudents.append(student)
         students.insert(student.id)
         absentStudents.remove(student.id)
@@ -146,13 +141,9 @@ final class BookingBatch {
     /// Deletes a student this batch made, if it was made from Calendly and has no consultation left.
     func removeStudentIfOrphaned(_ id: UUID) async throws {
         try await flush()
-        let source = try await sql.select().column("source").from(Student.schema)
-            .where("id", .equal, SQLBind(id)).first(decodingColumn: "source", as: String.self)
-        guard source == StudentSource.calendly.rawValue else { return }
-        let remaining = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count").from(Consultation.schema)
-            .where("student_id", .equal, SQLBind(id)).first(decodingColumn: "count", as: Int.self) ?? 0
-        guard remaining == 0 else { return }
-        try await sql.delete(from: Student.schema).where("id", .equal, SQLBind(id)).run()
+        guard try await StudentRow.source(of: id, on: sql) == .calendly,
+              try await ConsultationRow.count(studentID: id, on: sql) == 0 else { return }
+        try await StudentRow.delete(id: id, on: sql)
         students.remove(id)
         absentStudents.insert(id)
         for (email, owner) in studentsByEmail where owner == id {
@@ -164,40 +155,15 @@ final class BookingBatch {
     private func prefetchStudents(emails: Set<String>, ids: Set<UUID>) async throws {
         let emails = emails.filter { studentsByEmail[$0] == nil && !absentEmails.contains($0) }
         if !emails.isEmpty {
-            // `email <> ''` lets SQLite use the partial unique index instead of scanning the table.
-            let rows = try await sql.select().columns("id", "email").from(Student.schema)
-                .where("email", .in, SQLBind.group(Array(emails))).where("email", .notEqual, SQLLiteral.string(""))
-                .all(decoding: StudentKey.self)
-            for row in rows { studentsByEmail[row.email] = row.id; students.insert(row.id) }
-            absentEmails.formUnion(emails.subtracting(rows.map(\.email)))
+            let found = try await StudentRow.ids(emails: Array(emails), on: sql)
+            for (email, id) in found { studentsByEmail[email] = id; students.insert(id) }
+            absentEmails.formUnion(emails.subtracting(found.keys))
         }
         let unknownIDs = ids.subtracting(students).subtracting(absentStudents)
         if !unknownIDs.isEmpty {
-            let found = try await sql.select().column("id").from(Student.schema)
-                .where("id", .in, SQLBind.group(Array(unknownIDs))).all(decodingColumn: "id", as: UUID.self)
+            let found = try await StudentRow.existing(ids: Array(unknownIDs), on: sql)
             students.formUnion(found)
             absentStudents.formUnion(unknownIDs.subtracting(found))
-        }
-    }
-
-    private struct StudentKey: Decodable {
-        var id: UUID
-        var email: String
-    }
-
-    /// A student row as a booking creates it.
-    struct NewStudent: Encodable, Sendable {
-        var id: UUID
-        var name: String
-        var email: String
-        var phone = ""
-        var notes = ""
-        var source = StudentSource.calendly
-        var createdAt: Date
-        var updatedAt: Date
-
-        enum CodingKeys: String, CodingKey {
-            case id, name, email, phone, notes, source, createdAt = "created_at", updatedAt = "updated_at"
         }
     }
 

@@ -16,13 +16,13 @@ struct InviteeApplier {
 
     func apply(_ snapshot: InviteeSnapshot, now: Date = Date()) async throws -> Outcome {
         let existing = try await store.consultation(inviteeURI: snapshot.invitee.uri)
-        var consultation: StoredConsultation
+        var consultation: ConsultationRow
         if let existing {
             consultation = existing
             if Self.isNewer(snapshot, than: consultation) { Self.copyEventData(snapshot, into: &consultation) }
         } else {
             let studentID = try await StudentMatcher(store: store).studentID(for: snapshot, now: now)
-            consultation = StoredConsultation(studentID: studentID, inviteeURI: snapshot.invitee.uri,
+            consultation = ConsultationRow(studentID: studentID, inviteeURI: snapshot.invitee.uri,
                                                 type: String((snapshot.event.name ?? "Calendly meeting").prefix(200)),
                                                 topic: snapshot.topic(question: topicQuestion), startsAt: snapshot.event.startTime)
             Self.copyEventData(snapshot, into: &consultation)
@@ -44,7 +44,7 @@ struct InviteeApplier {
     struct Fingerprint: Equatable {
         var values: [String]
 
-        init(_ c: StoredConsultation) {
+        init(_ c: ConsultationRow) {
             func ms(_ date: Date?) -> String { date.map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) } ?? "-" }
             let answers = (c.questionsAndAnswers ?? []).map { "\($0.position)|\($0.question)|\($0.answer)" }
             values = [c.status.rawValue, ms(c.consultationDate), ms(c.endDate), String(c.duration), c.location ?? "-", c.joinURL ?? "-",
@@ -57,12 +57,12 @@ struct InviteeApplier {
     // MARK: - Fields
 
     /// Newer Calendly data wins; the owner's own text (type, topic, notes) is theirs once created.
-    static func isNewer(_ snapshot: InviteeSnapshot, than consultation: StoredConsultation) -> Bool {
+    static func isNewer(_ snapshot: InviteeSnapshot, than consultation: ConsultationRow) -> Bool {
         guard let stored = consultation.calendlyUpdatedAt else { return true }
         return (snapshot.invitee.updatedAt ?? snapshot.observedAt) > stored
     }
 
-    static func copyEventData(_ snapshot: InviteeSnapshot, into consultation: inout StoredConsultation) {
+    static func copyEventData(_ snapshot: InviteeSnapshot, into consultation: inout ConsultationRow) {
         let event = snapshot.event
         let invitee = snapshot.invitee
         consultation.consultationDate = event.startTime
@@ -83,7 +83,7 @@ struct InviteeApplier {
 
     // MARK: - Status
 
-    static func applyStatus(_ snapshot: InviteeSnapshot, to consultation: inout StoredConsultation) {
+    static func applyStatus(_ snapshot: InviteeSnapshot, to consultation: inout ConsultationRow) {
         let cancellation = snapshot.invitee.cancellation ?? snapshot.event.cancellation
         if snapshot.isCanceled {
             // Final: a create that arrives later never revives it.

@@ -7,7 +7,7 @@ struct RescheduleLinker {
 
     /// Links `consultation` (already stored) with the other half of its reschedule, if that is
     /// stored too; updates both as needed. Returns true when it changed anything.
-    func link(_ consultation: inout StoredConsultation, snapshot: InviteeSnapshot) async throws -> Bool {
+    func link(_ consultation: inout ConsultationRow, snapshot: InviteeSnapshot) async throws -> Bool {
         var changed = false
         if let oldURI = snapshot.invitee.oldInvitee, var old = try await store.consultation(inviteeURI: oldURI) {
             changed = try await connect(old: &old, new: &consultation) || changed
@@ -19,7 +19,7 @@ struct RescheduleLinker {
         return changed
     }
 
-    private func connect(old: inout StoredConsultation, new: inout StoredConsultation) async throws -> Bool {
+    private func connect(old: inout ConsultationRow, new: inout ConsultationRow) async throws -> Bool {
         guard old.id != new.id else { return false }
         let oldBefore = old, newBefore = new
         // Calendly's fact: the old invitee was rescheduled, even if its own cancel has not arrived yet.
