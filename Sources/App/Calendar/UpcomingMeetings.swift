@@ -10,11 +10,19 @@ struct UpcomingMeetingsQuery: Hashable, Sendable {
     var from: Date?
 }
 
+extension UpcomingMeetingsQuery {
+    /// The filters from the query string; a bad value is a 400 that names its parameter.
+    init(_ query: QueryReader) throws {
+        self.init(limit: try query.int("limit", default: 50, range: 1...500), includeCanceled: try query.bool("include_canceled"),
+                  studentID: try query.uuid("student_id"), from: try query.date("from"))
+    }
+}
+
 /// Upcoming meetings, built once per change of data rather than on every poll and page load.
 ///
 /// A list stays right until the data changes (`DataVersion`) or its first meeting ends and drops
 /// out; nothing else can change it, since a meeting only enters it by being written.
-struct UpcomingMeetings {
+struct UpcomingMeetings: Sendable {
     let db: any Database
     let caches: ReadCaches
 
