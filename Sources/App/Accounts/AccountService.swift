@@ -81,7 +81,7 @@ struct AccountService {
 
     /// Sets a new password from the server (`crm user reset-password`) and ends every session.
     func resetPassword(email rawEmail: String, to new: String) async throws {
-        let email = Student.normalizedEmail(rawEmail)
+        let email = FieldRules.normalizedEmail(rawEmail)
         guard let account = try await Account.query(on: db).filter(\.$email == email).first() else {
             throw AppError.notFound("No account has the email \(rawEmail); the account")
         }

@@ -38,7 +38,7 @@ struct AuthPagesController: RouteCollection {
             response.headers.replaceOrAdd(name: "Retry-After", value: "\(wait)")
             return response
         }
-        let email = Student.normalizedEmail(form.email ?? "")
+        let email = FieldRules.normalizedEmail(form.email ?? "")
         let account = try await Account.query(on: req.db).filter(\.$email == email).first()
         let verified = try await Self.verify(form.password ?? "", account: account, on: req)
         guard let account, verified else {

@@ -47,7 +47,7 @@ struct ResetPasswordCommand: AsyncCommand {
         let password = PasswordInput.read(console: context.console)
         do {
             try await app.accounts.resetPassword(email: email, to: password)
-            context.console.output("Password changed for \(Student.normalizedEmail(email)); every session is signed out.".consoleText(.success))
+            context.console.output("Password changed for \(FieldRules.normalizedEmail(email)); every session is signed out.".consoleText(.success))
         } catch let error as AppError {
             throw CommandFailure(error.reason)
         }

@@ -106,3 +106,26 @@ struct ConsultationRow: Codable, Equatable, Sendable {
         }
     }
 }
+
+// MARK: - Column values
+
+enum ConsultationStatus: String, Codable, CaseIterable, Sendable {
+    case scheduled, completed, canceled, rescheduled
+    case noShow = "no_show"
+}
+
+/// One answer from the Calendly booking form.
+struct QuestionAndAnswer: Codable, Sendable, Equatable {
+    var question: String
+    var answer: String
+    var position: Int
+
+    /// The answers as the `questions_and_answers` column keeps them: one JSON document.
+    static func list(fromJSON json: String?) -> [QuestionAndAnswer]? {
+        json.flatMap { try? JSONDecoder().decode([QuestionAndAnswer].self, from: Data($0.utf8)) }
+    }
+
+    static func json(of list: [QuestionAndAnswer]?) -> String? {
+        list.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) }
+    }
+}

@@ -38,7 +38,7 @@ extension Student {
 
     /// The student with this email (compared case-insensitively), if any. Empty emails match nobody.
     static func find(email: String, on db: any Database) async throws -> Student? {
-        let key = normalizedEmail(email)
+        let key = FieldRules.normalizedEmail(email)
         guard !key.isEmpty else { return nil }
         // `email <> ''` lets SQLite use the partial unique index instead of scanning the table.
         return try await Student.query(on: db).filter(\.$email == key).filter(.sql(unsafeRaw: "\"students\".\"email\" <> ''")).first()

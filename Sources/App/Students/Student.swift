@@ -26,17 +26,9 @@ final class Student: Model, @unchecked Sendable {
     init(id: UUID? = nil, name: String, email: String = "", phone: String = "", notes: String = "", source: StudentSource = .manual) {
         self.id = id
         self.name = name
-        self.email = Student.normalizedEmail(email)
+        self.email = FieldRules.normalizedEmail(email)
         self.phone = phone
         self.notes = notes
         self.source = source
     }
-
-    static func normalizedEmail(_ email: String) -> String {
-        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-    }
-}
-
-enum StudentSource: String, Codable, CaseIterable, Sendable {
-    case manual, calendly, `import`
 }

@@ -217,10 +217,3 @@ extension BookingBatch.DeliveryIdentity {
         self.init(event: delivery.event, inviteeURI: delivery.inviteeURI, envelopeCreatedAt: delivery.envelopeCreatedAt)
     }
 }
-
-extension InviteeSnapshot {
-    /// The invitee's email as students store it, or empty when it is not an email.
-    var studentEmail: String {
-        Student.normalizedEmail(FieldRulesLenient.email(invitee.email))
-    }
-}

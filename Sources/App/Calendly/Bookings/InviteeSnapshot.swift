@@ -55,3 +55,10 @@ extension InviteeSnapshot {
         return UUID(uuidString: String(content.dropFirst("student-".count)))
     }
 }
+
+extension InviteeSnapshot {
+    /// The invitee's email as students store it, or empty when it is not an email.
+    var studentEmail: String {
+        FieldRules.normalizedEmail(FieldRulesLenient.email(invitee.email))
+    }
+}

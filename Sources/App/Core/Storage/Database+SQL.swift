@@ -12,3 +12,8 @@ extension Database {
 }
 
 private struct SQLDriverMissing: Error {}
+
+extension CodingKey {
+    /// The column as a Fluent field key, so a model names its fields with its row type's columns.
+    var field: FieldKey { FieldKey(stringLiteral: stringValue) }
+}
