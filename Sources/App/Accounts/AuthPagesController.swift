@@ -2,21 +2,12 @@ import Fluent
 import Vapor
 
 /// Sign-in, sign-out and the one-time setup of the owner account.
-struct AuthPagesController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get(.signIn, use: signInPage)
-        routes.post(.signIn, use: signIn)
-        routes.get(.setup, use: setupPage)
-        routes.post(.setup, use: setup)
-    }
-
+struct AuthPagesController {
     /// Sign-out needs a signed-in session, so it is registered with the protected routes.
-    static func bootSignOut(_ routes: any RoutesBuilder) {
-        routes.post(.signOut) { req async throws -> Response in
-            req.auth.logout(Account.self)
-            req.session.destroy()
-            return req.redirect(to: AppRoute.signIn().path + "?notice=\(Notice.signedOut.rawValue)")
-        }
+    func signOut(req: Request) -> Response {
+        req.auth.logout(Account.self)
+        req.session.destroy()
+        return req.redirect(to: AppRoute.signIn().path + "?notice=\(Notice.signedOut.rawValue)")
     }
 
     func signInPage(req: Request) async throws -> Response {

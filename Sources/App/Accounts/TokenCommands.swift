@@ -15,15 +15,11 @@ struct CreateTokenCommand: AsyncCommand {
     var help: String { "Creates an API token for scripts (sent as Authorization: Bearer)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let name = signature.name else { throw CommandFailure("--name is required") }
-        let app = context.application
-        try await app.autoMigrate()
-        do {
+        let name = try CommandFailure.required(signature.name, "--name")
+        try await context.onMigratedDatabase { app in
             let token = try await app.accounts.createToken(name: name)
             context.console.output("API token \"\(name)\" created. It is shown only this once:")
             context.console.output(token.consoleText())
-        } catch let error as AppError {
-            throw CommandFailure(error.reason)
         }
     }
 }

@@ -18,15 +18,11 @@ struct CreateUserCommand: AsyncCommand {
     var help: String { "Creates the owner account; reads the password from standard input." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let email = signature.email else { throw CommandFailure("--email is required") }
-        let app = context.application
-        try await app.autoMigrate()
-        let password = PasswordInput.read(console: context.console)
-        do {
+        let email = try CommandFailure.required(signature.email, "--email")
+        try await context.onMigratedDatabase { app in
+            let password = PasswordInput.read(console: context.console)
             let account = try await app.accounts.createOwner(email: email, password: password, timeZone: signature.timeZone ?? "UTC")
             context.console.output("Created the owner account \(account.email).".consoleText(.success))
-        } catch let error as AppError {
-            throw CommandFailure(error.reason)
         }
     }
 }
@@ -41,15 +37,11 @@ struct ResetPasswordCommand: AsyncCommand {
     var help: String { "Sets a new password for the owner (read from standard input) and signs out every session." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let email = signature.email else { throw CommandFailure("--email is required") }
-        let app = context.application
-        try await app.autoMigrate()
-        let password = PasswordInput.read(console: context.console)
-        do {
+        let email = try CommandFailure.required(signature.email, "--email")
+        try await context.onMigratedDatabase { app in
+            let password = PasswordInput.read(console: context.console)
             try await app.accounts.resetPassword(email: email, to: password)
             context.console.output("Password changed for \(FieldRules.normalizedEmail(email)); every session is signed out.".consoleText(.success))
-        } catch let error as AppError {
-            throw CommandFailure(error.reason)
         }
     }
 }
@@ -63,11 +55,4 @@ enum PasswordInput {
         }
         return readLine(strippingNewline: true) ?? ""
     }
-}
-
-/// A command failure with a message for the person at the terminal; the exit code is non-zero.
-struct CommandFailure: Error, CustomStringConvertible, LocalizedError {
-    var description: String
-    init(_ message: String) { description = message }
-    var errorDescription: String? { description }
 }

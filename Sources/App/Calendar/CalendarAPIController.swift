@@ -8,13 +8,7 @@ struct UpcomingMeetingsResponse: Content {
 
 /// Every `/api/calendar` route but the webhook: the Calendly configuration, upcoming meetings
 /// (scheduled and not yet ended, soonest first), and sync.
-struct CalendarAPIController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get(.apiCalendlyConfig, use: config)
-        routes.get(.apiUpcomingMeetings, use: upcoming)
-        routes.post(.apiMeetingsSync, use: sync)
-    }
-
+struct CalendarAPIController {
     func config(req: Request) async throws -> CalendlyConfigResponse {
         let config = req.application.appConfig
         // `?fresh=true` skips the cache: the Calendar page asks so before opening the popup, so a

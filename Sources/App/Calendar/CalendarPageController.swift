@@ -2,12 +2,18 @@ import Fluent
 import Vapor
 
 /// The Calendar page and its two tabs, Upcoming Meetings and Schedule New Meeting.
-struct CalendarPageController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get(.home) { req in req.redirect(to: AppRoute.calendar().path) }
-        routes.get(.calendar) { try await render($0, tab: .upcoming) }
-        routes.get(.calendarSchedule) { try await render($0, tab: .schedule) }
-        routes.get(.calendarUpcomingFragment, use: upcomingFragment)
+struct CalendarPageController {
+    /// `/` leads to the Calendar.
+    func home(req: Request) -> Response {
+        req.redirect(to: AppRoute.calendar().path)
+    }
+
+    func upcomingTab(req: Request) async throws -> View {
+        try await render(req, tab: .upcoming)
+    }
+
+    func scheduleTab(req: Request) async throws -> View {
+        try await render(req, tab: .schedule)
     }
 
     /// The Upcoming Meetings table alone, so the page can refresh it after a booking without a reload.
@@ -29,7 +35,7 @@ struct CalendarPageController: RouteCollection {
         }
     }
 
-    func render(_ req: Request, tab: AppRoute.CalendarTab) async throws -> View {
+    private func render(_ req: Request, tab: AppRoute.CalendarTab) async throws -> View {
         let time = req.timeDisplay
         let config = req.application.appConfig
         let chosenID = try req.queryReader.uuid("student")

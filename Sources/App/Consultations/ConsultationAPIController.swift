@@ -2,15 +2,7 @@ import Fluent
 import Vapor
 
 /// `/api/consultations`: list with filters, create by hand, read, edit, delete.
-struct ConsultationAPIController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get(.apiConsultations, use: list)
-        routes.post(.apiConsultations, use: create)
-        routes.get(.apiConsultation, use: read)
-        routes.patch(.apiConsultation, use: update)
-        routes.delete(.apiConsultation, use: delete)
-    }
-
+struct ConsultationAPIController {
     func list(req: Request) async throws -> ConsultationListResponse {
         let query = req.queryReader
         let page = try query.page()

@@ -2,13 +2,7 @@ import Fluent
 import Vapor
 
 /// The Consultation page: details, booking answers, Calendly links, edits and status changes.
-struct ConsultationPagesController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get(.consultation, use: show)
-        routes.post(.consultation, use: edit)
-        routes.post(.consultationStatus, use: changeStatus)
-    }
-
+struct ConsultationPagesController {
     func show(req: Request) async throws -> Response {
         let consultation = try await find(req)
         return try await render(req, consultation, form: ConsultationEditForm(consultation), errors: [:], status: .ok)

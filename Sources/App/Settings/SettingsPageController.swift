@@ -3,18 +3,7 @@ import Vapor
 
 /// The Settings page: the account, Calendly's health with every problem and its fix, the webhook
 /// subscription (create or recreate), failed deliveries with replay, and "sync now".
-struct SettingsPageController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get(.settings, use: show)
-        routes.post(.settingsCalendlySubscribe, use: subscribe)
-        routes.post(.settingsCalendlySync, use: syncNow)
-        routes.post(.settingsWebhooksReplay, use: replay)
-        routes.post(.settingsAccount, use: saveDetails)
-        routes.post(.settingsCalendlyToken, use: saveToken)
-        routes.post(.settingsCalendlyTokenRemove, use: removeToken)
-        routes.post(.settingsPassword, use: changePassword)
-    }
-
+struct SettingsPageController {
     func show(req: Request) async throws -> View {
         try await render(req, flash: nil, syncResult: nil)
     }

@@ -2,16 +2,7 @@ import Fluent
 import Vapor
 
 /// `/api/students`: list with search, create, read with consultations, update, archive or purge.
-struct StudentAPIController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get(.apiStudents, use: list)
-        routes.post(.apiStudents, use: create)
-        routes.get(.apiStudent, use: read)
-        routes.patch(.apiStudent, use: update)
-        routes.delete(.apiStudent, use: delete)
-        routes.post(.apiStudentRestore, use: restore)
-    }
-
+struct StudentAPIController {
     func restore(req: Request) async throws -> StudentResponse {
         try StudentResponse(try await req.students.restore(try req.uuidParameter()))
     }

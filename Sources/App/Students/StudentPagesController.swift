@@ -2,18 +2,7 @@ import Fluent
 import Vapor
 
 /// The Students and Student pages: search, add, edit, archive, purge, and add a consultation by hand.
-struct StudentPagesController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get(.students, use: list)
-        routes.post(.students, use: create)
-        routes.get(.student, use: show)
-        routes.post(.studentEdit, use: edit)
-        routes.post(.studentArchive, use: archive)
-        routes.post(.studentPurge, use: purge)
-        routes.post(.studentRestore, use: restore)
-        routes.post(.studentConsultations, use: addConsultation)
-    }
-
+struct StudentPagesController {
     func list(req: Request) async throws -> Response {
         try await renderList(req, form: StudentForm(), errors: [:], status: .ok)
     }

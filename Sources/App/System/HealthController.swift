@@ -8,11 +8,7 @@ struct HealthResponse: Content {
 }
 
 /// `GET /api/health`: answers without authentication, 503 when the database does not answer.
-struct HealthController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get(.apiHealth, use: health)
-    }
-
+struct HealthController {
     func health(req: Request) async throws -> Response {
         do {
             try await req.db.sql().raw("SELECT 1").run()

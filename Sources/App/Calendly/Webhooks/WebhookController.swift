@@ -6,12 +6,8 @@ import Vapor
 /// storage and processing committed together before the answer. Once stored, the answer is
 /// 2xx whatever processing finds, so a bad payload never makes Calendly retry for a day and
 /// disable the subscription.
-struct WebhookController: RouteCollection {
+struct WebhookController {
     static let maxBodySize: ByteCount = "1mb"
-
-    func boot(routes: any RoutesBuilder) throws {
-        routes.on(.POST, AppRoute.Pattern.apiCalendlyWebhook.pathComponents, body: .stream, use: receive)
-    }
 
     struct Answer: Content {
         var status: String
