@@ -14,16 +14,16 @@ struct StudentRow: Codable, Equatable, Sendable {
     var phone = ""
     var notes = ""
     var source = StudentSource.calendly
+    var archivedAt: Date?
     var createdAt: Date
     var updatedAt: Date
-    var archivedAt: Date?
 
     static let table = "students"
 
     /// The column names, in the order the migrations made them.
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, name, email, phone, notes, source, createdAt = "created_at", updatedAt = "updated_at"
-        case archivedAt = "archived_at"
+        case id, name, email, phone, notes, source, archivedAt = "archived_at"
+        case createdAt = "created_at", updatedAt = "updated_at"
     }
     typealias Column = CodingKeys
 }
@@ -32,9 +32,10 @@ struct StudentRow: Codable, Equatable, Sendable {
 
 /// Every statement on `students` that applying a booking runs, written with SQLKit over `Column`.
 extension StudentRow {
+    /// A new student is never archived, so `archived_at` is left to its NULL default.
     static func insert(_ rows: [StudentRow], on sql: any SQLDatabase) async throws {
         guard !rows.isEmpty else { return }
-        try await sql.insert(into: table).models(rows, nilEncodingStrategy: .asNil).run()
+        try await sql.insert(into: table).models(rows).run()
     }
 
     /// The ids of the students with these emails, by email.
@@ -44,7 +45,7 @@ extension StudentRow {
             .where(SQLColumn(Column.email.rawValue), .in, SQLBind.group(emails))
             .where(SQLColumn(Column.email.rawValue), .notEqual, SQLLiteral.string(""))
             .all(decoding: IDAndEmail.self)
-        return Dictionary(rows.map { ($0.email, $0.id) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(rows.map { ($0.email, $0.id) }, uniquingKeysWith: { _, last in last })
     }
 
     /// Which of `ids` exist.

@@ -31,7 +31,7 @@ final class BookingBatch {
     }
 
     deinit {
-        assert(newStudents.isEmpty && newConsultations.isEmpty, "an BookingBatch was dropped with rows made outside applying(_:)")
+        assert(newStudents.isEmpty && newConsultations.isEmpty, "a BookingBatch was dropped with rows made outside applying(_:)")
     }
 
     /// Runs `body`, then inserts what it made. If either throws, what was not inserted is forgotten
@@ -60,18 +60,18 @@ final class BookingBatch {
         newConsultations.removeAll()
     }
 
-    /// A store with everything these observations and deliveries will look up already read.
+    /// A batch with everything these observations and deliveries will look up already read.
     static func prefetching(_ snapshots: [InviteeSnapshot], deliveries: [WebhookDelivery] = [],
                             on sql: any SQLDatabase) async throws -> BookingBatch {
         if sql.dialect.name == "postgresql" {
             try await sql.raw("SELECT pg_advisory_xact_lock(7243001)").run()
         }
-        let store = BookingBatch(sql: sql)
-        try await store.prefetchConsultations(Set(snapshots.flatMap { [$0.invitee.uri, $0.invitee.oldInvitee, $0.invitee.newInvitee].compactMap { $0 } }))
-        try await store.prefetchStudents(emails: Set(snapshots.map(\.studentEmail).filter { !$0.isEmpty }),
+        let bookings = BookingBatch(sql: sql)
+        try await bookings.prefetchConsultations(Set(snapshots.flatMap { [$0.invitee.uri, $0.invitee.oldInvitee, $0.invitee.newInvitee].compactMap { $0 } }))
+        try await bookings.prefetchStudents(emails: Set(snapshots.map(\.studentEmail).filter { !$0.isEmpty }),
                                          ids: Set(snapshots.compactMap(\.trackedStudentID)))
-        try await store.prefetchProcessedDeliveries(Set(deliveries.compactMap(\.inviteeURI)))
-        return store
+        try await bookings.prefetchProcessedDeliveries(Set(deliveries.compactMap(\.inviteeURI)))
+        return bookings
     }
 
     // MARK: - Consultations

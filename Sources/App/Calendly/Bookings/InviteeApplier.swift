@@ -11,17 +11,17 @@ struct InviteeApplier {
         case created, updated, unchanged
     }
 
-    let store: BookingBatch
+    let bookings: BookingBatch
     let topicQuestion: String?
 
     func apply(_ snapshot: InviteeSnapshot, now: Date = Date()) async throws -> Outcome {
-        let existing = try await store.consultation(inviteeURI: snapshot.invitee.uri)
+        let existing = try await bookings.consultation(inviteeURI: snapshot.invitee.uri)
         var consultation: ConsultationRow
         if let existing {
             consultation = existing
             if Self.isNewer(snapshot, than: consultation) { Self.copyEventData(snapshot, into: &consultation) }
         } else {
-            let studentID = try await StudentMatcher(store: store).studentID(for: snapshot, now: now)
+            let studentID = try await StudentMatcher(bookings: bookings).studentID(for: snapshot, now: now)
             consultation = ConsultationRow(studentID: studentID, inviteeURI: snapshot.invitee.uri,
                                                 type: String((snapshot.event.name ?? "Calendly meeting").prefix(200)),
                                                 topic: snapshot.topic(question: topicQuestion), startsAt: snapshot.event.startTime)
@@ -30,11 +30,11 @@ struct InviteeApplier {
         Self.applyStatus(snapshot, to: &consultation)
         if let existing {
             // Bookkeeping (when Calendly last spoke) is stored too, but only what a reader sees counts as a change.
-            if consultation != existing { try await store.update(&consultation, now: now) }
+            if consultation != existing { try await bookings.update(&consultation, now: now) }
         } else {
-            store.insert(&consultation, now: now)
+            bookings.insert(&consultation, now: now)
         }
-        let linked = try await RescheduleLinker(store: store).link(&consultation, snapshot: snapshot)
+        let linked = try await RescheduleLinker(bookings: bookings).link(&consultation, snapshot: snapshot)
         guard let existing else { return .created }
         return Fingerprint(existing) != Fingerprint(consultation) || linked ? .updated : .unchanged
     }

@@ -62,3 +62,11 @@ extension InviteeSnapshot {
         FieldRules.normalizedEmail(FieldRulesLenient.email(invitee.email))
     }
 }
+
+/// Calendly's data is not the owner's typing: keep what can be kept instead of refusing it.
+enum FieldRulesLenient {
+    /// The email if it is one, else empty (a student may have no email).
+    static func email(_ value: String?) -> String {
+        (try? FieldRules.email(value)) ?? ""
+    }
+}

@@ -3,17 +3,17 @@ import Foundation
 /// Links the two consultations of a reschedule both ways, whichever arrives first (REFERENCE §4.4):
 /// the old invitee's cancel names `new_invitee`; the new invitee's create names `old_invitee`.
 struct RescheduleLinker {
-    let store: BookingBatch
+    let bookings: BookingBatch
 
     /// Links `consultation` (already stored) with the other half of its reschedule, if that is
     /// stored too; updates both as needed. Returns true when it changed anything.
     func link(_ consultation: inout ConsultationRow, snapshot: InviteeSnapshot) async throws -> Bool {
         var changed = false
-        if let oldURI = snapshot.invitee.oldInvitee, var old = try await store.consultation(inviteeURI: oldURI) {
+        if let oldURI = snapshot.invitee.oldInvitee, var old = try await bookings.consultation(inviteeURI: oldURI) {
             changed = try await connect(old: &old, new: &consultation) || changed
         }
         if snapshot.isCanceled, snapshot.invitee.rescheduled == true,
-           let newURI = snapshot.invitee.newInvitee, var new = try await store.consultation(inviteeURI: newURI) {
+           let newURI = snapshot.invitee.newInvitee, var new = try await bookings.consultation(inviteeURI: newURI) {
             changed = try await connect(old: &consultation, new: &new) || changed
         }
         return changed
@@ -32,12 +32,12 @@ struct RescheduleLinker {
         let previousStudentID = new.studentID
         new.studentID = old.studentID
         let oldChanged = old != oldBefore, newChanged = new != newBefore
-        if oldChanged { try await store.update(&old) }
-        if newChanged { try await store.update(&new) }
+        if oldChanged { try await bookings.update(&old) }
+        if newChanged { try await bookings.update(&new) }
         if previousStudentID != old.studentID {
             // A student made from this booking alone, now left with no consultation, would not
             // exist had the deliveries arrived in the other order; remove it so the result is the same.
-            try await store.removeStudentIfOrphaned(previousStudentID)
+            try await bookings.removeStudentIfOrphaned(previousStudentID)
         }
         return oldChanged || newChanged
     }

@@ -3,32 +3,24 @@ import Foundation
 /// Chooses the student a booking belongs to (SPEC 4.2): the one named by `utm_content`, else the one
 /// with the invitee's email, else a new student made from the invitee's name and email.
 struct StudentMatcher {
-    let store: BookingBatch
+    let bookings: BookingBatch
 
     func studentID(for snapshot: InviteeSnapshot, now: Date = Date()) async throws -> UUID {
-        if let old = snapshot.invitee.oldInvitee, let previous = try await store.consultation(inviteeURI: old) {
+        if let old = snapshot.invitee.oldInvitee, let previous = try await bookings.consultation(inviteeURI: old) {
             // A rescheduled booking keeps the old booking's student.
             return previous.studentID
         }
-        if let id = snapshot.trackedStudentID, try await store.studentExists(id) {
+        if let id = snapshot.trackedStudentID, try await bookings.studentExists(id) {
             return id
         }
         let email = snapshot.studentEmail
-        if !email.isEmpty, let found = try await store.studentID(email: email) {
+        if !email.isEmpty, let found = try await bookings.studentID(email: email) {
             return found
         }
         let name = (snapshot.invitee.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let student = StudentRow(id: UUID(), name: String((name.isEmpty ? (email.isEmpty ? "Calendly invitee" : email) : name).prefix(200)),
                                               email: email, createdAt: now, updatedAt: now)
-        store.insertStudent(student)
+        bookings.insertStudent(student)
         return student.id
-    }
-}
-
-/// Calendly's data is not the owner's typing: keep what can be kept instead of refusing it.
-enum FieldRulesLenient {
-    /// The email if it is one, else empty (a student may have no email).
-    static func email(_ value: String?) -> String {
-        (try? FieldRules.email(value)) ?? ""
     }
 }

@@ -78,14 +78,3 @@ enum CalendlyError: Error, Sendable, Equatable {
         }
     }
 }
-
-extension CalendlyError {
-    /// How a Calendly failure reaches an API client: the dependency is down or not configured.
-    var asAppError: AppError {
-        switch self {
-        case .notFound: .notFound("Calendly invitee")
-        case .rateLimited(let seconds): .throttled(retryAfter: seconds, message: "\(message) Try again in \(seconds) seconds.")
-        default: .unavailable("\(message) \(hint)")
-        }
-    }
-}

@@ -43,10 +43,10 @@ extension Application {
 
     var calendly: CalendlyAccess {
         get {
-            guard let service = storage[CalendlyAccessKey.self] else {
-                preconditionFailure("configure(_:config:) sets up the Calendly service")
+            guard let access = storage[CalendlyAccessKey.self] else {
+                preconditionFailure("configure(_:config:) sets up Calendly access")
             }
-            return service
+            return access
         }
         set { storage[CalendlyAccessKey.self] = newValue }
     }

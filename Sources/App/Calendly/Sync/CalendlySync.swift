@@ -78,9 +78,9 @@ struct CalendlySync {
     private func apply(_ snapshot: InviteeSnapshot) async throws -> (InviteeApplier.Outcome, Consultation) {
         let topicQuestion = self.topicQuestion
         return try await writer.transaction(on: db) { db in
-            let store = try await BookingBatch.prefetching([snapshot], on: try db.sql())
-            let outcome = try await store.applying {
-                try await InviteeApplier(store: store, topicQuestion: topicQuestion).apply(snapshot)
+            let bookings = try await BookingBatch.prefetching([snapshot], on: try db.sql())
+            let outcome = try await bookings.applying {
+                try await InviteeApplier(bookings: bookings, topicQuestion: topicQuestion).apply(snapshot)
             }
             guard let consultation = try await Consultation.query(on: db).filter(\.$calendlyInviteeURI == snapshot.invitee.uri)
                 .with(\.$student).first() else {

@@ -42,16 +42,16 @@ struct WebhookInbox {
     /// again alone (`recordAlone`), so one that cannot be applied never holds back the others.
     static func record(_ batch: [ReceivedDelivery], on db: any Database, topicQuestion: String?) async throws -> [Result<WebhookDeliveryState, any Error>] {
         let sql = try db.sql()
-        let store = try await BookingBatch.prefetching(batch.compactMap(\.reading.snapshot), deliveries: batch.map(\.delivery), on: sql)
+        let bookings = try await BookingBatch.prefetching(batch.compactMap(\.reading.snapshot), deliveries: batch.map(\.delivery), on: sql)
         if batch.count == 1, let alone = batch.first {
-            return [await recordAlone(alone, store: store, topicQuestion: topicQuestion)]
+            return [await recordAlone(alone, bookings: bookings, topicQuestion: topicQuestion)]
         }
         let now = Date()
-        try await store.applying {
+        try await bookings.applying {
             for received in batch {
-                let outcome = try await Self.outcome(of: received.reading, delivery: received.delivery, store: store, topicQuestion: topicQuestion)
+                let outcome = try await Self.outcome(of: received.reading, delivery: received.delivery, bookings: bookings, topicQuestion: topicQuestion)
                 received.delivery.finish(outcome, at: now)
-                if outcome.0 == .processed { store.noteProcessed(received.delivery) }
+                if outcome.0 == .processed { bookings.noteProcessed(received.delivery) }
             }
         }
         try await insert(batch.map(\.delivery), on: sql)
@@ -62,15 +62,15 @@ struct WebhookInbox {
     /// the delivery is still stored, as `failed` with the error, for replay. If storing fails, the
     /// delivery leaves no trace and the failure is returned, so its sender gets a 503 and delivers
     /// it again.
-    private static func recordAlone(_ received: ReceivedDelivery, store: BookingBatch, topicQuestion: String?) async -> Result<WebhookDeliveryState, any Error> {
+    private static func recordAlone(_ received: ReceivedDelivery, bookings: BookingBatch, topicQuestion: String?) async -> Result<WebhookDeliveryState, any Error> {
         let delivery = received.delivery
-        let sql = store.sql
+        let sql = bookings.sql
         do {
             try await sql.raw("SAVEPOINT delivery").run()
             var outcome: (WebhookDeliveryState, String?)
             do {
-                outcome = try await store.applying {
-                    try await Self.outcome(of: received.reading, delivery: delivery, store: store, topicQuestion: topicQuestion)
+                outcome = try await bookings.applying {
+                    try await Self.outcome(of: received.reading, delivery: delivery, bookings: bookings, topicQuestion: topicQuestion)
                 }
             } catch {
                 try await sql.raw("ROLLBACK TO SAVEPOINT delivery").run()
@@ -98,9 +98,9 @@ struct WebhookInbox {
         let reading = Self.read(delivery.body).reading
         let topicQuestion = self.topicQuestion
         return try await writer.transaction(on: db) { db in
-            let store = try await BookingBatch.prefetching(reading.snapshot.map { [$0] } ?? [], deliveries: [delivery], on: try db.sql())
-            let outcome = try await store.applying {
-                try await Self.outcome(of: reading, delivery: delivery, store: store, topicQuestion: topicQuestion)
+            let bookings = try await BookingBatch.prefetching(reading.snapshot.map { [$0] } ?? [], deliveries: [delivery], on: try db.sql())
+            let outcome = try await bookings.applying {
+                try await Self.outcome(of: reading, delivery: delivery, bookings: bookings, topicQuestion: topicQuestion)
             }
             delivery.finish(outcome, at: now)
             try await delivery.save(on: db)
@@ -144,14 +144,14 @@ struct WebhookInbox {
         return (head, InviteeEvent(rawValue: event) == nil ? .verdict(.ignored, nil) : failure)
     }
 
-    private static func outcome(of reading: Reading, delivery: WebhookDelivery, store: BookingBatch,
+    private static func outcome(of reading: Reading, delivery: WebhookDelivery, bookings: BookingBatch,
                                 topicQuestion: String?) async throws -> (WebhookDeliveryState, String?) {
         switch reading {
         case .verdict(let state, let error):
             return (state, error)
         case .apply(let snapshot):
-            if try await store.isDuplicate(delivery) { return (.duplicate, nil) }
-            _ = try await InviteeApplier(store: store, topicQuestion: topicQuestion).apply(snapshot)
+            if try await bookings.isDuplicate(delivery) { return (.duplicate, nil) }
+            _ = try await InviteeApplier(bookings: bookings, topicQuestion: topicQuestion).apply(snapshot)
             return (.processed, nil)
         }
     }

@@ -32,12 +32,12 @@ enum FieldRules {
         return text
     }
 
-    /// An email address or nothing; stored lower-cased.
     /// An email as stored and compared: trimmed and lower-cased.
     static func normalizedEmail(_ email: String) -> String {
         email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
+    /// An email address or nothing; stored lower-cased.
     static func email(_ value: String?, field: String = "email") throws -> String {
         let text = FieldRules.normalizedEmail(value ?? "")
         guard !text.isEmpty else { return "" }

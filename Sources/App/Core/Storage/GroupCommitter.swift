@@ -4,7 +4,8 @@ import NIOCore
 
 /// Group commit: writes that arrive while a transaction is committing wait, then share the next
 /// one, so many concurrent writers pay for one commit (and on SQLite one turn of the writer lock)
-/// instead of one each.
+/// instead of one each. In `make bench` (32 connections) webhook deliveries are stored at 2,724 a
+/// second with it and 775 without it (batches of one).
 ///
 /// `work` gets the batch and the shared transaction, and answers one result per item. If it throws,
 /// or the commit fails, nothing of the batch was stored, and each item is tried again alone in a
@@ -110,7 +111,9 @@ final class GroupCommitter<Item: Sendable, Output: Sendable>: Sendable {
 ///
 /// Database drivers complete their futures on their connection's event loop. A task that awaits
 /// many statements in a row (a group commit) and runs on that same loop resumes after each one
-/// right there, instead of waking a thread of the global pool every time.
+/// right there, instead of waking a thread of the global pool every time. `make bench` on two
+/// cores shows no difference from the global executor (2,791 deliveries a second without it, 2,724
+/// with it, within the runs' noise).
 @available(macOS 15.0, *)
 final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
     let eventLoop: any EventLoop

@@ -116,10 +116,10 @@ struct DeliveryOrderTests {
             let snapshot = InviteeSnapshot(source: .webhook(.canceled), invitee: cancel.payload,
                                            event: try #require(cancel.payload.scheduledEvent), observedAt: cancel.createdAt)
             try await t.app.databaseWriter.transaction(on: t.app.db) { db in
-                let store = try await BookingBatch.prefetching([snapshot], on: try db.sql())
+                let bookings = try await BookingBatch.prefetching([snapshot], on: try db.sql())
                 // The owner's edit lands after the read.
                 try await db.sql().raw("UPDATE consultations SET notes = 'Saved meanwhile', topic = 'Thesis'").run()
-                _ = try await store.applying { try await InviteeApplier(store: store, topicQuestion: nil).apply(snapshot) }
+                _ = try await bookings.applying { try await InviteeApplier(bookings: bookings, topicQuestion: nil).apply(snapshot) }
             }
             let row = try #require(try await Consultation.query(on: t.app.db).first())
             #expect(row.status == .rescheduled)
