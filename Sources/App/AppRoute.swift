@@ -14,6 +14,9 @@ enum AppRoute {
     case studentConsultations(UUID)
     case consultation(UUID)
     case consultationStatus(UUID)
+    case consultationFollowUps(UUID)
+    case followUp(UUID)
+    case followUpDone(UUID)
     case settings
     case signIn(next: String? = nil)
     case signOut
@@ -40,6 +43,9 @@ enum AppRoute {
         case studentConsultations = "/students/:id/consultations"
         case consultation = "/consultations/:id"
         case consultationStatus = "/consultations/:id/status"
+        case consultationFollowUps = "/consultations/:id/follow-ups"
+        case followUp = "/follow-ups/:id"
+        case followUpDone = "/follow-ups/:id/done"
         case settings = "/settings"
         case settingsAccount = "/settings/account"
         case settingsPassword = "/settings/password"
@@ -59,6 +65,8 @@ enum AppRoute {
         case apiStudentRestore = "/api/students/:id/restore"
         case apiConsultations = "/api/consultations"
         case apiConsultation = "/api/consultations/:id"
+        case apiFollowUps = "/api/follow-ups"
+        case apiFollowUp = "/api/follow-ups/:id"
         case apiCalendlyConfig = "/api/calendar/config/calendly"
         case apiUpcomingMeetings = "/api/calendar/meetings/upcoming"
         case apiMeetingsSync = "/api/calendar/meetings/sync"
@@ -93,6 +101,9 @@ enum AppRoute {
         case .studentConsultations(let id): return Pattern.studentConsultations.filled(id.uuidString)
         case .consultation(let id): return Pattern.consultation.filled(id.uuidString)
         case .consultationStatus(let id): return Pattern.consultationStatus.filled(id.uuidString)
+        case .consultationFollowUps(let id): return Pattern.consultationFollowUps.filled(id.uuidString)
+        case .followUp(let id): return Pattern.followUp.filled(id.uuidString)
+        case .followUpDone(let id): return Pattern.followUpDone.filled(id.uuidString)
         case .settings: return Pattern.settings.rawValue
         case .signIn(let next):
             return Self.withQuery(Pattern.signIn.rawValue, next.map { [.init(name: "next", value: $0)] } ?? [])

@@ -15,4 +15,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddSessionLastSeen())
     app.migrations.add(AddCalendlyConnectionToken())
     app.migrations.add(AddCalendlyPreviousSubscription())
+    app.migrations.add(CreateFollowUp())
 }

@@ -104,6 +104,26 @@ def test_every_operation_answers_as_documented(crm, openapi, document):
         "student_id": sid, "type": "Mentoring", "consultation_date": "2024-01-02T10:00:00Z", "duration": 30}).json()
     c.send("PATCH", f"/api/consultations/{held['id']}", 200, json={"status": "completed"})
     c.send("PATCH", f"/api/consultations/{cid}", 422, json={"status": "maybe"})
+    follow_up = c.send("POST", "/api/follow-ups", 201, json={
+        "consultation_id": held["id"], "text": "Send the reading list", "owner": "mentor", "due_on": "2031-01-10"}).json()
+    fid = follow_up["id"]
+    c.send("POST", "/api/follow-ups", 201, json={"student_id": sid, "text": "Draft the essay", "owner": "student"})
+    c.send("POST", "/api/follow-ups", 422, json={"student_id": sid, "text": "x", "due_on": "2031-02-30"})
+    c.send("POST", "/api/follow-ups", 422, json={"student_id": sid, "text": ""})
+    c.send("POST", "/api/follow-ups", 404, json={"student_id": str(uuid.uuid4()), "text": "x"})
+    c.send("POST", "/api/follow-ups", 400, json={"student_id": sid, "text": 7})
+    c.send("GET", "/api/follow-ups", 200, params={"student_id": sid, "state": "all"})
+    c.send("GET", "/api/follow-ups", 400, params={"state": "someday"})
+    c.send("GET", f"/api/follow-ups/{fid}", 200)
+    c.send("GET", f"/api/follow-ups/{uuid.uuid4()}", 404)
+    c.send("PATCH", f"/api/follow-ups/{fid}", 200, json={"done": True})
+    c.send("PATCH", f"/api/follow-ups/{fid}", 200, json={"due_on": None, "done": False})
+    c.send("PATCH", f"/api/follow-ups/{fid}", 422, json={"owner": "parent"})
+    read = c.send("GET", f"/api/consultations/{held['id']}", 200).json()
+    assert [f["id"] for f in read["follow_ups"]] == [fid]
+    assert len(c.send("GET", f"/api/students/{sid}", 200).json()["open_follow_ups"]) == 2
+    c.send("DELETE", f"/api/follow-ups/{fid}", 204)
+    c.send("DELETE", f"/api/follow-ups/{fid}", 404)
     c.send("GET", "/api/calendar/meetings/upcoming", 200, params={"limit": 5})
     c.send("GET", "/api/calendar/meetings/upcoming", 400, params={"student_id": "7"})
     c.send("PUT", "/api/students", 405, documented=False)

@@ -54,7 +54,7 @@ struct CalendarAPIController {
                 var counts = CalendlySync.Counts()
                 counts.add(outcome)
                 return SyncResponse(created: counts.created, updated: counts.updated, unchanged: counts.unchanged, failed: 0,
-                                    consultation: try ConsultationResponse(consultation))
+                                    consultation: try await ConsultationResponse(consultation).withFollowUps(on: req.db))
             }
             let counts = try await req.application.reconcileWithCalendly(rateLimitWait: CalendlySync.requestRateLimitWait)
             return SyncResponse(created: counts.created, updated: counts.updated, unchanged: counts.unchanged, failed: counts.failed)

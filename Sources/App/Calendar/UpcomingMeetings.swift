@@ -36,7 +36,8 @@ struct UpcomingMeetings: Sendable {
         if let cached = caches.upcomingJSON.value(for: query, version: version, now: now) { return cached }
         let rows = try await ConsultationRow.upcoming(now: now, includeCanceled: query.includeCanceled, studentID: query.studentID,
                                                    from: query.from, limit: query.limit, on: try db.sql())
-        let body = ByteBuffer(data: try PlainJSON.encode(UpcomingMeetingsResponse(meetings: rows.map(ConsultationResponse.init))))
+        let meetings = try await rows.map(ConsultationResponse.init).withFollowUps(on: db)
+        let body = ByteBuffer(data: try PlainJSON.encode(UpcomingMeetingsResponse(meetings: meetings)))
         caches.upcomingJSON.store(body, for: query, version: version, expires: Self.firstEnd(of: rows))
         return body
     }

@@ -13,7 +13,7 @@ struct ConsultationAPIController {
         )
         let total = try await builder.copy().count()
         let rows = try await builder.range(page.offset..<(page.offset + page.limit)).all()
-        return ConsultationListResponse(consultations: try rows.map { try ConsultationResponse($0) }, total: total)
+        return ConsultationListResponse(consultations: try await rows.map { try ConsultationResponse($0) }.withFollowUps(on: req.db), total: total)
     }
 
     func create(req: Request) async throws -> Response {
@@ -22,7 +22,7 @@ struct ConsultationAPIController {
             studentID: body.studentID, type: body.type, consultationDate: body.consultationDate, duration: body.duration,
             topic: body.topic, notes: body.notes, followUpNotes: body.followUpNotes, status: body.status
         ))
-        return try await ConsultationResponse(consultation).encodeResponse(status: .created, for: req)
+        return try await ConsultationResponse(consultation).withFollowUps(on: req.db).encodeResponse(status: .created, for: req)
     }
 
     func read(req: Request) async throws -> ConsultationResponse {
@@ -30,7 +30,7 @@ struct ConsultationAPIController {
         guard let consultation = try await Consultation.query(on: req.db).filter(\.$id == id).with(\.$student).first() else {
             throw AppError.notFound("Consultation")
         }
-        return try ConsultationResponse(consultation)
+        return try await ConsultationResponse(consultation).withFollowUps(on: req.db)
     }
 
     func update(req: Request) async throws -> ConsultationResponse {
@@ -39,7 +39,7 @@ struct ConsultationAPIController {
         let consultation = try await req.consultations.update(id, .init(
             type: body.type, topic: body.topic, notes: body.notes, followUpNotes: body.followUpNotes, status: body.status
         ))
-        return try ConsultationResponse(consultation)
+        return try await ConsultationResponse(consultation).withFollowUps(on: req.db)
     }
 
     func delete(req: Request) async throws -> HTTPStatus {

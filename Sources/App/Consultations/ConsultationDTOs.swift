@@ -32,6 +32,8 @@ struct ConsultationResponse: Content {
     @NullEncoded var calendlyUpdatedAt: Date?
     @NullEncoded var createdAt: Date?
     @NullEncoded var updatedAt: Date?
+    /// The follow-ups agreed in this meeting (see `withFollowUps`).
+    var followUps: [FollowUpResponse] = []
 
     /// Spelled out (not left to the encoder's snake_case conversion) so hot lists can be encoded
     /// without converting every key of every row.
@@ -45,6 +47,7 @@ struct ConsultationResponse: Content {
         case rescheduledFromID = "rescheduled_from_id", rescheduledToID = "rescheduled_to_id"
         case questionsAndAnswers = "questions_and_answers", inviteeTimezone = "invitee_timezone"
         case calendlyUpdatedAt = "calendly_updated_at", createdAt = "created_at", updatedAt = "updated_at"
+        case followUps = "follow_ups"
     }
 
     /// `student` must be the consultation's own student (loaded with `.with(\.$student)` or passed in).

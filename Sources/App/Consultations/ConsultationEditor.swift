@@ -98,6 +98,8 @@ struct ConsultationEditor {
     func delete(_ id: UUID) async throws {
         try await writer.transaction(on: db) { db in
             guard let consultation = try await Consultation.find(id, on: db) else { throw AppError.notFound("Consultation") }
+            // What was promised there stays with the student.
+            try await FollowUp.query(on: db).filter(\.$consultation.$id == id).set(\.$consultation.$id, to: nil).update()
             try await consultation.delete(on: db)
         }
     }

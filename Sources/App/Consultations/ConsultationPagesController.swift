@@ -8,6 +8,14 @@ struct ConsultationPagesController {
         return try await render(req, consultation, form: ConsultationEditForm(consultation), errors: [:], status: .ok)
     }
 
+    /// The page again after a follow-up form on it was refused, with what was typed.
+    func show(_ req: Request, id: UUID, followUps: FollowUpFormState, status: HTTPStatus) async throws -> Response {
+        guard let consultation = try await Consultation.query(on: req.db).filter(\.$id == id).with(\.$student).first() else {
+            throw AppError.notFound("Consultation")
+        }
+        return try await render(req, consultation, form: ConsultationEditForm(consultation), errors: [:], followUpState: followUps, status: status)
+    }
+
     func edit(req: Request) async throws -> Response {
         let consultation = try await find(req)
         let form = try req.content.decode(ConsultationEditForm.self)
@@ -40,9 +48,11 @@ struct ConsultationPagesController {
         return consultation
     }
 
-    private func render(_ req: Request, _ c: Consultation, form: ConsultationEditForm, errors: [String: String], status: HTTPStatus) async throws -> Response {
+    private func render(_ req: Request, _ c: Consultation, form: ConsultationEditForm, errors: [String: String],
+                        followUpState: FollowUpFormState = FollowUpFormState(), status: HTTPStatus) async throws -> Response {
         let id = try c.requireID()
         let time = req.timeDisplay
+        let followUps = try await FollowUp.agreed(in: [id], on: req.db)[id] ?? []
         // The other end of a reschedule, named by when it is rather than "the other booking".
         let linked = try await Consultation.query(on: req.db)
             .filter(\.$id ~~ [c.rescheduledFromID, c.rescheduledToID].compactMap { $0 }).all()
@@ -66,6 +76,8 @@ struct ConsultationPagesController {
             openInCalendly: c.calendlyEventURI != nil && !req.application.appConfig.sandboxMode ? CalendlyWebApp.scheduledEvents : nil,
             answers: c.questionsAndAnswers ?? [], hasAnswers: !(c.questionsAndAnswers ?? []).isEmpty, inviteeTimezone: c.inviteeTimezone.nonEmpty,
             form: form, errors: errors,
+            followUps: FollowUpSection(consultationID: id, followUps: followUps, today: time.today(),
+                                       newForm: followUpState.newForm, errors: followUpState.errors, editing: followUpState.editing),
             editAction: AppRoute.consultation(id).path, statusAction: AppRoute.consultationStatus(id).path
         )
         return try await req.view.render("consultation", context).encodeResponse(status: status, for: req)

@@ -32,6 +32,7 @@ struct ConsultationPageContext: Encodable {
     var inviteeTimezone: String?
     var form: ConsultationEditForm
     var errors: [String: String]
+    var followUps: FollowUpSection
     var editAction: String
     var statusAction: String
 }

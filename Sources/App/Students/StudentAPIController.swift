@@ -29,7 +29,9 @@ struct StudentAPIController {
             .filter(\.$student.$id == id)
             .sort(\.$consultationDate, .descending)
             .all()
-        return try StudentResponse(student, consultations: consultations.map { try ConsultationResponse($0, student: student) })
+        var response = try StudentResponse(student, consultations: try await consultations.map { try ConsultationResponse($0, student: student) }.withFollowUps(on: req.db))
+        response.openFollowUps = try await FollowUp.open(studentID: id, on: req.db).map(FollowUpResponse.init)
+        return response
     }
 
     func update(req: Request) async throws -> StudentResponse {

@@ -14,6 +14,8 @@ struct StudentResponse: Content {
     @NullEncoded var updatedAt: Date?
     /// Present only when one student is read by id.
     var consultations: [ConsultationResponse]?
+    /// Present only when one student is read by id: what is still to be done, soonest due first.
+    var openFollowUps: [FollowUpResponse]?
 
     init(_ student: Student, consultations: [ConsultationResponse]? = nil) throws {
         self.id = try student.requireID()

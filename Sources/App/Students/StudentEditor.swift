@@ -78,6 +78,7 @@ struct StudentEditor {
     func purge(_ id: UUID) async throws {
         try await writer.transaction(on: db) { db in
             guard let student = try await Student.find(id, on: db) else { throw AppError.notFound("Student") }
+            try await FollowUp.query(on: db).filter(\.$student.$id == id).delete()
             try await Consultation.query(on: db).filter(\.$student.$id == id).delete()
             try await student.delete(on: db)
         }

@@ -112,6 +112,7 @@ struct StudentPagesController {
                                         emptyText: "Nothing scheduled."),
             past: ConsultationTable(rows: consultations.filter { !isUpcoming($0) }.map { ConsultationListItem($0, student: student, time: time) },
                                     emptyText: "No past consultations."),
+            openFollowUps: try await FollowUp.open(studentID: id, on: req.db).map { FollowUpItem($0, today: time.today()) },
             form: form, consultationForm: consultationForm, errors: errors, timeZone: time.zoneName
         )
         return try await req.view.render("student", context).encodeResponse(status: status, for: req)

@@ -46,6 +46,8 @@ struct StudentPageContext: Encodable {
     var addConsultationAction: String
     var upcoming: ConsultationTable
     var past: ConsultationTable
+    /// What is still to be done, soonest due first, each linked to the meeting it was agreed in.
+    var openFollowUps: [FollowUpItem]
     var form: StudentForm
     var consultationForm: ConsultationForm
     var errors: [String: String]

@@ -13,10 +13,12 @@ import VaporTesting
     /// Columns the API does not show: Calendly's last no-show mark and its time only order
     /// Calendly's toggles (the API shows the outcome as `status`).
     static let consultationColumnsNotInTheAPI: Set<String> = ["calendly_no_show", "no_show_changed_at"]
-    /// Fields of a consultation's JSON that come from its student.
-    static let consultationFieldsFromTheStudent: Set<String> = ["student_name", "student_email"]
-    /// Fields of a student's JSON that are not columns: their consultations, when asked for.
-    static let studentFieldsNotColumns: Set<String> = ["consultations"]
+    /// Fields of a consultation's JSON that are not its columns: its student's name and email, and
+    /// the follow-ups agreed in it.
+    static let consultationFieldsNotColumns: Set<String> = ["student_name", "student_email", "follow_ups"]
+    /// Fields of a student's JSON that are not columns: their consultations and open follow-ups,
+    /// when one student is read by id.
+    static let studentFieldsNotColumns: Set<String> = ["consultations", "open_follow_ups"]
 
     @Test func consultationsAgreeEverywhere() async throws {
         try await withTestApp { t in
@@ -33,7 +35,7 @@ import VaporTesting
             #expect(Set(Consultation.keys.map(\.description)) == rowColumns, "the Consultation model's keys differ from ConsultationRow.Column")
             #expect(Set(ConsultationRow.writableColumnNames) == rowColumns.subtracting(["id", "created_at", "updated_at"]),
                     "ConsultationRow's update skips a column")
-            let expectedJSON = rowColumns.subtracting(Self.consultationColumnsNotInTheAPI).union(Self.consultationFieldsFromTheStudent)
+            let expectedJSON = rowColumns.subtracting(Self.consultationColumnsNotInTheAPI).union(Self.consultationFieldsNotColumns)
             #expect(json == expectedJSON, "the API's JSON differs in \(json.symmetricDifference(expectedJSON).sorted())")
             let documented = try Self.openAPIProperties(of: "Consultation")
             #expect(documented.properties == json, "openapi.json's Consultation differs in \(documented.properties.symmetricDifference(json).sorted())")
@@ -59,6 +61,23 @@ import VaporTesting
             #expect(Set(listedStudent.keys) == rowColumns, "a listed student differs in \(Set(listedStudent.keys).symmetricDifference(rowColumns).sorted())")
             let documented = try Self.openAPIProperties(of: "Student")
             #expect(documented.properties == json, "openapi.json's Student differs in \(documented.properties.symmetricDifference(json).sorted())")
+        }
+    }
+
+    @Test func followUpsAgreeEverywhere() async throws {
+        try await withTestApp { t in
+            // given
+            let student = try await Fixtures.student(on: t.app)
+            let created = try await t.app.testing().sendRequest(.POST, "/api/follow-ups", headers: t.bearer,
+                body: try jsonBody(["student_id": try student.requireID().uuidString, "text": "Read chapter 2"]))
+            // when
+            let migrated = try await Self.columns(of: FollowUp.schema, on: t.app.db)
+            let json = Set(try created.json().keys)
+            // then
+            #expect(Set(FollowUp.keys.map(\.description)) == migrated, "the FollowUp model's keys differ from the migration in \(Set(FollowUp.keys.map(\.description)).symmetricDifference(migrated).sorted())")
+            #expect(json == migrated, "the API's JSON differs in \(json.symmetricDifference(migrated).sorted())")
+            let documented = try Self.openAPIProperties(of: "FollowUp")
+            #expect(documented.properties == json && documented.required == json, "openapi.json's FollowUp differs")
         }
     }
 

@@ -49,8 +49,19 @@ import VaporTesting
         off.canceledAt = date("2031-06-01T08:00:00Z")
         try await off.create(on: app.db)
 
+        for (number, text, owner, due, done) in [
+            (1, "Send the reading list & <links>", FollowUpOwner.mentor, "2021-05-20", false),
+            (2, "List five universities", .student, nil, false),
+            (3, "Book the campus visit", .mentor, "2021-05-10", true),
+        ] as [(Int, String, FollowUpOwner, String?, Bool)] {
+            let followUp = FollowUp(studentID: ada, consultationID: held, text: text, owner: owner, dueOn: due)
+            followUp.id = UUID(uuidString: "00000000-0000-0000-0000-0000000000f\(number)")
+            if done { followUp.doneAt = date("2021-05-09T12:00:00Z") }
+            try await followUp.create(on: app.db)
+        }
+
         // Fluent stamps `created_at` with the current time; the pages show it, so pin it.
-        for table in ["students", "consultations"] {
+        for table in ["students", "consultations", "follow_ups"] {
             try await app.db.sql().update(table).set("created_at", to: date("2020-02-03T04:05:06Z"))
                 .set("updated_at", to: date("2020-02-03T04:05:06Z")).run()
         }

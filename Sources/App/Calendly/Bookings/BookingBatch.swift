@@ -142,7 +142,8 @@ final class BookingBatch {
     func removeStudentIfOrphaned(_ id: UUID) async throws {
         try await flush()
         guard try await StudentRow.source(of: id, on: sql) == .calendly,
-              try await ConsultationRow.count(studentID: id, on: sql) == 0 else { return }
+              try await ConsultationRow.count(studentID: id, on: sql) == 0,
+              try await FollowUp.count(studentID: id, on: sql) == 0 else { return }
         try await StudentRow.delete(id: id, on: sql)
         students.remove(id)
         absentStudents.insert(id)

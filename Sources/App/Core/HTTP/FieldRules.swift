@@ -10,6 +10,8 @@ enum FieldRules {
         static let phone = 50
         /// The owner's prose: notes and follow-up notes.
         static let prose = 100_000
+        /// One follow-up: a sentence or two, not an essay.
+        static let followUp = 2_000
     }
 
     static func requiredText(_ value: String?, field: String, maxLength: Int) throws -> String {
@@ -74,6 +76,23 @@ enum FieldRules {
         }
         return status
     }
+
+    /// A calendar date written `YYYY-MM-DD` that exists (no 30 February); nil is no date. (A form's
+    /// empty date field means no date; its page says so before calling this.)
+    static func date(_ value: String?, field: String) throws -> String? {
+        guard let value else { return nil }
+        let text = value.trimmingCharacters(in: .whitespaces)
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), day >= 1, day <= RFC3339.daysIn(month: month, year: year), year >= 1
+        else {
+            throw AppError.invalid(field: field, message: "must be a date written YYYY-MM-DD, such as 2027-01-31")
+        }
+        return text
+    }
+
 
     static func uuid(_ value: String?, field: String) throws -> UUID {
         guard let value, let id = UUID(uuidString: value) else {

@@ -29,6 +29,14 @@ struct TimeDisplay: Sendable {
 
     var zoneName: String { zone.identifier }
 
+    /// The owner's calendar date at `now`, `YYYY-MM-DD`, as follow-ups' due dates are written.
+    func today(now: Date = Date()) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let day = calendar.dateComponents([.year, .month, .day], from: now)
+        return String(format: "%04d-%02d-%02d", day.year ?? 0, day.month ?? 0, day.day ?? 0)
+    }
+
     /// `Thu 28 Nov 2024, 10:00 (Europe/Berlin)`
     func format(_ date: Date) -> String {
         "\(date.formatted(display)) (\(zoneName))"
