@@ -65,6 +65,7 @@ enum AppRoute {
         case apiStudentRestore = "/api/students/:id/restore"
         case apiConsultations = "/api/consultations"
         case apiConsultation = "/api/consultations/:id"
+        case apiConsultationBrief = "/api/consultations/:id/brief"
         case apiFollowUps = "/api/follow-ups"
         case apiFollowUp = "/api/follow-ups/:id"
         case apiCalendlyConfig = "/api/calendar/config/calendly"

@@ -27,6 +27,7 @@ func routes(_ app: Application) throws {
     api.get(.apiConsultation, use: consultationsAPI.read)
     api.patch(.apiConsultation, use: consultationsAPI.update)
     api.delete(.apiConsultation, use: consultationsAPI.delete)
+    api.get(.apiConsultationBrief, use: consultationsAPI.brief)
     let followUpsAPI = FollowUpAPIController()
     api.get(.apiFollowUps, use: followUpsAPI.list)
     api.post(.apiFollowUps, use: followUpsAPI.create)

@@ -122,6 +122,10 @@ def test_every_operation_answers_as_documented(crm, openapi, document):
     read = c.send("GET", f"/api/consultations/{held['id']}", 200).json()
     assert [f["id"] for f in read["follow_ups"]] == [fid]
     assert len(c.send("GET", f"/api/students/{sid}", 200).json()["open_follow_ups"]) == 2
+    brief = c.send("GET", f"/api/consultations/{cid}/brief", 200).json()
+    assert brief["first_meeting"] is False and brief["previous"][0]["id"] == held["id"]
+    c.send("GET", f"/api/consultations/{uuid.uuid4()}/brief", 404)
+    c.send("GET", "/api/consultations/7/brief", 400)
     c.send("DELETE", f"/api/follow-ups/{fid}", 204)
     c.send("DELETE", f"/api/follow-ups/{fid}", 404)
     c.send("GET", "/api/calendar/meetings/upcoming", 200, params={"limit": 5})

@@ -42,6 +42,23 @@ struct ConsultationAPIController {
         return try await ConsultationResponse(consultation).withFollowUps(on: req.db)
     }
 
+    /// The brief before a meeting (SPEC 10), kept under the data version until the owner's next
+    /// midnight, when "days since the last meeting" moves on.
+    func brief(req: Request) throws -> EventLoopFuture<Response> {
+        let id = try req.uuidParameter()
+        let zone = req.auth.get(Account.self)?.zone ?? .gmt
+        let key = ConsultationBrief.CacheKey(consultationID: id, zone: zone.identifier)
+        let cache = req.application.readCaches.briefs
+        let db = req.db
+        return req.cachedJSON(cached: { cache.value(for: key, version: $0) }, build: { version in
+            let now = Date()
+            guard let brief = try await ConsultationBrief.load(id, now: now, zone: zone, on: db) else { throw AppError.notFound("Consultation") }
+            let body = ByteBuffer(data: try PlainJSON.encode(try await ConsultationBriefResponse(brief, on: db)))
+            cache.store(body, for: key, version: version, expires: ConsultationBrief.nextMidnight(after: now, in: zone))
+            return body
+        })
+    }
+
     func delete(req: Request) async throws -> HTTPStatus {
         try await req.consultations.delete(try req.uuidParameter())
         return .noContent

@@ -48,9 +48,12 @@ struct ConsultationEditor {
         let topic = errors.collect { try FieldRules.optionalText(new.topic, field: "topic", maxLength: FieldRules.Limit.topic) }
         let notes = errors.collect { try FieldRules.optionalText(new.notes, field: "notes", maxLength: FieldRules.Limit.prose) }
         let followUp = errors.collect { try FieldRules.optionalText(new.followUpNotes, field: "follow_up_notes", maxLength: FieldRules.Limit.prose) }
+        let now = Date()
         let status = errors.collect { () throws -> ConsultationStatus in
-            let status = try new.status.map { try FieldRules.status($0, allowed: Self.editableStatuses) } ?? .scheduled
-            try Self.checkStatusChange(from: .scheduled, to: status, startsAt: new.consultationDate, now: Date())
+            // A meeting logged after it began is one that was held, unless the owner says otherwise.
+            let status = try new.status.map { try FieldRules.status($0, allowed: Self.editableStatuses) }
+                ?? (new.consultationDate <= now ? .completed : .scheduled)
+            try Self.checkStatusChange(from: .scheduled, to: status, startsAt: new.consultationDate, now: now)
             return status
         }
         try errors.throwIfAny()

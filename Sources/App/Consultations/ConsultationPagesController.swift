@@ -53,6 +53,10 @@ struct ConsultationPagesController {
         let id = try c.requireID()
         let time = req.timeDisplay
         let followUps = try await FollowUp.agreed(in: [id], on: req.db)[id] ?? []
+        // A meeting still to come starts with its brief.
+        let now = Date()
+        let brief = c.status == .scheduled && c.consultationDate > now
+            ? try await ConsultationBrief.load(id, now: now, zone: time.zone, on: req.db).map { BriefView($0, time: time) } : nil
         // The other end of a reschedule, named by when it is rather than "the other booking".
         let linked = try await Consultation.query(on: req.db)
             .filter(\.$id ~~ [c.rescheduledFromID, c.rescheduledToID].compactMap { $0 }).all()
@@ -62,7 +66,7 @@ struct ConsultationPagesController {
             id: id.uuidString, studentName: c.student.name, studentLink: AppRoute.student(try c.student.requireID()).path,
             type: c.type, when: time.format(c.consultationDate), endsAt: c.endDate.map(time.format), duration: c.duration,
             status: c.status.rawValue, statusLabel: c.status.label,
-            marking: StatusMarking(c, now: Date()),
+            marking: StatusMarking(c, now: now), brief: brief,
             location: LocationWords.describe(c.location), joinURL: c.joinURL.flatMap(SafeLink.http),
             cancelURL: c.isLive ? c.cancelURL.flatMap(SafeLink.http) : nil,
             rescheduleURL: c.isLive ? c.rescheduleURL.flatMap(SafeLink.http) : nil,

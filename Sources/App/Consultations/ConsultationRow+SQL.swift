@@ -101,4 +101,41 @@ extension ConsultationRow {
         // reading the index in order and stopping at the limit.
         return try await query.orderBy(c(.consultationDate)).limit(limit).all(decoding: WithStudent.self)
     }
+
+    // MARK: - Brief
+
+    /// A student's latest meetings before `date` that were held or marked no-show, newest first.
+    static func previousMarked(studentID: UUID, before date: Date, limit: Int, on sql: any SQLDatabase) async throws -> [ConsultationRow] {
+        try await sql.select().columns(columns).from(table)
+            .where(SQLColumn(Column.studentID.rawValue), .equal, SQLBind(studentID))
+            .where(SQLColumn(Column.consultationDate.rawValue), .lessThan, SQLBind(date))
+            .where(SQLColumn(Column.status.rawValue), .in, SQLBind.group([ConsultationStatus.completed.rawValue, ConsultationStatus.noShow.rawValue]))
+            .orderBy(Column.consultationDate.rawValue, .descending)
+            .limit(limit)
+            .all(decoding: ConsultationRow.self)
+    }
+
+    /// How many of a student's meetings ended each way.
+    static func statusCounts(studentID: UUID, on sql: any SQLDatabase) async throws -> [ConsultationStatus: Int] {
+        struct Count: Decodable { var status: String; var count: Int }
+        let rows = try await sql.select().column(Column.status.rawValue).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count")
+            .from(table)
+            .where(SQLColumn(Column.studentID.rawValue), .equal, SQLBind(studentID))
+            .groupBy(Column.status.rawValue)
+            .all(decoding: Count.self)
+        var counts: [ConsultationStatus: Int] = [:]
+        for row in rows { if let status = ConsultationStatus(rawValue: row.status) { counts[status] = row.count } }
+        return counts
+    }
+
+    /// When the student's latest held meeting before `date` started.
+    static func lastHeld(studentID: UUID, before date: Date, on sql: any SQLDatabase) async throws -> Date? {
+        try await sql.select().columns(columns).from(table)
+            .where(SQLColumn(Column.studentID.rawValue), .equal, SQLBind(studentID))
+            .where(SQLColumn(Column.consultationDate.rawValue), .lessThan, SQLBind(date))
+            .where(SQLColumn(Column.status.rawValue), .equal, SQLBind(ConsultationStatus.completed.rawValue))
+            .orderBy(Column.consultationDate.rawValue, .descending)
+            .limit(1)
+            .first(decoding: ConsultationRow.self)?.consultationDate
+    }
 }

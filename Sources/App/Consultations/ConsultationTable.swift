@@ -29,6 +29,8 @@ struct ConsultationListItem: Encodable {
     var status: String
     var statusLabel: String
     var joinURL: String?
+    /// A meeting still to come links to its brief.
+    var briefLink: String?
 
     init(_ consultation: Consultation, student: Student, time: TimeDisplay) {
         self.init(id: consultation.id ?? UUID(), studentID: student.id ?? UUID(), studentName: student.name,
@@ -54,6 +56,7 @@ struct ConsultationListItem: Encodable {
         self.status = status.rawValue
         self.statusLabel = status.label
         self.joinURL = joinURL.flatMap(SafeLink.http)
+        self.briefLink = status == .scheduled && startsAt > Date() ? AppRoute.consultation(id).path + "#brief" : nil
     }
 }
 

@@ -12,6 +12,7 @@ struct ConsultationPageContext: Encodable {
     var status: String
     var statusLabel: String
     var marking: StatusMarking
+    var brief: BriefView?
     var location: String?
     var joinURL: String?
     var cancelURL: String?

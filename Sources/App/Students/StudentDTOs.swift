@@ -17,6 +17,12 @@ struct StudentResponse: Content {
     /// Present only when one student is read by id: what is still to be done, soonest due first.
     var openFollowUps: [FollowUpResponse]?
 
+    /// Spelled out, so `PlainJSON` (which converts no keys) writes the same JSON as the app's encoder.
+    enum CodingKeys: String, CodingKey {
+        case id, name, email, phone, notes, source, archivedAt = "archived_at", createdAt = "created_at", updatedAt = "updated_at"
+        case consultations, openFollowUps = "open_follow_ups"
+    }
+
     init(_ student: Student, consultations: [ConsultationResponse]? = nil) throws {
         self.id = try student.requireID()
         self.name = student.name

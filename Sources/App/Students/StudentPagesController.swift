@@ -99,7 +99,8 @@ struct StudentPagesController {
         let time = req.timeDisplay
         let consultations = try await Consultation.query(on: req.db).filter(\.$student.$id == id).sort(\.$consultationDate, .descending).all()
         let now = Date()
-        let isUpcoming: (Consultation) -> Bool = { $0.status == .scheduled && ($0.endDate ?? $0.consultationDate) > now }
+        // Still ahead: scheduled, or canceled or moved but shown as such, never under "Past".
+        let isUpcoming: (Consultation) -> Bool = { $0.status != .completed && $0.status != .noShow && ($0.endDate ?? $0.consultationDate) > now }
         let context = StudentPageContext(
             page: PageChrome(request: req, title: student.name, section: "students", path: AppRoute.student(id).path),
             id: id.uuidString, name: student.name, email: student.email, phone: student.phone, notes: student.notes.nonEmpty,

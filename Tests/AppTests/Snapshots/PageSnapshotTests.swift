@@ -89,6 +89,8 @@ import VaporTesting
         ("/api/students/00000000-0000-0000-0000-0000000000a1", "api-student.json"),
         ("/api/consultations", "api-consultations.json"),
         ("/api/consultations/00000000-0000-0000-0000-0000000000c1", "api-consultation.json"),
+        ("/api/consultations/00000000-0000-0000-0000-0000000000c1/brief", "api-brief.json"),
+        ("/api/consultations/00000000-0000-0000-0000-0000000000c3/brief", "api-brief-first-meeting.json"),
         ("/api/calendar/meetings/upcoming?from=2031-01-01T00:00:00Z", "api-upcoming.json"),
         ("/api/calendar/meetings/upcoming?include_canceled=true", "api-upcoming-with-canceled.json"),
         ("/api/calendar/config/calendly", "api-calendly-config.json"),

@@ -36,6 +36,9 @@ enum Snapshot {
         result = replacing(#"(name="csrf-token" content=")[^"]*"#, in: result, with: "$1<csrf>")
         result = replacing(#"(name="csrf_token" value=")[^"]*"#, in: result, with: "$1<csrf>")
         result = replacing(#"("(?:created_at|updated_at|last_seen_at)"\s*:\s*)"[^"]*""#, in: result, with: "$1\"<now>\"")
+        // Counted from today, so it moves every day.
+        result = replacing(#"(id="brief-since">)[^<]*"#, in: result, with: "$1<days since the last meeting>")
+        result = replacing(#"("days_since_last_meeting"\s*:\s*)[0-9]+"#, in: result, with: "$1\"<days>\"")
         var numbers: [String: Int] = [:]
         let uuid = try! NSRegularExpression(pattern: "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
         let matches = uuid.matches(in: result, range: NSRange(result.startIndex..., in: result))

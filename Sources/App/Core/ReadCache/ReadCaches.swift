@@ -18,6 +18,8 @@ struct ReadCaches: Sendable {
     let upcomingJSON = VersionedCache<UpcomingMeetingsQuery, ByteBuffer>()
     /// The Upcoming Meetings table as HTML, by the time zone it shows times in.
     let upcomingTables = VersionedCache<String, String>()
+    /// Briefs before meetings, as JSON, by consultation and the owner's time zone.
+    let briefs = VersionedCache<ConsultationBrief.CacheKey, ByteBuffer>()
     /// The data-version reads of requests that arrive together, shared.
     let dataVersionReads = CoalescedRead<Int64>()
 }
