@@ -4,6 +4,7 @@ import Foundation
 /// registered from their `Pattern`s (`routes.get(.student, use: show)`), so a link and its route
 /// cannot drift apart; `RouteTableTests` checks that every pattern is registered and nothing else.
 enum AppRoute {
+    case today
     case calendar(tab: CalendarTab? = nil, studentID: UUID? = nil)
     case students(query: String? = nil)
     case student(UUID)
@@ -31,6 +32,9 @@ enum AppRoute {
     enum Pattern: String, CaseIterable, Sendable {
         // Pages
         case home = "/"
+        case today = "/today"
+        case todaySeen = "/today/seen"
+        case consultationNotes = "/consultations/:id/notes"
         case calendar = "/calendar"
         case calendarSchedule = "/calendar/schedule"
         case calendarUpcomingFragment = "/calendar/upcoming"
@@ -59,6 +63,7 @@ enum AppRoute {
         case setup = "/setup/:token"
         // API
         case apiHealth = "/api/health"
+        case apiToday = "/api/today"
         case apiOpenAPI = "/api/openapi.json"
         case apiStudents = "/api/students"
         case apiStudent = "/api/students/:id"
@@ -105,6 +110,7 @@ enum AppRoute {
         case .consultationFollowUps(let id): return Pattern.consultationFollowUps.filled(id.uuidString)
         case .followUp(let id): return Pattern.followUp.filled(id.uuidString)
         case .followUpDone(let id): return Pattern.followUpDone.filled(id.uuidString)
+        case .today: return Pattern.today.rawValue
         case .settings: return Pattern.settings.rawValue
         case .signIn(let next):
             return Self.withQuery(Pattern.signIn.rawValue, next.map { [.init(name: "next", value: $0)] } ?? [])

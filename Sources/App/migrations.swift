@@ -16,4 +16,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddCalendlyConnectionToken())
     app.migrations.add(AddCalendlyPreviousSubscription())
     app.migrations.add(CreateFollowUp())
+    app.migrations.add(AddTodaySeen())
 }

@@ -128,6 +128,9 @@ def test_every_operation_answers_as_documented(crm, openapi, document):
     c.send("GET", "/api/consultations/7/brief", 400)
     c.send("DELETE", f"/api/follow-ups/{fid}", 204)
     c.send("DELETE", f"/api/follow-ups/{fid}", 404)
+    today = c.send("GET", "/api/today", 200).json()
+    assert len(today["attendance"]) == 12
+    c.send("GET", "/api/today", 401, auth=False)
     c.send("GET", "/api/calendar/meetings/upcoming", 200, params={"limit": 5})
     c.send("GET", "/api/calendar/meetings/upcoming", 400, params={"student_id": "7"})
     c.send("PUT", "/api/students", 405, documented=False)

@@ -11,6 +11,8 @@ final class Account: Model, @unchecked Sendable {
     @Field(key: "password_hash") var passwordHash: String
     /// IANA zone the pages show times in, e.g. `Europe/Berlin`.
     @Field(key: "time_zone") var timeZone: String
+    /// When the owner last opened Today: it lists what changed in Calendly since.
+    @OptionalField(key: "today_seen_at") var todaySeenAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

@@ -3,9 +3,9 @@ import Vapor
 
 /// The Calendar page and its two tabs, Upcoming Meetings and Schedule New Meeting.
 struct CalendarPageController {
-    /// `/` leads to the Calendar.
+    /// `/` leads to Today.
     func home(req: Request) -> Response {
-        req.redirect(to: AppRoute.calendar().path)
+        req.redirect(to: AppRoute.today.path)
     }
 
     func upcomingTab(req: Request) async throws -> View {

@@ -34,9 +34,25 @@ struct ConsultationPagesController {
         let form = try req.content.decode(StatusForm.self)
         do {
             let saved = try await req.consultations.update(try consultation.requireID(), .init(status: form.status))
+            if form.back == "today" { return req.redirect(to: AppRoute.today.path + "?notice=\(Notice.consultationSaved.rawValue)#needs-notes") }
             return req.redirect(to: AppRoute.consultation(try saved.requireID()).path + "?notice=\(Notice.consultationSaved.rawValue)")
         } catch let error as AppError {
             return try await render(req, consultation, form: ConsultationEditForm(consultation), errors: error.formErrors, status: error.status)
+        }
+    }
+
+    /// Notes written on the Today page: only the notes change. A refused save shows the
+    /// consultation's own page with the text in its notes box.
+    func saveNotes(req: Request) async throws -> Response {
+        let consultation = try await find(req)
+        let form = try req.content.decode(NotesForm.self)
+        do {
+            _ = try await req.consultations.update(try consultation.requireID(), .init(notes: form.notes ?? ""))
+            return req.redirect(to: AppRoute.today.path + "?notice=\(Notice.consultationSaved.rawValue)#needs-notes")
+        } catch let error as AppError where error.isAboutInput {
+            var edit = ConsultationEditForm(consultation)
+            edit.notes = form.notes
+            return try await render(req, consultation, form: edit, errors: error.formErrors, status: error.status)
         }
     }
 

@@ -71,7 +71,7 @@ extension ConsultationRow {
     // MARK: - Upcoming
 
     /// Meetings still to come: scheduled and not yet ended, soonest first, with their students.
-    static func upcoming(now: Date, includeCanceled: Bool, studentID: UUID?, from: Date?, limit: Int,
+    static func upcoming(now: Date, includeCanceled: Bool, studentID: UUID?, from: Date?, until: Date? = nil, limit: Int,
                          on sql: any SQLDatabase) async throws -> [WithStudent] {
         func c(_ column: Column) -> SQLColumn { SQLColumn(column.rawValue, table: "c") }
         let statuses = includeCanceled ? [ConsultationStatus.scheduled, .canceled] : [.scheduled]
@@ -97,6 +97,7 @@ extension ConsultationRow {
             }
         if let studentID { query.where(c(.studentID), SQLBinaryOperator.equal, SQLBind(studentID)) }
         if let from { query.where(c(.consultationDate), SQLBinaryOperator.greaterThanOrEqual, SQLBind(from)) }
+        if let until { query.where(c(.consultationDate), SQLBinaryOperator.lessThan, SQLBind(until)) }
         // By start alone: a second sort key would make SQLite sort every match instead of
         // reading the index in order and stopping at the limit.
         return try await query.orderBy(c(.consultationDate)).limit(limit).all(decoding: WithStudent.self)

@@ -52,6 +52,13 @@ struct ConsultationEditForm: Codable {
 
 struct StatusForm: Codable {
     var status: String
+    /// `today` when sent from the Today page, which is where the owner goes back to.
+    var back: String?
+}
+
+/// Notes written in place on the Today page.
+struct NotesForm: Codable {
+    var notes: String?
 }
 
 /// What the owner may do with a consultation's status, and why not when they may not.

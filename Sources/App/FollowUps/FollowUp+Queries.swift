@@ -36,6 +36,33 @@ extension FollowUp {
             .first(decodingColumn: "count", as: Int.self) ?? 0
     }
 
+    /// Open follow-ups by student, for Today's meetings.
+    static func openCounts(studentIDs: [UUID], on sql: any SQLDatabase) async throws -> [UUID: Int] {
+        guard !studentIDs.isEmpty else { return [:] }
+        struct Count: Decodable { var student_id: UUID; var count: Int }
+        let rows = try await sql.select().column("student_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count").from(schema)
+            .where(SQLColumn("student_id"), .in, SQLBind.group(studentIDs))
+            .where(SQLColumn("done_at"), .is, SQLLiteral.null)
+            .groupBy("student_id")
+            .all(decoding: Count.self)
+        return Dictionary(rows.map { ($0.student_id, $0.count) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Open follow-ups due on or before `day` (`YYYY-MM-DD`), oldest due first, with their student's name.
+    static func due(onOrBefore day: String, limit: Int, on sql: any SQLDatabase) async throws -> [TodaySummary.DueFollowUp] {
+        try await sql.select()
+            .columns(SQLColumn("id", table: "f"), SQLColumn("student_id", table: "f"), SQLColumn("consultation_id", table: "f"),
+                     SQLColumn("text", table: "f"), SQLColumn("owner", table: "f"), SQLColumn("due_on", table: "f"))
+            .column(SQLColumn("name", table: "s"), as: "student_name")
+            .from(SQLAlias(SQLIdentifier(schema), as: SQLIdentifier("f")))
+            .join(SQLAlias(SQLIdentifier(StudentRow.table), as: SQLIdentifier("s")), on: SQLColumn("id", table: "s"), .equal, SQLColumn("student_id", table: "f"))
+            .where(SQLColumn("done_at", table: "f"), .is, SQLLiteral.null)
+            .where(SQLColumn("due_on", table: "f"), .lessThanOrEqual, SQLBind(day))
+            .orderBy(SQLColumn("due_on", table: "f"))
+            .limit(limit)
+            .all(decoding: TodaySummary.DueFollowUp.self)
+    }
+
     /// A student's open follow-ups, soonest due first.
     static func open(studentID: UUID, on db: any Database) async throws -> [FollowUp] {
         try await list(studentID: studentID, state: .open, on: db).all()

@@ -18,11 +18,15 @@ public struct AppConfig: Sendable {
     public var trustedProxies: [IPRange]
     /// Days of disuse after which a signed-in session ends (`SESSION_IDLE_DAYS`).
     public var sessionIdleDays: Int
+    /// Days without a held meeting after which Today lists a student under "Haven't met in a while"
+    /// (`ATTENTION_AFTER_DAYS`).
+    public var attentionAfterDays: Int
 
     public init(database: DatabaseLocation, publicBaseURL: URL, publicBaseURLIsSet: Bool = true, calendly: CalendlySettings, sandboxMode: Bool = false,
-                trustedProxies: [IPRange] = [], sessionIdleDays: Int = 30) {
+                trustedProxies: [IPRange] = [], sessionIdleDays: Int = 30, attentionAfterDays: Int = 30) {
         self.trustedProxies = trustedProxies
         self.sessionIdleDays = sessionIdleDays
+        self.attentionAfterDays = attentionAfterDays
         self.database = database
         self.publicBaseURL = publicBaseURL
         self.publicBaseURLIsSet = publicBaseURLIsSet

@@ -18,6 +18,8 @@ struct ReadCaches: Sendable {
     let upcomingJSON = VersionedCache<UpcomingMeetingsQuery, ByteBuffer>()
     /// The Upcoming Meetings table as HTML, by the time zone it shows times in.
     let upcomingTables = VersionedCache<String, String>()
+    /// Today's data as JSON, by the owner's time zone and when they last looked.
+    let today = VersionedCache<TodayAPIController.CacheKey, ByteBuffer>()
     /// Briefs before meetings, as JSON, by consultation and the owner's time zone.
     let briefs = VersionedCache<ConsultationBrief.CacheKey, ByteBuffer>()
     /// The data-version reads of requests that arrive together, shared.
