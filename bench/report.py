@@ -5,6 +5,7 @@ TARGETS = {
     "webhook_rps": 1500, "webhook_p99_ms": 50, "webhook_ratio": 0.08,
     "upcoming_ratio": 0.40, "upcoming_p99_ms": 10,
     "calendar_p99_ms": 20,
+    "today_ratio": 0.40, "today_p99_ms": 15, "brief_ratio": 0.40, "brief_p99_ms": 15,
     "rss_mb": 150, "startup_s": 2.0,
 }
 
@@ -40,6 +41,10 @@ def build_report(res):
         "upcoming_ratio": ratio(up) >= T["upcoming_ratio"],
         "upcoming_p99": seen(up) and up["p99_ms"] < T["upcoming_p99_ms"],
         "calendar_p99": seen(cal) and cal["p99_ms"] < T["calendar_p99_ms"],
+        "today_ratio": ratio(res["today"]) >= T["today_ratio"],
+        "today_p99": seen(res["today"]) and res["today"]["p99_ms"] < T["today_p99_ms"],
+        "brief_ratio": ratio(res["brief"]) >= T["brief_ratio"],
+        "brief_p99": seen(res["brief"]) and res["brief"]["p99_ms"] < T["brief_p99_ms"],
         "rss": res["peak_rss_mb"] < T["rss_mb"],
         "startup": res["startup_s"] < T["startup_s"],
     }
@@ -50,6 +55,10 @@ def build_report(res):
                      f"≥ 40% of health: {verdict(checks['upcoming_ratio'])}; p99 < 10 ms: {verdict(checks['upcoming_p99'])}"))
     rows.append(line(f"GET /calendar, signed in ({cal['connections']} conn)", cal,
                      f"p99 < 20 ms: {verdict(checks['calendar_p99'])}"))
+    rows.append(line(f"GET /api/today ({res['today']['connections']} conn)", res["today"],
+                     f"≥ 40% of health: {verdict(checks['today_ratio'])}; p99 < 15 ms: {verdict(checks['today_p99'])}"))
+    rows.append(line(f"GET /api/consultations/{{id}}/brief ({res['brief']['connections']} conn)", res["brief"],
+                     f"≥ 40% of health: {verdict(checks['brief_ratio'])}; p99 < 15 ms: {verdict(checks['brief_p99'])}"))
     rows.append(line(f"POST /api/calendar/webhook/calendly ({wh['connections']} conn)", wh,
                      f"≥ 1,500/s: {verdict(checks['webhook_rps'])}; 0 errors: {verdict(checks['webhook_errors'])}; "
                      f"p99 < 50 ms: {verdict(checks['webhook_p99'])}; ≥ 8% of health: {verdict(checks['webhook_ratio'])}"))
@@ -63,6 +72,9 @@ def build_report(res):
                 f"| < 2 s: {verdict(checks['startup'])} |")
     rows.append(f"| Peak RSS of the server over the run (VmHWM) | {res['peak_rss_mb']:.1f} MB "
                 f"| < 150 MB: {verdict(checks['rss'])} |")
+    for key, label in (("today", "GET /api/today"), ("brief", "GET /api/consultations/{id}/brief")):
+        if key in res.get("first_ms", {}):
+            rows.append(f"| First (uncached) answer of {label}: what its queries cost | {res['first_ms'][key]:.1f} ms | not a target |")
     if res.get("single"):
         rows.append("")
         rows.append("Service time, 1 connection (no queueing; not a target):")
@@ -70,7 +82,8 @@ def build_report(res):
         rows.append("| Endpoint | Req/s | p50 ms | p99 ms | Errors | server CPU ms/req |")
         rows.append("|---|---:|---:|---:|---:|---:|")
         for key, label in (("health", "GET /api/health"), ("upcoming", "GET /api/calendar/meetings/upcoming?limit=50"),
-                           ("calendar", "GET /calendar"), ("webhook", "POST /api/calendar/webhook/calendly")):
+                           ("calendar", "GET /calendar"), ("today", "GET /api/today"),
+                           ("brief", "GET /api/consultations/{id}/brief"), ("webhook", "POST /api/calendar/webhook/calendly")):
             r = res["single"][key]
             cpu = f"{r['cpu_ms_per_req']:.2f}" if r.get("cpu_ms_per_req") is not None else "–"
             rows.append(f"| {label} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} | {cpu} |")
@@ -97,7 +110,7 @@ def render_markdown(res, table, checks):
         "— the machine is shared, so compare figures only within one run.",
         f"- Database: fresh SQLite file (WAL), {d['students']:,} students, {d['consultations']:,} consultations "
         f"({d['future']:,} in the future of which {d['future_scheduled']:,} scheduled; {d['calendly']:,} with a "
-        f"Calendly invitee URI); seeded in {d['seconds']:.1f} s. Server `LOG_LEVEL={res['log_level']}`, "
+        f"Calendly invitee URI), {d.get('follow_ups', 0):,} follow-ups; seeded in {d['seconds']:.1f} s. Server `LOG_LEVEL={res['log_level']}`, "
         "its output to a file.",
         f"- Calendar page: {res['calendar_page_bytes']:,} bytes per answer.",
         f"- Webhooks: {res['webhook_bodies']:,} distinct signed `invitee.created` bookings prepared (half for "
@@ -105,7 +118,7 @@ def render_markdown(res, table, checks):
         f"Afterwards the inbox held {w['deliveries']:,} deliveries: {json.dumps(w['states'])}; "
         f"consultations +{w['new_consultations']:,}, students +{w['new_students']:,}.",
     ]
-    for key in ("health", "upcoming", "calendar", "webhook"):
+    for key in ("health", "upcoming", "calendar", "today", "brief", "webhook"):
         r = res[key]
         if r["statuses"]:
             lines.append(f"- {key}: non-2xx statuses {json.dumps(r['statuses'])}; socket errors {r['socket_errors']}.")

@@ -301,12 +301,25 @@ def main():
         if status != 200 or len(meetings) != 50:
             raise HarnessError(f"GET /api/calendar/meetings/upcoming answered {status} with {len(meetings)} meetings")
         cookie, res["calendar_page_bytes"] = sign_in(port)
+        # The brief of the next meeting; and the first (uncached) answer of each of the mentor's
+        # reads, which is what their queries cost over the seeded data.
+        brief_path = f"/api/consultations/{meetings[0]['id']}/brief"
+        res["first_ms"] = {}
+        for key, path in (("today", "/api/today"), ("brief", brief_path)):
+            t0 = time.monotonic()
+            status, _, body = req(port, "GET", path, headers=auth)
+            res["first_ms"][key] = (time.monotonic() - t0) * 1000
+            if status != 200:
+                raise HarnessError(f"GET {path} answered {status}: {body[:300]!r}")
+            log(f"first {key} answer (uncached): {res['first_ms'][key]:.1f} ms, {len(body):,} bytes")
 
         common = dict(seconds=args.duration, threads=args.threads, connections=args.connections)
         gets = [
             ("health", "/api/health", []),
             ("upcoming", "/api/calendar/meetings/upcoming?limit=50", [f"Authorization: Bearer {token}"]),
             ("calendar", "/calendar", [f"Cookie: crm_session={cookie}"]),
+            ("today", "/api/today", [f"Authorization: Bearer {token}"]),
+            ("brief", brief_path, [f"Authorization: Bearer {token}"]),
         ]
         for key, path, headers in gets:
             server.settle()

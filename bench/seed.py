@@ -69,6 +69,7 @@ def seed(db_path, students=10_000, consultations=200_000, now=None, rng_seed=42)
 
         rows = []
         counts = {"future_scheduled": 0, "future": 0, "past": 0, "calendly": 0}
+        held_by_student = {}
         for i in range(consultations):
             cid = _uuid(rng)
             sid = rng.choice(student_ids)
@@ -113,17 +114,39 @@ def seed(db_path, students=10_000, consultations=200_000, now=None, rng_seed=42)
                        None, None, cancel_reason, canceled_by, canceled_at, None, None, None, None, None, None, None,
                        created, created)
             rows.append(row)
+            if status == "completed":
+                held_by_student.setdefault(sid, []).append((cid, start))
             if len(rows) == 20_000:
                 _insert_consultations(con, rows)
                 rows = []
         if rows:
             _insert_consultations(con, rows)
+        counts["follow_ups"] = _insert_follow_ups(con, rng, held_by_student, follow_ups, now)
         con.execute("COMMIT")
         got_s = con.execute("SELECT count(*) FROM students").fetchone()[0]
         got_c = con.execute("SELECT count(*) FROM consultations").fetchone()[0]
     finally:
         con.close()
     return {"students": got_s, "consultations": got_c, **counts, "emails": emails}
+
+
+def _insert_follow_ups(con, rng, held_by_student, texts, now):
+    """Up to three follow-ups from each student's latest held meetings: most done, some open
+    and due (some overdue), some undated."""
+    day = 86400.0
+    rows = []
+    for sid, held in held_by_student.items():
+        for cid, start in sorted(held, key=lambda h: h[1])[-3:]:
+            done = rng.random() < 0.6
+            due = None
+            if rng.random() < 0.7:
+                due = time.strftime("%Y-%m-%d", time.gmtime(start + rng.uniform(3, 21) * day))
+            text = rng.choice(texts) or "Send the reading list"
+            rows.append((_uuid(rng), sid, cid, text, rng.choice(["mentor", "student"]), due,
+                         start + 3 * day if done else None, start, start))
+    con.executemany("INSERT INTO follow_ups (id, student_id, consultation_id, text, owner, due_on, done_at, created_at, updated_at) "
+                    "VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    return len(rows)
 
 
 def _insert_consultations(con, rows):
