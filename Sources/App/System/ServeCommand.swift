@@ -28,6 +28,9 @@ struct CRMServeCommand: AsyncCommand {
         }
         if signature.calendlySandbox {
             try await SandboxLauncher.start(app, hostname: hostname, port: signature.sandboxPort ?? port + 1)
+            if try await DemoNotebook.seedIfEmpty(app) {
+                app.logger.notice("A fresh database: demo students, notes and follow-ups added beside the sandbox's bookings.")
+            }
             await SandboxLauncher.subscribe(app)
         }
         await CalendlyBackgroundWork.start(app)
