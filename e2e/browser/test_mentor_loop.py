@@ -7,7 +7,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import make_driver
+from conftest import SCREENSHOTS
+from test_first_hour import driver_at, no_sideways_scroll
 from test_pages import sign_in
 
 
@@ -77,15 +78,16 @@ def test_today_brief_notes_and_follow_ups(browser, crm, screenshot):
 
 
 def test_today_reads_on_a_phone(crm):
-    phone = make_driver(375, 800)
+    phone = driver_at(375)
     try:
         sign_in(phone, crm)
         phone.get(f"{crm.base}/today")
         wait(phone).until(EC.presence_of_element_located((By.ID, "attendance")))
-        assert phone.execute_script("return document.documentElement.scrollWidth") <= 375
+        assert no_sideways_scroll(phone)
         chart = phone.find_element(By.CSS_SELECTOR, "svg.chart")
-        assert chart.size["width"] <= 375
-        assert phone.find_element(By.ID, "attendance-table").get_attribute("id") == "attendance-table"
-        phone.save_screenshot(str(__import__("conftest").SCREENSHOTS / "today-phone.png"))
+        assert 0 < chart.size["width"] <= 375
+        assert len(phone.find_elements(By.CSS_SELECTOR, "#attendance-table tbody tr")) == 12
+        SCREENSHOTS.mkdir(exist_ok=True)
+        phone.save_screenshot(str(SCREENSHOTS / "today-phone.png"))
     finally:
         phone.quit()
