@@ -18,3 +18,22 @@ def test_serve_reconciles_on_its_own():
         assert total >= 10, f"no consultations from Calendly after 30 s; log:\n{crm.output()[-2000:]}"
     finally:
         crm.stop()
+
+
+def test_a_fresh_sandbox_shows_something_in_every_section_of_today():
+    """The demo notebook and the sandbox's bookings together: a newcomer sees what Today is for."""
+    crm = CRMServer("--calendly-sandbox", "--sandbox-port", str(free_port()))
+    try:
+        deadline = time.monotonic() + 30
+        today = {}
+        while time.monotonic() < deadline:
+            today = crm.api.get(f"{crm.base}/api/today").json()
+            if today["meetings"] and today["changes"]:
+                break
+            time.sleep(0.5)
+        for section in ("meetings", "needs_notes", "follow_ups_due", "attention", "changes", "booking_links"):
+            assert today[section], f"Today's {section} is empty: {today}"
+        assert any(week["held"] for week in today["attendance"]) and any(week["canceled"] or week["no_show"] for week in today["attendance"])
+        assert "Priya Natarajan" in [quiet["name"] for quiet in today["attention"]]
+    finally:
+        crm.stop()

@@ -20,9 +20,11 @@ def add_student(crm, name: str, email: str, phone: str = "") -> dict:
     return answer.json()
 
 
-def add_consultation(crm, student_id: str, when: str) -> dict:
+def add_consultation(crm, student_id: str, when: str, status: str = "scheduled") -> dict:
+    # Scheduled even when in the past: a meeting logged after it began would otherwise start as held (SPEC 10).
     answer = crm.api.post(f"{crm.base}/api/consultations", json={
-        "student_id": student_id, "type": "Thesis review", "consultation_date": when, "duration": 45, "topic": "Chapter 2"})
+        "student_id": student_id, "type": "Thesis review", "consultation_date": when, "duration": 45, "topic": "Chapter 2",
+        "status": status})
     assert answer.status_code == 201, answer.text
     return answer.json()
 

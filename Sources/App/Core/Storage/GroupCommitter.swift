@@ -41,6 +41,9 @@ final class GroupCommitter<Item: Sendable, Output: Sendable>: Sendable {
         self.work = work
     }
 
+    /// How many items wait for the next batch (not those being committed now).
+    var waitingCount: Int { state.withLockedValue { $0.queue.count } }
+
     /// Runs `item`'s work in the next transaction; returns once that transaction has committed.
     func submit(_ item: Item) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
