@@ -41,12 +41,13 @@ def test_today_brief_notes_and_follow_ups(browser, crm, screenshot):
 
     # Held, then the notes in place.
     item.find_element(By.XPATH, ".//button[text()='Held']").click()
-    wait(browser).until(EC.url_contains("/today"))
+    wait(browser).until(EC.staleness_of(item))  # the page came back
     item = browser.find_element(By.ID, f"needs-notes-{past['id']}")
     assert "Held" in item.text and not item.find_elements(By.XPATH, ".//button[text()='Held']")
     item.find_element(By.ID, f"notes-{past['id']}").send_keys("Essay structure agreed; she will cut the intro to 150 words.")
     item.find_element(By.XPATH, ".//button[text()='Save notes']").click()
-    wait(browser).until(EC.url_contains("/today"))
+    wait(browser).until(EC.staleness_of(item))
+    assert "/today" in browser.current_url
     assert not browser.find_elements(By.ID, f"needs-notes-{past['id']}")
     held = crm.api.get(f"{crm.base}/api/consultations/{past['id']}").json()
     assert held["status"] == "completed" and held["notes"].startswith("Essay structure agreed")
@@ -56,11 +57,14 @@ def test_today_brief_notes_and_follow_ups(browser, crm, screenshot):
     for text, owner in (("Send two example essays", "mentor"), ("Cut the introduction to 150 words", "student")):
         browser.find_element(By.ID, "new-follow-up-text").send_keys(text)
         browser.find_element(By.CSS_SELECTOR, f"#new-follow-up-owner option[value='{owner}']").click()
+        form = browser.find_element(By.ID, "add-follow-up-form")
         browser.find_element(By.ID, "add-follow-up").click()
+        wait(browser).until(EC.staleness_of(form))
         wait(browser).until(EC.text_to_be_present_in_element((By.ID, "follow-ups-section"), text))
     first = browser.find_elements(By.CSS_SELECTOR, "#follow-ups-section li.follow-up")[0]
     done_text = first.find_element(By.CSS_SELECTOR, ".follow-up-text").text
     first.find_element(By.CSS_SELECTOR, "button.tick").click()
+    wait(browser).until(EC.staleness_of(first))
     wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#follow-ups-section li.follow-up.done")))
     open_text = ({"Send two example essays", "Cut the introduction to 150 words"} - {done_text}).pop()
 
