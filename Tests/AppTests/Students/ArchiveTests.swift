@@ -35,6 +35,25 @@ struct ArchiveTests {
         }
     }
 
+    @Test func anArchivedStudentCannotBeChangedThroughTheAPIEvenWithFollowUps() async throws {
+        try await withTestApp { t in
+            // given
+            let student = try await Fixtures.student(on: t.app)
+            let id = try student.requireID()
+            let followUp = try await t.app.testing().sendRequest(.POST, "/api/follow-ups", headers: t.bearer,
+                body: try jsonBody(["student_id": id.uuidString, "text": "Bring the draft"]))
+            #expect(followUp.status == .created)
+            // when
+            let archived = try await t.app.testing().sendRequest(.DELETE, "/api/students/\(id)?purge=false", headers: t.bearer)
+            let patched = try await t.app.testing().sendRequest(.PATCH, "/api/students/\(id)", headers: t.bearer, body: try jsonBody(["notes": "changed"]))
+            // then
+            #expect(archived.status == .ok)
+            #expect(patched.status == .notFound)
+            let stored = try #require(try await Student.find(id, on: t.app.db))
+            #expect(stored.archivedAt != nil && stored.notes == "")
+        }
+    }
+
     @Test func theAPIRestoresAnArchivedStudent() async throws {
         try await withTestApp { t in
             let student = try await Fixtures.student(on: t.app)
