@@ -37,6 +37,7 @@ def test_today_brief_notes_and_follow_ups(browser, crm, screenshot):
     item = browser.find_element(By.ID, f"needs-notes-{past['id']}")
     assert "Ines Duarte" in item.text
     assert "Ines Duarte" in browser.find_element(By.ID, "today-meetings").text
+    assert no_sideways_scroll(browser)
     screenshot("today")
 
     # Held, then the notes in place.
