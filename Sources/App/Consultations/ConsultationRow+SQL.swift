@@ -116,14 +116,19 @@ extension ConsultationRow {
             .all(decoding: ConsultationRow.self)
     }
 
-    /// How many of a student's meetings ended each way.
-    static func statusCounts(studentID: UUID, on sql: any SQLDatabase) async throws -> [ConsultationStatus: Int] {
+    /// How many meetings ended each way: a student's whole history, or those that started in
+    /// [from, to) (Today's attendance), or both.
+    static func statusCounts(studentID: UUID? = nil, from: Date? = nil, to: Date? = nil, on sql: any SQLDatabase) async throws -> [ConsultationStatus: Int] {
         struct Count: Decodable { var status: String; var count: Int }
-        let rows = try await sql.select().column(Column.status.rawValue).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count")
-            .from(table)
-            .where(SQLColumn(Column.studentID.rawValue), .equal, SQLBind(studentID))
-            .groupBy(Column.status.rawValue)
-            .all(decoding: Count.self)
+        let query = sql.select().column(Column.status.rawValue).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count").from(table)
+        if let studentID { query.where(SQLColumn(Column.studentID.rawValue), .equal, SQLBind(studentID)) }
+        if let from, let to {
+            // The status list lets the (status, consultation_date) index serve the range.
+            query.where(SQLColumn(Column.status.rawValue), .in, SQLBind.group([ConsultationStatus.completed, .noShow, .canceled].map(\.rawValue)))
+                .where(SQLColumn(Column.consultationDate.rawValue), .greaterThanOrEqual, SQLBind(from))
+                .where(SQLColumn(Column.consultationDate.rawValue), .lessThan, SQLBind(to))
+        }
+        let rows = try await query.groupBy(Column.status.rawValue).all(decoding: Count.self)
         var counts: [ConsultationStatus: Int] = [:]
         for row in rows { if let status = ConsultationStatus(rawValue: row.status) { counts[status] = row.count } }
         return counts

@@ -73,19 +73,4 @@ extension ConsultationRow {
             LIMIT \(literal: limit)
             """).all(decoding: TodaySummary.QuietStudent.self)
     }
-
-    /// How many meetings started in [from, to) ended each way.
-    static func statusCounts(from: Date, to: Date, on sql: any SQLDatabase) async throws -> [ConsultationStatus: Int] {
-        struct Count: Decodable { var status: String; var count: Int }
-        let rows = try await sql.select().column(Column.status.rawValue).column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count")
-            .from(table)
-            .where(SQLColumn(Column.status.rawValue), .in, SQLBind.group([ConsultationStatus.completed, .noShow, .canceled].map(\.rawValue)))
-            .where(SQLColumn(Column.consultationDate.rawValue), .greaterThanOrEqual, SQLBind(from))
-            .where(SQLColumn(Column.consultationDate.rawValue), .lessThan, SQLBind(to))
-            .groupBy(Column.status.rawValue)
-            .all(decoding: Count.self)
-        var counts: [ConsultationStatus: Int] = [:]
-        for row in rows { if let status = ConsultationStatus(rawValue: row.status) { counts[status] = row.count } }
-        return counts
-    }
 }
