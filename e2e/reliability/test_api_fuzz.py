@@ -22,6 +22,8 @@ def test_schemathesis_finds_nothing(tmp_path):
         command = [str(SCHEMATHESIS), "--config-file", str(Path(__file__).with_name("schemathesis.toml")),
                    "run", str(document), "--url", crm.base,
                    "-H", f"Authorization: Bearer {crm.token}", "--checks", "all",
+                       # See schemathesis.toml: the config file's switch for this check is not honoured.
+                       "--exclude-checks", "use_after_free",
                    "--max-examples", "200" if SOAK else "25", "--seed", "1",
                    "--generation-database", "none", "--request-timeout", "30"]
         result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=1800,
