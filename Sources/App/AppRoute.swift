@@ -77,6 +77,11 @@ enum AppRoute {
         case apiUpcomingMeetings = "/api/calendar/meetings/upcoming"
         case apiMeetingsSync = "/api/calendar/meetings/sync"
         case apiCalendlyWebhook = "/api/calendar/webhook/calendly"
+        case apiOpenTimes = "/api/calendar/event-types/available-times"
+        case apiBookMeeting = "/api/calendar/meetings/book"
+        case apiSchedulingLinks = "/api/calendar/scheduling-links"
+        case apiConsultationCancellation = "/api/consultations/:id/cancellation"
+        case apiConsultationNoShowSend = "/api/consultations/:id/no-show/send"
 
         var segments: [String] { rawValue.split(separator: "/").map(String.init) }
 

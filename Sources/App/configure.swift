@@ -16,6 +16,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     _ = app.setupLink
     _ = app.signInThrottle
     app.calendly = CalendlyAccess(transport: LiveCalendlyTransport(client: app.http.client.shared))
+    app.bookingsInFlight = BookingsInFlight()
 
     useLeafWithTemplateCache(app)
     app.routes.defaultMaxBodySize = BodyLimits.prose

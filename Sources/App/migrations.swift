@@ -17,4 +17,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddCalendlyPreviousSubscription())
     app.migrations.add(CreateFollowUp())
     app.migrations.add(AddTodaySeen())
+    app.migrations.add(AddCalendlyActions())
 }

@@ -40,6 +40,12 @@ func routes(_ app: Application) throws {
     api.get(.apiCalendlyConfig, use: calendarAPI.config)
     api.get(.apiUpcomingMeetings, use: calendarAPI.upcoming)
     api.post(.apiMeetingsSync, use: calendarAPI.sync)
+    let actionsAPI = CalendlyActionsAPIController()
+    api.get(.apiOpenTimes, use: actionsAPI.openTimes)
+    api.post(.apiBookMeeting, use: actionsAPI.book)
+    api.post(.apiSchedulingLinks, use: actionsAPI.schedulingLink)
+    api.post(.apiConsultationCancellation, use: actionsAPI.cancel)
+    api.post(.apiConsultationNoShowSend, use: actionsAPI.sendNoShow)
 
     // Pages: sign-in and setup are open (with a small body limit); the rest redirect to sign-in.
     let browser = app.grouped(SessionAccountAuthenticator())

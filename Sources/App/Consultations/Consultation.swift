@@ -41,6 +41,16 @@ final class Consultation: Model, @unchecked Sendable {
     @OptionalField(key: Column.noShowChangedAt.field) var noShowChangedAt: Date?
     @Timestamp(key: Column.createdAt.field, on: .create) var createdAt: Date?
     @Timestamp(key: Column.updatedAt.field, on: .update) var updatedAt: Date?
+    @OptionalField(key: Column.schedulingMethod.field) var schedulingMethod: String?
+    @OptionalField(key: Column.inviteeScheduledBy.field) var inviteeScheduledBy: String?
+    @OptionalField(key: Column.reconfirmationRequestedAt.field) var reconfirmationRequestedAt: Date?
+    @OptionalField(key: Column.reconfirmedAt.field) var reconfirmedAt: Date?
+    /// The no-show mark's URI, the CRM's last action on it, and why that has not reached Calendly
+    /// (see `ConsultationRow`).
+    @OptionalField(key: Column.noShowMarkURI.field) var noShowMarkURI: String?
+    @OptionalField(key: Column.noShowSent.field) var noShowSent: String?
+    @OptionalField(key: Column.noShowSendError.field) var noShowSendError: String?
+    @Field(key: Column.moved.field) var moved: Bool
 
     init() {}
 
@@ -56,6 +66,7 @@ final class Consultation: Model, @unchecked Sendable {
         self.notes = notes
         self.followUpNotes = followUpNotes
         self.status = status
+        self.moved = false
     }
 }
 

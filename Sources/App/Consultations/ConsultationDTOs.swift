@@ -32,6 +32,13 @@ struct ConsultationResponse: Content {
     @NullEncoded var calendlyUpdatedAt: Date?
     @NullEncoded var createdAt: Date?
     @NullEncoded var updatedAt: Date?
+    @NullEncoded var schedulingMethod: String?
+    @NullEncoded var inviteeScheduledBy: String?
+    @NullEncoded var reconfirmationRequestedAt: Date?
+    @NullEncoded var reconfirmedAt: Date?
+    /// Why the owner's no-show change has not reached Calendly yet (retried by the next sync).
+    @NullEncoded var noShowSendError: String?
+    var moved: Bool
     /// The follow-ups agreed in this meeting (see `withFollowUps`).
     var followUps: [FollowUpResponse] = []
 
@@ -48,6 +55,9 @@ struct ConsultationResponse: Content {
         case questionsAndAnswers = "questions_and_answers", inviteeTimezone = "invitee_timezone"
         case calendlyUpdatedAt = "calendly_updated_at", createdAt = "created_at", updatedAt = "updated_at"
         case followUps = "follow_ups"
+        case schedulingMethod = "scheduling_method", inviteeScheduledBy = "invitee_scheduled_by"
+        case reconfirmationRequestedAt = "reconfirmation_requested_at", reconfirmedAt = "reconfirmed_at"
+        case noShowSendError = "no_show_send_error", moved
     }
 
     /// `student` must be the consultation's own student (loaded with `.with(\.$student)` or passed in).
@@ -81,6 +91,12 @@ struct ConsultationResponse: Content {
         calendlyUpdatedAt = consultation.calendlyUpdatedAt
         createdAt = consultation.createdAt
         updatedAt = consultation.updatedAt
+        schedulingMethod = consultation.schedulingMethod
+        inviteeScheduledBy = consultation.inviteeScheduledBy
+        reconfirmationRequestedAt = consultation.reconfirmationRequestedAt
+        reconfirmedAt = consultation.reconfirmedAt
+        noShowSendError = consultation.noShowSendError
+        moved = consultation.moved
     }
 
     init(_ consultation: Consultation) throws {
@@ -117,6 +133,12 @@ struct ConsultationResponse: Content {
         calendlyUpdatedAt = r.calendlyUpdatedAt
         createdAt = r.createdAt
         updatedAt = r.updatedAt
+        schedulingMethod = r.schedulingMethod
+        inviteeScheduledBy = r.inviteeScheduledBy
+        reconfirmationRequestedAt = r.reconfirmationRequestedAt
+        reconfirmedAt = r.reconfirmedAt
+        noShowSendError = r.noShowSendError
+        moved = r.moved
     }
 }
 

@@ -6,6 +6,8 @@ import Vapor
 struct ConsultationEditor {
     let db: any Database
     let writer: DatabaseWriter
+    /// Sends a changed no-show mark to Calendly once the change is stored; nil in tests of the editor alone.
+    var noShowSender: NoShowSender?
 
     struct NewConsultation {
         var studentID: UUID
@@ -79,7 +81,7 @@ struct ConsultationEditor {
         let followUp = errors.collect { try changes.followUpNotes.map { try FieldRules.optionalText($0, field: "follow_up_notes", maxLength: FieldRules.Limit.prose) } } ?? nil
         let status = errors.collect { try changes.status.map { try FieldRules.status($0, allowed: Self.editableStatuses) } } ?? nil
         try errors.throwIfAny()
-        return try await writer.transaction(on: db) { db in
+        let saved = try await writer.transaction(on: db) { db in
             guard let consultation = try await Consultation.query(on: db).filter(\.$id == id).with(\.$student).first() else {
                 throw AppError.notFound("Consultation")
             }
@@ -92,10 +94,20 @@ struct ConsultationEditor {
             if let topic, topic != consultation.topic { consultation.topic = topic }
             if let notes, notes != consultation.notes { consultation.notes = notes }
             if let followUp, followUp != consultation.followUpNotes { consultation.followUpNotes = followUp }
-            if let status, status != consultation.status { consultation.status = status }
+            if let status, status != consultation.status {
+                if (status == .noShow) != (consultation.status == .noShow), consultation.calendlyInviteeURI != nil {
+                    // Calendly's mark follows (SPEC 4.5): `NoShowSender` sends it once this is stored.
+                    consultation.noShowSendError = NoShowSender.pending
+                    consultation.noShowChangedAt = NoShowOrdering.stored(Date())
+                }
+                consultation.status = status
+            }
             try await consultation.save(on: db)
             return consultation
         }
+        guard let noShowSender, saved.noShowSendError == NoShowSender.pending else { return saved }
+        await noShowSender.send(id)
+        return try await Consultation.query(on: db).filter(\.$id == id).with(\.$student).first() ?? saved
     }
 
     func delete(_ id: UUID) async throws {
@@ -109,5 +121,7 @@ struct ConsultationEditor {
 }
 
 extension Request {
-    var consultations: ConsultationEditor { ConsultationEditor(db: db, writer: application.databaseWriter) }
+    var consultations: ConsultationEditor {
+        ConsultationEditor(db: db, writer: application.databaseWriter, noShowSender: application.noShowSender)
+    }
 }

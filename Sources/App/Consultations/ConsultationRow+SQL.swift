@@ -62,6 +62,10 @@ extension ConsultationRow {
         .init(.rescheduledToID, \.rescheduledToID), .init(.questionsAndAnswersJSON, \.questionsAndAnswersJSON),
         .init(.inviteeTimezone, \.inviteeTimezone), .init(.calendlyUpdatedAt, \.calendlyUpdatedAt),
         .init(.calendlyNoShow, \.calendlyNoShow), .init(.noShowChangedAt, \.noShowChangedAt),
+        .init(.schedulingMethod, \.schedulingMethod), .init(.inviteeScheduledBy, \.inviteeScheduledBy),
+        .init(.reconfirmationRequestedAt, \.reconfirmationRequestedAt), .init(.reconfirmedAt, \.reconfirmedAt),
+        .init(.noShowMarkURI, \.noShowMarkURI), .init(.noShowSent, \.noShowSent), .init(.noShowSendError, \.noShowSendError),
+        .init(.moved, \.moved),
     ]
 
     /// The columns an update writes: a column added to `Column` and forgotten above would never be

@@ -41,6 +41,22 @@ struct ConsultationRow: Codable, Equatable, Sendable {
     var noShowChangedAt: Date?
     var createdAt: Date?
     var updatedAt: Date?
+    /// How Calendly says it was booked: `instant_book` when through the Scheduling API, else nil.
+    var schedulingMethod: String?
+    /// The Calendly user who booked on the invitee's behalf (the owner, when booked from the CRM).
+    var inviteeScheduledBy: String?
+    /// When the host asked the invitee to reconfirm, and when they did: unconfirmed in between.
+    var reconfirmationRequestedAt: Date?
+    var reconfirmedAt: Date?
+    /// Calendly's no-show mark on this invitee as last known (its URI), to delete it by.
+    var noShowMarkURI: String?
+    /// The CRM's own last action on the mark, `created <uri>` or `deleted <uri>`: Calendly's
+    /// webhook for that same action is its echo and changes nothing.
+    var noShowSent: String?
+    /// Why the owner's no-show change has not reached Calendly yet; nil once it has (or if none).
+    var noShowSendError: String?
+    /// A reschedule that kept the start time: Calendly sends a location change so.
+    var moved = false
 
     static let table = "consultations"
 
@@ -57,6 +73,10 @@ struct ConsultationRow: Codable, Equatable, Sendable {
         case questionsAndAnswersJSON = "questions_and_answers", inviteeTimezone = "invitee_timezone"
         case calendlyUpdatedAt = "calendly_updated_at", calendlyNoShow = "calendly_no_show"
         case noShowChangedAt = "no_show_changed_at", createdAt = "created_at", updatedAt = "updated_at"
+        case schedulingMethod = "scheduling_method", inviteeScheduledBy = "invitee_scheduled_by"
+        case reconfirmationRequestedAt = "reconfirmation_requested_at", reconfirmedAt = "reconfirmed_at"
+        case noShowMarkURI = "no_show_mark_uri", noShowSent = "no_show_sent", noShowSendError = "no_show_send_error"
+        case moved
     }
     typealias Column = CodingKeys
 
@@ -73,6 +93,9 @@ struct ConsultationRow: Codable, Equatable, Sendable {
         self.followUpNotes = ""
         self.status = .scheduled
     }
+
+    /// The host asked the invitee to reconfirm and they have not yet.
+    var isUnconfirmed: Bool { reconfirmationRequestedAt != nil && reconfirmedAt == nil }
 
     var questionsAndAnswers: [QuestionAndAnswer]? {
         get { QuestionAndAnswer.list(fromJSON: questionsAndAnswersJSON) }

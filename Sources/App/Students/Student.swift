@@ -18,6 +18,7 @@ final class Student: Model, @unchecked Sendable {
     @OptionalField(key: Column.archivedAt.field) var archivedAt: Date?
     @Timestamp(key: Column.createdAt.field, on: .create) var createdAt: Date?
     @Timestamp(key: Column.updatedAt.field, on: .update) var updatedAt: Date?
+    @OptionalField(key: Column.timeZone.field) var timeZone: String?
 
     @Children(for: \.$student) var consultations: [Consultation]
 

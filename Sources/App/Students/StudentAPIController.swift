@@ -18,7 +18,7 @@ struct StudentAPIController {
 
     func create(req: Request) async throws -> Response {
         let body = try req.decodeJSON(StudentCreateRequest.self)
-        let student = try await req.students.create(.init(name: body.name, email: body.email, phone: body.phone, notes: body.notes))
+        let student = try await req.students.create(.init(name: body.name, email: body.email, phone: body.phone, notes: body.notes, timeZone: body.timeZone))
         return try await StudentResponse(student).encodeResponse(status: .created, for: req)
     }
 
@@ -38,7 +38,7 @@ struct StudentAPIController {
         let id = try req.uuidParameter()
         _ = try await Self.find(id, req)
         let body = try req.decodeJSON(StudentUpdateRequest.self)
-        let student = try await req.students.update(id, .init(name: body.name, email: body.email, phone: body.phone, notes: body.notes))
+        let student = try await req.students.update(id, .init(name: body.name, email: body.email, phone: body.phone, notes: body.notes, timeZone: body.timeZone))
         return try StudentResponse(student)
     }
 

@@ -12,6 +12,7 @@ struct StudentResponse: Content {
     @NullEncoded var archivedAt: Date?
     @NullEncoded var createdAt: Date?
     @NullEncoded var updatedAt: Date?
+    @NullEncoded var timeZone: String?
     /// Present only when one student is read by id.
     var consultations: [ConsultationResponse]?
     /// Present only when one student is read by id: what is still to be done, soonest due first.
@@ -20,7 +21,7 @@ struct StudentResponse: Content {
     /// Spelled out, so `PlainJSON` (which converts no keys) writes the same JSON as the app's encoder.
     enum CodingKeys: String, CodingKey {
         case id, name, email, phone, notes, source, archivedAt = "archived_at", createdAt = "created_at", updatedAt = "updated_at"
-        case consultations, openFollowUps = "open_follow_ups"
+        case timeZone = "time_zone", consultations, openFollowUps = "open_follow_ups"
     }
 
     init(_ student: Student, consultations: [ConsultationResponse]? = nil) throws {
@@ -33,6 +34,7 @@ struct StudentResponse: Content {
         self.archivedAt = student.archivedAt
         self.createdAt = student.createdAt
         self.updatedAt = student.updatedAt
+        self.timeZone = student.timeZone
         self.consultations = consultations
     }
 }
@@ -48,6 +50,11 @@ struct StudentCreateRequest: Content {
     var email: String?
     var phone: String?
     var notes: String?
+    var timeZone: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, email, phone, notes, timeZone = "time_zone"
+    }
 }
 
 /// `PATCH /api/students/{id}`: only the fields sent change.
@@ -56,4 +63,9 @@ struct StudentUpdateRequest: Content {
     var email: String?
     var phone: String?
     var notes: String?
+    var timeZone: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, email, phone, notes, timeZone = "time_zone"
+    }
 }

@@ -12,6 +12,8 @@ struct StudentEditor {
         var email: String?
         var phone: String?
         var notes: String?
+        /// An IANA name; empty clears it.
+        var timeZone: String?
     }
 
     /// Every field is checked before any error is thrown, so a form can show them all at once.
@@ -21,8 +23,10 @@ struct StudentEditor {
         let email = errors.collect { try FieldRules.email(fields.email) }
         let phone = errors.collect { try FieldRules.optionalText(fields.phone, field: "phone", maxLength: FieldRules.Limit.phone) }
         let notes = errors.collect { try FieldRules.optionalText(fields.notes, field: "notes", maxLength: FieldRules.Limit.prose) }
+        let timeZone = errors.collect { try FieldRules.optionalTimeZone(fields.timeZone) }
         try errors.throwIfAny()
         let student = Student(name: name ?? "", email: email ?? "", phone: phone ?? "", notes: notes ?? "", source: source)
+        student.timeZone = timeZone.flatMap { $0.isEmpty ? nil : $0 }
         return try await writer.transaction(on: db) { db in
             try await Self.ensureEmailFree(student.email, except: nil, on: db)
             try await student.create(on: db)
@@ -37,6 +41,7 @@ struct StudentEditor {
         let email = errors.collect { try fields.email.map { try FieldRules.email($0) } } ?? nil
         let phone = errors.collect { try fields.phone.map { try FieldRules.optionalText($0, field: "phone", maxLength: FieldRules.Limit.phone) } } ?? nil
         let notes = errors.collect { try fields.notes.map { try FieldRules.optionalText($0, field: "notes", maxLength: FieldRules.Limit.prose) } } ?? nil
+        let timeZone = errors.collect { try fields.timeZone.map { try FieldRules.optionalTimeZone($0) } } ?? nil
         try errors.throwIfAny()
         return try await writer.transaction(on: db) { db in
             guard let student = try await Student.find(id, on: db) else { throw AppError.notFound("Student") }
@@ -46,6 +51,7 @@ struct StudentEditor {
             if let email, email != student.email { student.email = email }
             if let phone, phone != student.phone { student.phone = phone }
             if let notes, notes != student.notes { student.notes = notes }
+            if let timeZone, timeZone != (student.timeZone ?? "") { student.timeZone = timeZone.isEmpty ? nil : timeZone }
             try await student.save(on: db)
             return student
         }

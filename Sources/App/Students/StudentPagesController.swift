@@ -26,7 +26,7 @@ struct StudentPagesController {
         let student = try await findStudent(req)
         let form = try req.content.decode(StudentForm.self)
         do {
-            let saved = try await req.students.update(try student.requireID(), .init(name: form.name ?? "", email: form.email ?? "", phone: form.phone ?? "", notes: form.notes ?? ""))
+            let saved = try await req.students.update(try student.requireID(), .init(name: form.name ?? "", email: form.email ?? "", phone: form.phone ?? "", notes: form.notes ?? "", timeZone: form.timeZone ?? ""))
             return req.redirect(to: AppRoute.student(try saved.requireID()).path + "?notice=\(Notice.studentSaved.rawValue)")
         } catch let error as AppError {
             return try await renderStudent(req, student, form: form, consultationForm: ConsultationForm(), errors: error.formErrors, status: error.status)
@@ -114,7 +114,8 @@ struct StudentPagesController {
             past: ConsultationTable(rows: consultations.filter { !isUpcoming($0) }.map { ConsultationListItem($0, student: student, time: time) },
                                     emptyText: "No past consultations."),
             openFollowUps: try await FollowUp.open(studentID: id, on: req.db).map { FollowUpItem($0, today: time.today()) },
-            form: form, consultationForm: consultationForm, errors: errors, timeZone: time.zoneName
+            form: form, consultationForm: consultationForm, errors: errors, timeZone: time.zoneName,
+            studentTimeZone: student.timeZone, timeZoneChoices: TimeZoneChoice.all
         )
         return try await req.view.render("student", context).encodeResponse(status: status, for: req)
     }

@@ -17,13 +17,16 @@ struct StudentRow: Codable, Equatable, Sendable {
     var archivedAt: Date?
     var createdAt: Date
     var updatedAt: Date
+    /// IANA name: what a booking made for the student is sent with. Filled from their latest
+    /// Calendly booking while empty; the owner may change it.
+    var timeZone: String?
 
     static let table = "students"
 
     /// The column names, in the order the migrations made them.
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, email, phone, notes, source, archivedAt = "archived_at"
-        case createdAt = "created_at", updatedAt = "updated_at"
+        case createdAt = "created_at", updatedAt = "updated_at", timeZone = "time_zone"
     }
     typealias Column = CodingKeys
 }
@@ -53,6 +56,16 @@ extension StudentRow {
         try await sql.select().column(Column.id.rawValue).from(table)
             .where(SQLColumn(Column.id.rawValue), .in, SQLBind.group(ids))
             .all(decodingColumn: Column.id.rawValue, as: UUID.self)
+    }
+
+    /// Gives the student `zone` unless they already have one: the latest booking's zone, kept
+    /// until the owner changes it.
+    static func fillTimeZone(_ zone: String, of id: UUID, on sql: any SQLDatabase) async throws {
+        try await sql.update(table).set(SQLColumn(Column.timeZone.rawValue), to: SQLBind(zone))
+            .where(SQLColumn(Column.id.rawValue), .equal, SQLBind(id))
+            .where { $0.where(SQLColumn(Column.timeZone.rawValue), .is, SQLLiteral.null)
+                .orWhere(SQLColumn(Column.timeZone.rawValue), .equal, SQLLiteral.string("")) }
+            .run()
     }
 
     static func source(of id: UUID, on sql: any SQLDatabase) async throws -> StudentSource? {

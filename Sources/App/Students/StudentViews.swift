@@ -14,6 +14,11 @@ struct StudentForm: Codable {
     var email: String?
     var phone: String?
     var notes: String?
+    var timeZone: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, email, phone, notes, timeZone = "time_zone"
+    }
 }
 
 struct StudentsPageContext: Encodable {
@@ -52,6 +57,9 @@ struct StudentPageContext: Encodable {
     var consultationForm: ConsultationForm
     var errors: [String: String]
     var timeZone: String
+    /// The student's own zone, when known, for showing times as they see them.
+    var studentTimeZone: String?
+    var timeZoneChoices: [String]
 }
 
 /// The hand-entered consultation form on a student's page.
@@ -69,6 +77,6 @@ struct ConsultationForm: Codable {
 
 extension StudentForm {
     init(_ student: Student) {
-        self.init(name: student.name, email: student.email, phone: student.phone, notes: student.notes)
+        self.init(name: student.name, email: student.email, phone: student.phone, notes: student.notes, timeZone: student.timeZone ?? "")
     }
 }

@@ -25,6 +25,8 @@ final class BookingBatch {
     /// Made by this batch and not yet inserted, in the order they were made.
     private var newStudents: [StudentRow] = []
     private var newConsultations: [String] = []
+    /// Zones of new bookings, for their students who have none yet (SPEC 2).
+    private var bookedTimeZones: [UUID: String] = [:]
 
     private init(sql: any SQLDatabase) {
         self.sql = sql
@@ -53,11 +55,14 @@ final class BookingBatch {
         newStudents.removeAll()
         try await ConsultationRow.insert(newConsultations.compactMap { consultations[$0] }, on: sql)
         newConsultations.removeAll()
+        for (id, zone) in bookedTimeZones { try await StudentRow.fillTimeZone(zone, of: id, on: sql) }
+        bookedTimeZones.removeAll()
     }
 
     private func discard() {
         newStudents.removeAll()
         newConsultations.removeAll()
+        bookedTimeZones.removeAll()
     }
 
     /// A batch with everything these observations and deliveries will look up already read.
@@ -135,6 +140,16 @@ final class BookingBatch {
         if !student.email.isEmpty {
             studentsByEmail[student.email] = student.id
             absentEmails.remove(student.email)
+        }
+    }
+
+    /// A new booking's time zone, given to its student when the student has none.
+    func noteBookedTimeZone(_ zone: String?, studentID: UUID) {
+        guard let zone, let valid = try? FieldRules.optionalTimeZone(zone), !valid.isEmpty else { return }
+        if let index = newStudents.firstIndex(where: { $0.id == studentID }) {
+            if newStudents[index].timeZone == nil { newStudents[index].timeZone = valid }
+        } else {
+            bookedTimeZones[studentID] = valid
         }
     }
 

@@ -26,6 +26,7 @@ struct InviteeApplier {
                                                 type: String((snapshot.event.name ?? "Calendly meeting").prefix(200)),
                                                 topic: snapshot.topic(question: topicQuestion), startsAt: snapshot.event.startTime)
             Self.copyEventData(snapshot, into: &consultation)
+            bookings.noteBookedTimeZone(snapshot.invitee.timezone, studentID: studentID)
         }
         Self.applyStatus(snapshot, to: &consultation)
         if let existing {
@@ -50,7 +51,8 @@ struct InviteeApplier {
             values = [c.status.rawValue, ms(c.consultationDate), ms(c.endDate), String(c.duration), c.location ?? "-", c.joinURL ?? "-",
                       c.calendlyEventURI ?? "-", c.calendlyEventTypeURI ?? "-", c.cancelURL ?? "-", c.rescheduleURL ?? "-",
                       c.inviteeTimezone ?? "-", ms(c.canceledAt), c.canceledBy ?? "-", c.cancelReason ?? "-",
-                      c.calendlyNoShow.map { String($0) } ?? "-"] + answers
+                      c.calendlyNoShow.map { String($0) } ?? "-", c.schedulingMethod ?? "-", c.inviteeScheduledBy ?? "-",
+                      ms(c.reconfirmationRequestedAt), ms(c.reconfirmedAt), String(c.moved)] + answers
         }
     }
 
@@ -79,6 +81,10 @@ struct InviteeApplier {
             QuestionAndAnswer(question: answer.question ?? "", answer: answer.answer ?? "", position: answer.position ?? index)
         }
         consultation.calendlyUpdatedAt = invitee.updatedAt ?? snapshot.observedAt
+        consultation.schedulingMethod = invitee.schedulingMethod.map { String($0.prefix(100)) }
+        consultation.inviteeScheduledBy = invitee.inviteeScheduledBy.map { String($0.prefix(500)) }
+        consultation.reconfirmationRequestedAt = invitee.reconfirmation?.createdAt
+        consultation.reconfirmedAt = invitee.reconfirmation?.confirmedAt
     }
 
     // MARK: - Status
@@ -92,12 +98,13 @@ struct InviteeApplier {
             consultation.canceledBy = cancellation?.canceledBy ?? cancellation?.cancelerType ?? consultation.canceledBy
             consultation.cancelReason = cancellation?.reason ?? consultation.cancelReason
         }
+        if let mark = snapshot.invitee.noShow?.uri, snapshot.noShowMarked { consultation.noShowMarkURI = mark }
         // The no-show mark is tracked on canceled invitees too, so a booking first seen canceled
         // (by sync) ends with the same mark as one seen created and then canceled (by webhooks).
-        if consultation.noShowChangedAt.map({ snapshot.orderingTime > $0 }) ?? true {
+        if NoShowOrdering.takes(snapshot, over: consultation) {
             let wasMarked = consultation.calendlyNoShow == true
             consultation.calendlyNoShow = snapshot.noShowMarked
-            consultation.noShowChangedAt = snapshot.orderingTime
+            consultation.noShowChangedAt = NoShowOrdering.stored(snapshot.orderingTime)
             if consultation.status == .scheduled || consultation.status == .noShow {
                 if snapshot.noShowMarked {
                     consultation.status = .noShow

@@ -26,6 +26,10 @@ struct RescheduleLinker {
         if old.status == .scheduled || old.status == .noShow { old.status = .rescheduled }
         old.rescheduledToID = new.id
         new.rescheduledFromID = old.id
+        // Calendly sends a change of place as a reschedule to the same time: a move, not a new time.
+        let moved = abs(old.consultationDate.timeIntervalSince(new.consultationDate)) < 1
+        old.moved = moved
+        new.moved = moved
         // The owner's notes follow the meeting to its new time.
         if new.notes.isEmpty && !old.notes.isEmpty { new.notes = old.notes }
         if new.followUpNotes.isEmpty && !old.followUpNotes.isEmpty { new.followUpNotes = old.followUpNotes }

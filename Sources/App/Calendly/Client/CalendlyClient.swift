@@ -23,7 +23,10 @@ struct CalendlyClient: Sendable {
         try decode(type, from: try await send(.GET, pathAndQuery, query: query, body: nil))
     }
 
-    func send(_ method: HTTPMethod, _ pathAndQuery: String, query: [(String, String)] = [], body: Data?) async throws -> CalendlyHTTPResponse {
+    /// `waitOutRateLimit: false` is for calls that must not be repeated behind the owner's back
+    /// (booking): a 429 is thrown at once as `.limitReached`.
+    func send(_ method: HTTPMethod, _ pathAndQuery: String, query: [(String, String)] = [], body: Data?,
+              waitOutRateLimit: Bool = true) async throws -> CalendlyHTTPResponse {
         let url = try resolve(pathAndQuery, query: query)
         var headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Accept": "application/json"]
         if body != nil { headers.add(name: "Content-Type", value: "application/json") }
@@ -32,6 +35,10 @@ struct CalendlyClient: Sendable {
             let response = try await transport.send(CalendlyHTTPRequest(method: method, url: url, headers: headers, body: body))
             if response.status == 429 {
                 let reset = response.headers.first(name: "X-RateLimit-Reset").flatMap { Int($0) } ?? 60
+                guard waitOutRateLimit else {
+                    let detail = (try? CalendlyJSON.decoder().decode(CalendlyErrorBody.self, from: response.body))?.message ?? ""
+                    throw CalendlyError.limitReached(resetAfter: reset, detail: String(detail.prefix(300)))
+                }
                 attempt += 1
                 guard attempt <= 3, reset <= maxRateLimitWait else { throw CalendlyError.rateLimited(resetAfter: reset) }
                 try await sleep(max(reset, 1))
@@ -79,7 +86,12 @@ struct CalendlyClient: Sendable {
         let body = try? CalendlyJSON.decoder().decode(CalendlyErrorBody.self, from: response.body)
         let detail = body.map { [$0.title, $0.message].compactMap { $0 }.joined(separator: ": ") } ?? ""
         switch response.status {
-        case 400: throw CalendlyError.badRequest(detail)
+        case 400:
+            if let taken = body?.details?.first(where: { $0.code == "already_filled" }) {
+                throw CalendlyError.timeNotOpen(String((taken.message ?? "").prefix(300)))
+            }
+            let fields = (body?.details ?? []).compactMap { d in d.parameter.map { "\($0): \(d.message ?? d.code ?? "invalid")" } }
+            throw CalendlyError.badRequest(String(([detail] + fields).filter { !$0.isEmpty }.joined(separator: "; ").prefix(600)))
         case 401: throw CalendlyError.unauthorized
         case 403: throw forbidden(detail: detail, message: body?.message ?? "", method: method, url: url)
         case 404: throw CalendlyError.notFound(detail.isEmpty ? "such resource" : "such resource (\(detail))")

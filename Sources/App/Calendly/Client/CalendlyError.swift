@@ -14,6 +14,10 @@ enum CalendlyError: Error, Sendable, Equatable {
     case rateLimited(resetAfter: Int)
     case server(status: Int)
     case badRequest(String)
+    /// `POST /invitees` refused the start time: taken meanwhile, or never open.
+    case timeNotOpen(String)
+    /// A limit on what may be done (Calendly's booking limits), not waited out: the owner decides.
+    case limitReached(resetAfter: Int, detail: String)
     case timedOut
     case unreachable(String)
     case malformed(String)
@@ -31,6 +35,8 @@ enum CalendlyError: Error, Sendable, Equatable {
         case .rateLimited: "calendly_rate_limited"
         case .server: "calendly_server_error"
         case .badRequest: "calendly_bad_request"
+        case .timeNotOpen: "calendly_time_not_open"
+        case .limitReached: "calendly_limit_reached"
         case .timedOut: "calendly_timeout"
         case .unreachable: "calendly_unreachable"
         case .malformed: "calendly_malformed_answer"
@@ -49,6 +55,8 @@ enum CalendlyError: Error, Sendable, Equatable {
         case .rateLimited(let seconds): "Calendly's rate limit was reached; it resets in \(seconds) s."
         case .server(let status): "Calendly answered with an error (HTTP \(status))."
         case .badRequest(let detail): "Calendly refused the request as invalid: \(detail)"
+        case .timeNotOpen(let detail): "That time is no longer open in Calendly\(detail.isEmpty ? "" : " (\(detail))")."
+        case .limitReached(let seconds, let detail): "Calendly's limit was reached\(detail.isEmpty ? "" : " (\(detail))"); it resets in \(seconds) s."
         case .timedOut: "Calendly did not answer in time."
         case .unreachable(let detail): "Calendly could not be reached: \(detail)"
         case .malformed(let detail): "Calendly's answer could not be read: \(detail)"
@@ -67,6 +75,8 @@ enum CalendlyError: Error, Sendable, Equatable {
         case .rateLimited: "Wait a minute; the app retries by itself."
         case .server, .timedOut, .unreachable, .malformed: "Usually temporary: the app retries on the next sync. Check CALENDLY_API_BASE_URL if it persists."
         case .badRequest: "Check CALENDLY_ORGANIZATION_URI."
+        case .timeNotOpen: "Choose another time."
+        case .limitReached: "Send the student a single-use booking link instead; it does not count against this limit."
         }
     }
 

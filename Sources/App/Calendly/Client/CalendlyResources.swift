@@ -34,6 +34,7 @@ struct CalendlyCustomQuestion: Decodable, Sendable, Equatable {
     var type: String?
     var position: Int?
     var enabled: Bool?
+    var required: Bool?
 }
 
 struct CalendlyEventType: Decodable, Sendable, Equatable {
@@ -136,6 +137,17 @@ struct CalendlyNoShow: Decodable, Sendable, Equatable {
     }
 }
 
+/// The host asked the invitee to reconfirm (`created_at`); they did at `confirmed_at`.
+struct CalendlyReconfirmation: Decodable, Sendable, Equatable {
+    var createdAt: Date?
+    var confirmedAt: Date?
+
+    private enum CodingKeys: String, CodingKey {
+        case createdAt = "created_at"
+        case confirmedAt = "confirmed_at"
+    }
+}
+
 struct CalendlyInvitee: Decodable, Sendable, Equatable {
     var uri: String
     var event: String?
@@ -156,6 +168,11 @@ struct CalendlyInvitee: Decodable, Sendable, Equatable {
     var updatedAt: Date?
     /// Present in webhook payloads only; the REST resource has `event` (a URI) instead.
     var scheduledEvent: CalendlyScheduledEvent?
+    /// `instant_book` when booked through the Scheduling API, else null (REFERENCE-2026).
+    var schedulingMethod: String?
+    /// The user who booked on the invitee's behalf.
+    var inviteeScheduledBy: String?
+    var reconfirmation: CalendlyReconfirmation?
 
     private enum CodingKeys: String, CodingKey {
         case uri, event, email, name, status, timezone, tracking, rescheduled, cancellation
@@ -168,6 +185,9 @@ struct CalendlyInvitee: Decodable, Sendable, Equatable {
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case scheduledEvent = "scheduled_event"
+        case schedulingMethod = "scheduling_method"
+        case inviteeScheduledBy = "invitee_scheduled_by"
+        case reconfirmation
     }
 }
 
@@ -206,8 +226,14 @@ struct CalendlyPage<Value: Decodable & Sendable>: Decodable, Sendable {
 
 /// Calendly's error body: `{"title": ..., "message": ..., "details": [...]}`.
 struct CalendlyErrorBody: Decodable, Sendable {
+    struct Detail: Decodable, Sendable {
+        var parameter: String?
+        var message: String?
+        var code: String?
+    }
     var title: String?
     var message: String?
+    var details: [Detail]?
 }
 
 enum CalendlyJSON {

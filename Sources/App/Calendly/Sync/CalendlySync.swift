@@ -75,6 +75,11 @@ struct CalendlySync {
         (now.addingTimeInterval(-30 * 86_400), now.addingTimeInterval(180 * 86_400))
     }
 
+    /// Records an invitee already read (a booking's answer) with its event.
+    func record(_ invitee: CalendlyInvitee, event: CalendlyScheduledEvent, now: Date = Date()) async throws -> (InviteeApplier.Outcome, Consultation) {
+        try await apply(InviteeSnapshot(source: .api, invitee: invitee, event: event, observedAt: now))
+    }
+
     private func apply(_ snapshot: InviteeSnapshot) async throws -> (InviteeApplier.Outcome, Consultation) {
         let topicQuestion = self.topicQuestion
         return try await writer.transaction(on: db) { db in
@@ -97,6 +102,8 @@ extension Application {
     func reconcileWithCalendly(from: Date? = nil, to: Date? = nil, rateLimitWait: Int = CalendlySync.backgroundRateLimitWait,
                                progress: @Sendable (String) -> Void = { _ in }) async throws -> CalendlySync.Counts {
         let account = try await calendly.account(appConfig, fresh: true).get()
+        // The owner's changes first, so what is read back already has them.
+        _ = await noShowSender.retryPending()
         let window = CalendlySync.window()
         let counts = try await calendlySync(rateLimitWait: rateLimitWait).reconcile(scope: account.scope, from: from ?? window.from, to: to ?? window.to, progress: progress)
         let store = CalendlyConnectionStore(db: db, sandbox: appConfig.sandboxMode)

@@ -34,6 +34,16 @@ enum FieldRules {
         return text
     }
 
+    /// An IANA time zone name (`Europe/Berlin`), or empty for none.
+    static func optionalTimeZone(_ value: String?) throws -> String {
+        let name = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { return "" }
+        guard name.utf8.count <= 64 else {
+            throw AppError.invalid(field: "time_zone", message: "is not a time zone name such as Europe/Berlin or UTC")
+        }
+        return try timeZone(name)
+    }
+
     /// An email as stored and compared: trimmed and lower-cased.
     static func normalizedEmail(_ email: String) -> String {
         email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
