@@ -16,6 +16,10 @@ enum AppRoute {
     case consultation(UUID)
     case consultationStatus(UUID)
     case consultationFollowUps(UUID)
+    case consultationCancel(UUID)
+    case consultationNoShowSend(UUID)
+    case studentBook(UUID, eventType: String? = nil)
+    case studentBookingLink(UUID)
     case followUp(UUID)
     case followUpDone(UUID)
     case settings
@@ -48,6 +52,10 @@ enum AppRoute {
         case consultation = "/consultations/:id"
         case consultationStatus = "/consultations/:id/status"
         case consultationFollowUps = "/consultations/:id/follow-ups"
+        case consultationCancel = "/consultations/:id/cancel"
+        case consultationNoShowSend = "/consultations/:id/no-show/send"
+        case studentBook = "/students/:id/book"
+        case studentBookingLink = "/students/:id/booking-link"
         case followUp = "/follow-ups/:id"
         case followUpDone = "/follow-ups/:id/done"
         case settings = "/settings"
@@ -113,6 +121,11 @@ enum AppRoute {
         case .consultation(let id): return Pattern.consultation.filled(id.uuidString)
         case .consultationStatus(let id): return Pattern.consultationStatus.filled(id.uuidString)
         case .consultationFollowUps(let id): return Pattern.consultationFollowUps.filled(id.uuidString)
+        case .consultationCancel(let id): return Pattern.consultationCancel.filled(id.uuidString)
+        case .consultationNoShowSend(let id): return Pattern.consultationNoShowSend.filled(id.uuidString)
+        case .studentBook(let id, let eventType):
+            return Self.withQuery(Pattern.studentBook.filled(id.uuidString), eventType.map { [.init(name: "event_type", value: $0)] } ?? [])
+        case .studentBookingLink(let id): return Pattern.studentBookingLink.filled(id.uuidString)
         case .followUp(let id): return Pattern.followUp.filled(id.uuidString)
         case .followUpDone(let id): return Pattern.followUpDone.filled(id.uuidString)
         case .today: return Pattern.today.rawValue

@@ -80,6 +80,8 @@ func routes(_ app: Application) throws {
     pages.post(.consultation, use: consultations.edit)
     pages.post(.consultationStatus, use: consultations.changeStatus)
     pages.post(.consultationNotes, use: consultations.saveNotes)
+    pages.post(.consultationCancel, use: consultations.cancelAsHost)
+    pages.post(.consultationNoShowSend, use: consultations.sendNoShow)
     let followUps = FollowUpPagesController()
     pages.post(.consultationFollowUps, use: followUps.add)
     pages.post(.followUp, use: followUps.edit)

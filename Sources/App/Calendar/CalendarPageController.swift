@@ -27,8 +27,9 @@ struct CalendarPageController {
     private func upcomingTable(_ req: Request) async throws -> String {
         let time = req.timeDisplay
         return try await req.upcomingMeetings.table(zone: time.zoneName, limit: 100, version: try await req.dataVersion()) { meetings in
+            let ownerUserURI = try await req.calendlyUserURI()
             let table = ConsultationTable(
-                rows: meetings.map { ConsultationListItem($0, time: time) },
+                rows: meetings.map { ConsultationListItem($0, time: time, ownerUserURI: ownerUserURI) },
                 emptyText: "No upcoming meetings. Book one on the Schedule New Meeting tab, or share your Calendly link.")
             let view = try await req.view.render("consultation-table", table)
             return String(buffer: view.data)

@@ -56,6 +56,29 @@ struct ConsultationPagesController {
         }
     }
 
+    /// Cancels in Calendly as the host; a refusal shows the page again with the reason kept.
+    func cancelAsHost(req: Request) async throws -> Response {
+        let consultation = try await find(req)
+        let form = try req.content.decode(HostCancelForm.self)
+        do {
+            let saved = try await HostCancellation(app: req.application).cancel(try consultation.requireID(), reason: form.reason)
+            return req.redirect(to: AppRoute.consultation(try saved.requireID()).path + "?notice=\(Notice.canceledAsHost.rawValue)")
+        } catch let error as AppError {
+            var errors = error.formErrors
+            if errors["reason"] == nil { errors["cancel"] = errors["form"] ?? errors["status"] ?? error.reason }
+            return try await render(req, consultation, form: ConsultationEditForm(consultation), errors: errors, cancelForm: form, status: error.status)
+        }
+    }
+
+    /// "Send to Calendly again" for a no-show change Calendly has not got.
+    func sendNoShow(req: Request) async throws -> Response {
+        let consultation = try await find(req)
+        let id = try consultation.requireID()
+        await req.application.noShowSender.send(id)
+        let sent = try await Consultation.find(id, on: req.db)?.noShowSendError == nil
+        return req.redirect(to: AppRoute.consultation(id).path + "?notice=\((sent ? Notice.noShowSent : .noShowNotSent).rawValue)")
+    }
+
     private func find(_ req: Request) async throws -> Consultation {
         let id = try req.uuidParameter()
         guard let consultation = try await Consultation.query(on: req.db).filter(\.$id == id).with(\.$student).first() else {
@@ -65,7 +88,8 @@ struct ConsultationPagesController {
     }
 
     private func render(_ req: Request, _ c: Consultation, form: ConsultationEditForm, errors: [String: String],
-                        followUpState: FollowUpFormState = FollowUpFormState(), status: HTTPStatus) async throws -> Response {
+                        followUpState: FollowUpFormState = FollowUpFormState(), cancelForm: HostCancelForm = HostCancelForm(),
+                        status: HTTPStatus) async throws -> Response {
         let id = try c.requireID()
         let time = req.timeDisplay
         let followUps = try await FollowUp.agreed(in: [id], on: req.db)[id] ?? []
@@ -81,10 +105,12 @@ struct ConsultationPagesController {
             page: PageChrome(request: req, title: "\(c.type) with \(c.student.name)", section: "calendar", path: AppRoute.consultation(id).path),
             id: id.uuidString, studentName: c.student.name, studentLink: AppRoute.student(try c.student.requireID()).path,
             type: c.type, when: time.format(c.consultationDate), endsAt: c.endDate.map(time.format), duration: c.duration,
-            status: c.status.rawValue, statusLabel: c.status.label,
+            status: c.status.rawValue, statusLabel: BookingTags.statusLabel(c.status, moved: c.moved),
             marking: StatusMarking(c, now: now), brief: brief,
             location: LocationWords.describe(c.location), joinURL: c.joinURL.flatMap(SafeLink.http),
-            cancelURL: c.isLive ? c.cancelURL.flatMap(SafeLink.http) : nil,
+            // The host cancels with the form below: the invitee's own cancel link would record the
+            // student as the one who canceled.
+            cancelURL: nil,
             rescheduleURL: c.isLive ? c.rescheduleURL.flatMap(SafeLink.http) : nil,
             calendlyEventURI: c.calendlyEventURI.nonEmpty, cancelReason: c.cancelReason.nonEmpty, canceledBy: c.canceledBy.nonEmpty,
             canceledAt: c.canceledAt.map(time.format),
@@ -98,7 +124,13 @@ struct ConsultationPagesController {
             form: form, errors: errors,
             followUps: FollowUpSection(consultationID: id, followUps: followUps, today: time.today(),
                                        newForm: followUpState.newForm, errors: followUpState.errors, editing: followUpState.editing),
-            editAction: AppRoute.consultation(id).path, statusAction: AppRoute.consultationStatus(id).path
+            editAction: AppRoute.consultation(id).path, statusAction: AppRoute.consultationStatus(id).path,
+            tags: BookingTags.of(scheduledBy: c.inviteeScheduledBy, ownerUserURI: try await req.calendlyUserURI(),
+                                 unconfirmed: c.reconfirmationRequestedAt != nil && c.reconfirmedAt == nil, moved: c.moved, status: c.status),
+            noShowSendError: c.noShowSendError, noShowSendAction: AppRoute.consultationNoShowSend(id).path,
+            canCancelAsHost: StatusMarking(c, now: now).hostCanCancel, cancelAction: AppRoute.consultationCancel(id).path,
+            cancelForm: cancelForm,
+            bookNextLink: c.student.archivedAt == nil ? AppRoute.studentBook(try c.student.requireID(), eventType: c.calendlyEventTypeURI).path : nil
         )
         return try await req.view.render("consultation", context).encodeResponse(status: status, for: req)
     }

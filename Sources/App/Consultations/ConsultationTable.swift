@@ -31,20 +31,29 @@ struct ConsultationListItem: Encodable {
     var joinURL: String?
     /// A meeting still to come links to its brief.
     var briefLink: String?
+    /// "booked by you", "unconfirmed", "moved" (`BookingTags`).
+    var tags: [String]
 
-    init(_ consultation: Consultation, student: Student, time: TimeDisplay) {
+    init(_ consultation: Consultation, student: Student, time: TimeDisplay, ownerUserURI: String?) {
         self.init(id: consultation.id ?? UUID(), studentID: student.id ?? UUID(), studentName: student.name,
                   type: consultation.type, startsAt: consultation.consultationDate, duration: consultation.duration,
-                  topic: consultation.topic, status: consultation.status, joinURL: consultation.joinURL, time: time)
+                  topic: consultation.topic, status: consultation.status, joinURL: consultation.joinURL, time: time,
+                  moved: consultation.moved,
+                  tags: BookingTags.of(scheduledBy: consultation.inviteeScheduledBy, ownerUserURI: ownerUserURI,
+                                       unconfirmed: consultation.reconfirmationRequestedAt != nil && consultation.reconfirmedAt == nil,
+                                       moved: consultation.moved, status: consultation.status))
     }
 
-    init(_ r: ConsultationRow.WithStudent, time: TimeDisplay) {
+    init(_ r: ConsultationRow.WithStudent, time: TimeDisplay, ownerUserURI: String?) {
         self.init(id: r.id, studentID: r.studentID, studentName: r.studentName, type: r.type, startsAt: r.consultationDate,
-                  duration: r.duration, topic: r.topic, status: r.status, joinURL: r.joinURL, time: time)
+                  duration: r.duration, topic: r.topic, status: r.status, joinURL: r.joinURL, time: time, moved: r.moved,
+                  tags: BookingTags.of(scheduledBy: r.inviteeScheduledBy, ownerUserURI: ownerUserURI,
+                                       unconfirmed: r.isUnconfirmed, moved: r.moved, status: r.status))
     }
 
     private init(id: UUID, studentID: UUID, studentName: String, type: String, startsAt: Date, duration: Int,
-                 topic: String, status: ConsultationStatus, joinURL: String?, time: TimeDisplay) {
+                 topic: String, status: ConsultationStatus, joinURL: String?, time: TimeDisplay, moved: Bool, tags: [String]) {
+        self.tags = tags
         self.id = id.uuidString
         self.link = AppRoute.consultation(id).path
         self.studentName = studentName
@@ -54,7 +63,7 @@ struct ConsultationListItem: Encodable {
         self.duration = duration
         self.topic = topic
         self.status = status.rawValue
-        self.statusLabel = status.label
+        self.statusLabel = BookingTags.statusLabel(status, moved: moved)
         self.joinURL = joinURL.flatMap(SafeLink.http)
         self.briefLink = status == .scheduled && startsAt > Date() ? AppRoute.consultation(id).path + "#brief" : nil
     }

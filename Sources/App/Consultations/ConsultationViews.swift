@@ -36,6 +36,22 @@ struct ConsultationPageContext: Encodable {
     var followUps: FollowUpSection
     var editAction: String
     var statusAction: String
+    /// "booked by you", "unconfirmed", "moved".
+    var tags: [String]
+    /// Why the owner's no-show change has not reached Calendly, with a retry.
+    var noShowSendError: String?
+    var noShowSendAction: String
+    /// A Calendly meeting still to come can be canceled as the host, with a reason.
+    var canCancelAsHost: Bool
+    var cancelAction: String
+    var cancelForm: HostCancelForm
+    /// "Book the next session": the student's booking page with this meeting's type chosen.
+    var bookNextLink: String?
+}
+
+/// The host's cancellation form, kept when refused.
+struct HostCancelForm: Codable {
+    var reason: String?
 }
 
 /// The editable part of a consultation.
@@ -71,8 +87,11 @@ struct StatusMarking: Encodable {
     var notStartedYet: Bool
     /// Canceled or rescheduled: only Calendly changes it.
     var final: Bool
+    /// A Calendly meeting still to come.
+    var hostCanCancel: Bool
 
     init(_ c: Consultation, now: Date) {
+        hostCanCancel = c.status == .scheduled && c.calendlyEventURI != nil && c.consultationDate > now
         canMarkHeldOrNoShow = c.status == .scheduled && c.consultationDate <= now
         canUndo = c.status == .completed || c.status == .noShow
         notStartedYet = c.status == .scheduled && c.consultationDate > now

@@ -99,6 +99,7 @@ struct StudentPagesController {
         let time = req.timeDisplay
         let consultations = try await Consultation.query(on: req.db).filter(\.$student.$id == id).sort(\.$consultationDate, .descending).all()
         let now = Date()
+        let ownerUserURI = try await req.calendlyUserURI()
         // Still ahead: scheduled, or canceled or moved but shown as such, never under "Past".
         let isUpcoming: (Consultation) -> Bool = { $0.status != .completed && $0.status != .noShow && ($0.endDate ?? $0.consultationDate) > now }
         let context = StudentPageContext(
@@ -109,9 +110,9 @@ struct StudentPagesController {
             scheduleLink: AppRoute.calendar(tab: .schedule, studentID: id).path,
             editAction: AppRoute.studentEdit(id).path, archiveAction: AppRoute.studentArchive(id).path,
             purgeAction: AppRoute.studentPurge(id).path, restoreAction: AppRoute.studentRestore(id).path, addConsultationAction: AppRoute.studentConsultations(id).path,
-            upcoming: ConsultationTable(rows: consultations.filter(isUpcoming).reversed().map { ConsultationListItem($0, student: student, time: time) },
+            upcoming: ConsultationTable(rows: consultations.filter(isUpcoming).reversed().map { ConsultationListItem($0, student: student, time: time, ownerUserURI: ownerUserURI) },
                                         emptyText: "Nothing scheduled."),
-            past: ConsultationTable(rows: consultations.filter { !isUpcoming($0) }.map { ConsultationListItem($0, student: student, time: time) },
+            past: ConsultationTable(rows: consultations.filter { !isUpcoming($0) }.map { ConsultationListItem($0, student: student, time: time, ownerUserURI: ownerUserURI) },
                                     emptyText: "No past consultations."),
             openFollowUps: try await FollowUp.open(studentID: id, on: req.db).map { FollowUpItem($0, today: time.today()) },
             form: form, consultationForm: consultationForm, errors: errors, timeZone: time.zoneName,

@@ -42,6 +42,10 @@ enum Notice: String {
     case accountSaved = "account-saved"
     case passwordChanged = "password-changed"
     case calendlyTokenRemoved = "calendly-token-removed"
+    case canceledAsHost = "canceled-as-host"
+    case noShowSent = "no-show-sent"
+    case noShowNotSent = "no-show-not-sent"
+    case booked = "booked"
 
     var text: String {
         switch self {
@@ -56,6 +60,10 @@ enum Notice: String {
         case .followUpSaved: "Follow-up saved."
         case .followUpDone: "Follow-up done."
         case .followUpReopened: "Follow-up open again."
+        case .canceledAsHost: "Canceled in Calendly as the host. Calendly tells the student."
+        case .noShowSent: "Sent to Calendly."
+        case .noShowNotSent: "Saved here, but Calendly has not got it yet: see below."
+        case .booked: "Booked in Calendly. The student gets Calendly's confirmation email."
         case .signedOut: "You are signed out."
         case .accountSaved: "Your details are saved."
         case .passwordChanged: "Password changed. Every other session is signed out."
