@@ -107,7 +107,7 @@ struct StudentPagesController {
             id: id.uuidString, name: student.name, email: student.email, phone: student.phone, notes: student.notes.nonEmpty,
             source: student.source.rawValue, archivedAt: student.archivedAt.map(time.format),
             createdAt: student.createdAt.map(time.format) ?? "",
-            scheduleLink: AppRoute.calendar(tab: .schedule, studentID: id).path,
+            scheduleLink: AppRoute.calendar(tab: .schedule, studentID: id).path, bookLink: AppRoute.studentBook(id).path,
             editAction: AppRoute.studentEdit(id).path, archiveAction: AppRoute.studentArchive(id).path,
             purgeAction: AppRoute.studentPurge(id).path, restoreAction: AppRoute.studentRestore(id).path, addConsultationAction: AppRoute.studentConsultations(id).path,
             upcoming: ConsultationTable(rows: consultations.filter(isUpcoming).reversed().map { ConsultationListItem($0, student: student, time: time, ownerUserURI: ownerUserURI) },

@@ -44,6 +44,8 @@ struct StudentPageContext: Encodable {
     var archivedAt: String?
     var createdAt: String
     var scheduleLink: String
+    /// Book through Calendly for the student, or send them a single-use link.
+    var bookLink: String
     var editAction: String
     var archiveAction: String
     var purgeAction: String

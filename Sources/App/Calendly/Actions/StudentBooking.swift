@@ -107,8 +107,7 @@ struct StudentBooking {
     /// question left empty is an error naming it. The topic answers the topic question.
     static func answers(for type: CalendlyEventType, given: [String: String], topic: String, topicQuestion: String?,
                         errors: inout FieldErrors) -> [CalendlyBookingRequest.Answer] {
-        let questions = (type.customQuestions ?? []).filter { $0.enabled != false && !($0.name ?? "").isEmpty }
-            .sorted { ($0.position ?? 0) < ($1.position ?? 0) }
+        let questions = askedQuestions(type)
         let topicTarget = topicQuestion?.trimmingCharacters(in: .whitespaces).lowercased()
         var answers: [CalendlyBookingRequest.Answer] = []
         for (index, question) in questions.enumerated() {
@@ -125,6 +124,12 @@ struct StudentBooking {
             }
         }
         return answers
+    }
+
+    /// The questions the booking form asks, in Calendly's order.
+    static func askedQuestions(_ type: CalendlyEventType) -> [CalendlyCustomQuestion] {
+        (type.customQuestions ?? []).filter { $0.enabled != false && !($0.name ?? "").isEmpty }
+            .sorted { ($0.position ?? 0) < ($1.position ?? 0) }
     }
 
     private func send(_ target: Target, start: Date, answers: [CalendlyBookingRequest.Answer], ownerZone: String) async throws -> UUID {

@@ -29,6 +29,24 @@ struct TimeDisplay: Sendable {
 
     var zoneName: String { zone.identifier }
 
+    /// `Tue 8 Dec`: a day heading in a list of times.
+    func dayLabel(_ date: Date) -> String {
+        date.formatted(Date.VerbatimFormatStyle(format: "\(weekday: .abbreviated) \(day: .defaultDigits) \(month: .abbreviated)",
+                                                locale: Locale(identifier: "en_US_POSIX"), timeZone: zone, calendar: calendar))
+    }
+
+    /// `10:00`: a time under its day heading.
+    func clock(_ date: Date) -> String {
+        date.formatted(Date.VerbatimFormatStyle(format: "\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+                                                locale: Locale(identifier: "en_US_POSIX"), timeZone: zone, calendar: calendar))
+    }
+
+    private var calendar: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar
+    }
+
     /// The owner's calendar date at `now`, `YYYY-MM-DD`, as follow-ups' due dates are written.
     func today(now: Date = Date()) -> String {
         var calendar = Calendar(identifier: .gregorian)
