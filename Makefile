@@ -1,7 +1,7 @@
 # The front door: `make run` and `make test` are all a newcomer needs.
 SWIFT ?= swift
 VENV := .venv-test
-PG_SUITES := ReadCacheTests|StudentAPITests|ConsultationAPITests|UpcomingMeetingsTests|ConcurrentWriteTests|SchemaTests|SecurityTests|WebhookReceiverTests|WebhookBadInputTests|DeliveryOrderTests|SandboxIntegrationTests|MeetingSyncTests|ReconcileEquivalenceTests|CalendlyConfigTests|CalendlyCommandTests|SecurityProbeTests|FormRoundTripTests|StatusMarkingTests|ArchiveTests|AccountSettingsTests|SubscriptionRecreateTests|CalendlyConnectTests|SchemaAgreementTests|PageSnapshotTests|FollowUpAPITests|FollowUpPagesTests|BriefTests|TodayTests
+PG_SUITES := ReadCacheTests|StudentAPITests|ConsultationAPITests|UpcomingMeetingsTests|ConcurrentWriteTests|SchemaTests|SecurityTests|WebhookReceiverTests|WebhookBadInputTests|DeliveryOrderTests|SandboxIntegrationTests|MeetingSyncTests|ReconcileEquivalenceTests|CalendlyConfigTests|CalendlyCommandTests|SecurityProbeTests|FormRoundTripTests|StatusMarkingTests|ArchiveTests|AccountSettingsTests|SubscriptionRecreateTests|CalendlyConnectTests|SchemaAgreementTests|PageSnapshotTests|FollowUpAPITests|FollowUpPagesTests|BriefTests|TodayTests|NoShowOrderingTests|NoShowBothWaysTests|HostCancellationTests|BookingForStudentTests
 
 .PHONY: run build test test-deps test-swift test-postgres test-python soak db-postgres clean bench
 
