@@ -69,8 +69,11 @@ struct StatusMarkingTests {
             let browser = BrowserSession(app: t.app)
             try await browser.signIn()
             let page = try await browser.get("/consultations/\(try consultation.requireID())").body.string
-            #expect(page.contains("https://calendly.com/cancellations/abc"))
+            // The student's reschedule page stays, named as theirs; the host cancels with the form
+            // instead of the student's own cancel link, which would record the student as canceling.
             #expect(page.contains("https://calendly.com/reschedulings/abc"))
+            #expect(page.contains("The student's reschedule page"))
+            #expect(!page.contains("https://calendly.com/cancellations/abc"))
         }
     }
 

@@ -20,7 +20,9 @@ struct ConcurrentWriteTests {
             let studentID = try student.requireID().uuidString
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
             // when 64 requests each write at once: half create students, half create consultations
-            let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
+            // A request that fails must not skip the client's shutdown: its deinit would abort the run.
+            let outcome: Result<[UInt], any Error>
+            do { outcome = .success(try await withThrowingTaskGroup(of: UInt.self) { group in
                 for index in 0..<64 {
                     group.addTask {
                         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/" + (index % 2 == 0 ? "students" : "consultations"))
@@ -36,8 +38,9 @@ struct ConcurrentWriteTests {
                     }
                 }
                 return try await group.reduce(into: [UInt]()) { $0.append($1) }
-            }
+            }) } catch { outcome = .failure(error) }
             try await client.shutdown()
+            let statuses = try outcome.get()
             await t.app.server.shutdown()
             // then every one succeeded and every row is there
             #expect(statuses.count == 64)

@@ -91,4 +91,41 @@ struct NoShowOrderingTests {
         #expect(!NoShowOrdering.isEcho(snapshot(.noShowCreated), of: "created \(mark)-other"))
         #expect(!NoShowOrdering.isEcho(snapshot(.noShowCreated), of: nil))
     }
+
+    /// Calendly's clock may run ahead of the CRM's: its echo of a mark the owner has since taken
+    /// back then looks newer than the owner's change. It is still only an echo, and changes nothing.
+    @Test func theEchoOfAMarkTheOwnerTookBackChangesNothingEvenIfCalendlysClockIsAhead() async throws {
+        var booking = P.Booking(updatedAt: "2026-01-05T10:00:00.000000Z")
+        booking.start = "2026-01-06T09:00:00.000000Z"
+        booking.end = "2026-01-06T09:30:00.000000Z"
+        let markURI = "\(P.base)/invitee_no_shows/\(booking.invitee)", inviteeURI = booking.inviteeURI
+        let create = try P.envelope("invitee.created", createdAt: "2026-01-05T10:00:00.000000Z", payload: P.invitee(booking))
+        // Stamped far ahead of the owner's clicks below.
+        let echo = try P.envelope("invitee_no_show.created", createdAt: "2031-01-01T00:00:00.000000Z",
+                                  payload: P.invitee(booking, noShow: true, updatedAt: "2031-01-01T00:00:00.000000Z"))
+        var settings = webhookSettings
+        settings.apiKey = "test-token"
+        try await withTestApp(calendly: settings) { t in
+            let transport = RecordingTransport { request in
+                switch request.method {
+                case .POST: .json(201, #"{"resource":{"uri":"\#(markURI)","invitee":"\#(inviteeURI)","created_at":"2026-01-06T10:00:00.000000Z"}}"#)
+                case .DELETE: CalendlyHTTPResponse(status: 204, headers: [:], body: Data())
+                default: nil
+                }
+            }
+            t.app.useCalendly(transport)
+            try await t.deliver(create)
+            let id = try #require(try await Consultation.query(on: t.app.db).first()?.id)
+            for status in ["no_show", "scheduled"] {
+                let response = try await t.app.testing().sendRequest(.PATCH, "/api/consultations/\(id)", headers: t.bearer,
+                                                                     body: try jsonBody(["status": status]))
+                #expect(response.status == .ok)
+            }
+            #expect(transport.requests.map(\.method) == [.POST, .DELETE])
+            try await t.deliver(echo)
+            let stored = try #require(try await Consultation.find(id, on: t.app.db))
+            #expect(stored.status == .scheduled)
+            #expect(stored.noShowSendError == nil)
+        }
+    }
 }
