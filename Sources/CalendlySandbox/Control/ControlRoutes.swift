@@ -5,6 +5,7 @@ extension SandboxRoutes {
         let control = app.grouped("_sandbox").grouped(LoopbackOnlyMiddleware())
         ControlRoutes(context: context).register(on: control)
         MisbehaviourRoutes(context: context).register(on: control)
+        InviteeChangeRoutes(context: context).register(on: control)
         TestPageRoutes(context: context).register(on: control)
         AssetRoutes().register(on: app)
         BookingPageRoutes(context: context).register(on: app)
@@ -124,6 +125,8 @@ struct ControlRoutes {
             "POST /_sandbox/invitees/{uuid}/cancel {canceled_by: invitee|host, reason?}",
             "POST /_sandbox/invitees/{uuid}/reschedule {start_time, reason?}",
             "POST|DELETE /_sandbox/invitees/{uuid}/no_show",
+            "POST /_sandbox/invitees/{uuid}/reconfirmation", "POST /_sandbox/invitees/{uuid}/reconfirm",
+            "POST /_sandbox/invitees/{uuid}/move {location, kind?: physical|custom, canceled_by?: host|invitee}",
             "GET /_sandbox/truth", "GET /_sandbox/slots?event_type=slug",
             "GET|POST /_sandbox/misbehaviour", "POST /_sandbox/webhooks/flush", "GET /_sandbox/deliveries",
             "GET /_sandbox/test-page?event_type=slug",
