@@ -11,6 +11,7 @@ enum SandboxRoutes {
         ScheduledEventRoutes(context: context).register(on: api)
         NoShowRoutes(context: context).register(on: api)
         WebhookSubscriptionRoutes(context: context).register(on: api)
+        SchedulingRoutes(context: context).register(on: api)
         registerBrowserAndControl(app, context: context)
     }
 }
