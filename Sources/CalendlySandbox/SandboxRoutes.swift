@@ -5,7 +5,7 @@ import Vapor
 /// the `/_sandbox` control API that scripts and tests drive.
 enum SandboxRoutes {
     static func register(_ app: Application, context: SandboxContext) {
-        let api = app.grouped(APIGuardMiddleware(context: context))
+        let api = app.grouped(APIGuardMiddleware(context: context)).grouped(GETBodyFiltersMiddleware())
         UserRoutes(context: context).register(on: api)
         EventTypeRoutes(context: context).register(on: api)
         ScheduledEventRoutes(context: context).register(on: api)
