@@ -7,6 +7,7 @@ final class SandboxContext: Sendable {
     let chaos: Chaos
     let dispatcher: WebhookDispatcher
     let rateLimiter: RateLimiter
+    let bookingLimiter = BookingLimiter()
     let tokens: TokenScopes
     let logger: Logger
 

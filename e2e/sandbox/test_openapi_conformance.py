@@ -3,6 +3,7 @@ OpenAPI document (../shared/calendly/openapi.yaml) with openapi-core. Skipped, b
 that file is absent: the project does not ship a copy of Calendly's document."""
 import copy
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,9 @@ EXPECTED = {
     ("GET", "/webhook_subscriptions", 200), ("GET", "/webhook_subscriptions", 400),
     ("GET", "/webhook_subscriptions/{webhook_uuid}", 200), ("GET", "/webhook_subscriptions/{webhook_uuid}", 404),
     ("DELETE", "/webhook_subscriptions/{webhook_uuid}", 204), ("DELETE", "/webhook_subscriptions/{webhook_uuid}", 404),
+    ("GET", "/event_type_available_times", 200), ("GET", "/event_type_available_times", 400),
+    ("GET", "/event_type_available_times", 404),
+    ("POST", "/scheduling_links", 201), ("POST", "/scheduling_links", 400), ("POST", "/scheduling_links", 404),
 }
 checked: set = set()
 
@@ -244,6 +248,45 @@ def test_webhook_payloads_match_the_webhook_payload_schema(spec, sandbox, receiv
     assert [d["json"]["event"] for d in deliveries] == ["invitee.created", "invitee.canceled", "invitee.created"]
     for delivery in deliveries:
         validator.validate(delivery["json"])
+
+
+def utc(offset: timedelta) -> str:
+    return (datetime.now(timezone.utc) + offset).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_scheduling_api(api, sandbox):
+    # Open times and single-use links are in the 2024 document (POST /invitees is not: the Swift
+    # tests check its shape against REFERENCE-2026.md). The 2024 text caps a range at 7 days;
+    # since July 2026 it is 31.
+    me = sandbox.me()
+    type_uri = sandbox.get("/event_types", params={"user": me["uri"], "active": "true"}).json()["collection"][0]["uri"]
+    times = sandbox.get("/event_type_available_times", params={
+        "event_type": type_uri, "start_time": utc(timedelta(minutes=1)), "end_time": utc(timedelta(days=31))})
+    conforms(api, times, 200, "/event_type_available_times")
+    assert times.json()["collection"]
+    conforms(api, sandbox.get("/event_type_available_times", params={"event_type": type_uri}), 400,
+             "/event_type_available_times")
+    conforms(api, sandbox.get("/event_type_available_times", params={
+        "event_type": type_uri, "start_time": utc(timedelta(minutes=1)), "end_time": utc(timedelta(days=32))}),
+        400, "/event_type_available_times")
+    conforms(api, sandbox.get("/event_type_available_times", params={
+        "event_type": sandbox.base + "/event_types/unknown", "start_time": utc(timedelta(minutes=1)),
+        "end_time": utc(timedelta(days=1))}), 404, "/event_type_available_times")
+
+    link = {"max_event_count": 1, "owner": type_uri, "owner_type": "EventType"}
+    conforms(api, sandbox.post("/scheduling_links", link), 201, "/scheduling_links")
+    conforms(api, sandbox.post("/scheduling_links", {**link, "max_event_count": 2}), 400, "/scheduling_links")
+    conforms(api, sandbox.post("/scheduling_links", {**link, "owner": sandbox.base + "/event_types/unknown"}), 404,
+             "/scheduling_links")
+
+    # An invitee booked directly, then asked to reconfirm, still reads as the 2024 Invitee.
+    booked = sandbox.post("/invitees", {
+        "event_type": type_uri, "start_time": times.json()["collection"][0]["start_time"],
+        "invitee": {"email": "direct@student.example", "timezone": "Europe/Berlin", "name": "Direct Student"}})
+    assert booked.status_code == 201, booked.text
+    invitee_uri = booked.json()["resource"]["uri"]
+    sandbox.control("POST", f"/invitees/{invitee_uri.rsplit('/', 1)[1]}/reconfirmation")
+    conforms(api, sandbox.get(invitee_uri), 200, "/scheduled_events/{event_uuid}/invitees/{invitee_uuid}")
 
 
 def test_every_endpoint_and_status_was_checked():

@@ -63,7 +63,12 @@ struct APIGuardMiddleware: AsyncMiddleware {
         return response
     }
 
+    /// Puts the request budget's headers on an answer, unless the route answered with a limit
+    /// of its own (the booking limits of `POST /invitees`), whose headers are the ones to heed.
     private func with(_ verdict: RateLimiter.Verdict, _ response: Response) -> Response {
+        if response.status == .tooManyRequests, response.headers.first(name: "X-RateLimit-Reset") != nil {
+            return response
+        }
         response.headers.replaceOrAdd(name: "X-RateLimit-Limit", value: String(verdict.limit))
         response.headers.replaceOrAdd(name: "X-RateLimit-Remaining", value: String(verdict.remaining))
         response.headers.replaceOrAdd(name: "X-RateLimit-Reset", value: String(verdict.resetSeconds))

@@ -1,7 +1,8 @@
 import Foundation
 import Vapor
 
-/// Reading and checking Calendly's query parameters; each bad value is a 400 naming it.
+/// Reading and checking Calendly's query parameters; each bad value is a 400 naming it. Filters
+/// sent as a JSON body on a GET are already in the query here (`GETBodyFiltersMiddleware`).
 struct QueryReader {
     let request: Request
     let wire: Wire

@@ -31,7 +31,49 @@ enum BookingScript {
       invitee: { uri: body.getAttribute("data-invitee-uri") }
     });
   }
+  showTimesInZone();
   post("calendly.page_height", { height: document.documentElement.scrollHeight + "px" });
+
+  // Times in the browser's zone, or the one picked, as Calendly shows them; the picked zone is
+  // posted with the form and becomes the invitee's timezone.
+  function showTimesInZone() {
+    var picker = document.getElementById("timezone");
+    var browserZone = "";
+    try { browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { browserZone = ""; }
+    if (picker && picker.getAttribute("data-zone-chosen") !== "true" && browserZone) {
+      var listed = false;
+      for (var i = 0; i < picker.options.length; i++) {
+        if (picker.options[i].value === browserZone) { listed = true; }
+      }
+      if (!listed) {
+        var option = document.createElement("option");
+        option.value = browserZone;
+        option.textContent = browserZone.replace(/_/g, " ");
+        picker.insertBefore(option, picker.firstChild);
+      }
+      picker.value = browserZone;
+    }
+    function relabel() {
+      var zone = picker ? picker.value : browserZone;
+      if (!zone) { return; }
+      var format;
+      try {
+        format = new Intl.DateTimeFormat("en-GB", { timeZone: zone, weekday: "short", day: "numeric",
+          month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+      } catch (e) { return; }
+      var labels = document.querySelectorAll(".slot-time[data-start]");
+      for (var j = 0; j < labels.length; j++) {
+        var parts = {};
+        format.formatToParts(new Date(labels[j].getAttribute("data-start"))).forEach(function (part) {
+          parts[part.type] = part.value;
+        });
+        labels[j].textContent = parts.weekday + " " + parts.day + " " + parts.month + " " + parts.year + ", " +
+          parts.hour + ":" + parts.minute + " " + zone;
+      }
+    }
+    if (picker) { picker.addEventListener("change", relabel); }
+    relabel();
+  }
 })();
 """#
 
@@ -45,6 +87,7 @@ fieldset { border: 1px solid #ddd; border-radius: 6px; margin: 0 0 16px; padding
 .slots { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 6px; }
 .slots label { border: 1px solid #0069ff; border-radius: 4px; padding: 6px; cursor: pointer; }
 label.field { display: block; margin: 10px 0 4px; font-weight: 600; }
+select { padding: 6px; border: 1px solid #bbb; border-radius: 4px; font: inherit; margin-bottom: 10px; }
 input[type=text], input[type=email], textarea { width: 100%; box-sizing: border-box; padding: 8px;
   border: 1px solid #bbb; border-radius: 4px; font: inherit; }
 button { background: #0069ff; color: #fff; border: 0; border-radius: 20px; padding: 10px 22px;

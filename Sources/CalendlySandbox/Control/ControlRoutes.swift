@@ -5,6 +5,9 @@ extension SandboxRoutes {
         let control = app.grouped("_sandbox").grouped(LoopbackOnlyMiddleware())
         ControlRoutes(context: context).register(on: control)
         MisbehaviourRoutes(context: context).register(on: control)
+        BookingLimitRoutes(context: context).register(on: control)
+        InviteeChangeRoutes(context: context).register(on: control)
+        EventTypeControlRoutes(context: context).register(on: control)
         TestPageRoutes(context: context).register(on: control)
         AssetRoutes().register(on: app)
         BookingPageRoutes(context: context).register(on: app)
@@ -124,6 +127,10 @@ struct ControlRoutes {
             "POST /_sandbox/invitees/{uuid}/cancel {canceled_by: invitee|host, reason?}",
             "POST /_sandbox/invitees/{uuid}/reschedule {start_time, reason?}",
             "POST|DELETE /_sandbox/invitees/{uuid}/no_show",
+            "POST /_sandbox/invitees/{uuid}/reconfirmation", "POST /_sandbox/invitees/{uuid}/reconfirm",
+            "POST /_sandbox/invitees/{uuid}/move {location, kind?: physical|custom, canceled_by?: host|invitee}",
+            "GET|POST /_sandbox/booking_limits {per_minute?, per_hour?, per_day?, reset?}",
+            "POST /_sandbox/event_types/{slug}/questions {questions: [{name, type?, required?, answer_choices?}]}",
             "GET /_sandbox/truth", "GET /_sandbox/slots?event_type=slug",
             "GET|POST /_sandbox/misbehaviour", "POST /_sandbox/webhooks/flush", "GET /_sandbox/deliveries",
             "GET /_sandbox/test-page?event_type=slug",

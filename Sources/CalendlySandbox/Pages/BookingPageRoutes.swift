@@ -1,7 +1,8 @@
 import Vapor
 
-/// The booking pages at the scheduling URLs: `/<user-slug>` lists the event types and
-/// `/<user-slug>/<event-slug>` books one, as the widget's iframe does.
+/// The booking pages at the scheduling URLs: `/<user-slug>` lists the event types,
+/// `/<user-slug>/<event-slug>` books one, as the widget's iframe does, and
+/// `/<user-slug>/<event-slug>/<time>` opens it at a time (the `scheduling_url` of an open time).
 struct BookingPageRoutes {
     let context: SandboxContext
 
@@ -10,6 +11,9 @@ struct BookingPageRoutes {
         app.get(slug, use: profile)
         app.get(slug, ":event", use: show)
         app.post(slug, ":event", use: submit)
+        app.get(slug, ":event", ":time", use: show)
+        app.post(slug, ":event", ":time", use: submit)
+        registerSingleUse(on: app)
     }
 
     @Sendable func profile(_ req: Request) async throws -> Response {
@@ -23,43 +27,63 @@ struct BookingPageRoutes {
     }
 
     @Sendable func show(_ req: Request) async throws -> Response {
-        let store = context.store
-        guard let type = await store.eventType(slug: req.parameters.get("event") ?? ""), type.active else {
-            return Page.notFound("This Calendly URL is not valid, or the event type is turned off.")
-        }
-        let form = (try? req.query.decode(BookingForm.self)) ?? BookingForm()
-        let slots = await store.freeSlots(for: type)
-        return BookingPageView.booking(type: type, hostName: await store.wire.user.name, slots: slots,
-                                       form: form, error: nil).response()
-    }
-
-    @Sendable func submit(_ req: Request) async throws -> Response {
-        let store = context.store
-        guard let type = await store.eventType(slug: req.parameters.get("event") ?? ""), type.active else {
+        guard let type = await context.store.eventType(slug: req.parameters.get("event") ?? ""), type.active else {
             return Page.notFound("This Calendly URL is not valid, or the event type is turned off.")
         }
         var form = (try? req.query.decode(BookingForm.self)) ?? BookingForm()
-        if let posted = try? req.content.decode(BookingForm.self) { form = posted }
+        if form.start_time == nil, let time = req.parameters.get("time").flatMap(CalendlyTime.parse) {
+            form.start_time = CalendlyTime.format(time)
+        }
+        return await bookingPage(type, form, error: nil)
+    }
+
+    @Sendable func submit(_ req: Request) async throws -> Response {
+        guard let type = await context.store.eventType(slug: req.parameters.get("event") ?? ""), type.active else {
+            return Page.notFound("This Calendly URL is not valid, or the event type is turned off.")
+        }
+        return await book(type, form: Self.postedForm(req), link: nil)
+    }
+
+    /// The query's fields (prefill, UTM, embed settings) unless the POST carries its own.
+    static func postedForm(_ req: Request) -> BookingForm {
+        (try? req.content.decode(BookingForm.self)) ?? (try? req.query.decode(BookingForm.self)) ?? BookingForm()
+    }
+
+    /// Books from a posted form, through a single-use link when `link` names one.
+    func book(_ type: EventTypeRecord, form: BookingForm, link: String?) async -> Response {
+        let store = context.store
         guard let raw = form.start_time, let start = CalendlyTime.parse(raw) else {
-            return await retry(type, form, "Please pick a time.")
+            return await bookingPage(type, form, error: "Please pick a time.")
+        }
+        let zone = form.timezone.nonEmpty ?? "UTC"
+        guard TimeZone(identifier: zone) != nil else {
+            return await bookingPage(type, form, error: "Please pick a time zone from the list.")
         }
         let request = BookingRequest(eventTypeUUID: type.uuid, start: start, name: form.fullName,
                                      email: form.email ?? "", answers: form.answers, tracking: form.tracking,
-                                     timezone: form.timezone.nonEmpty ?? "UTC")
+                                     timezone: zone)
         do {
-            let (invitee, webhooks) = try await store.book(request)
+            let (invitee, webhooks) = if let link {
+                try await store.book(request, viaLink: link)
+            } else {
+                try await store.book(request)
+            }
             await context.publish(webhooks)
             guard let event = await store.event(uuid: invitee.eventUUID) else { throw CalendlyError.notFound }
             return BookingPageView.scheduled(event: event, invitee: invitee, wire: await store.wire, form: form)
                 .response()
+        } catch let error as CalendlyError where error.status == .gone {
+            return Self.linkUsedPage()
         } catch let error as CalendlyError {
-            return await retry(type, form, error.details.first?.message ?? error.message)
+            return await bookingPage(type, form, error: error.details.first?.message ?? error.message)
+        } catch {
+            return await bookingPage(type, form, error: "Something went wrong; please try again.")
         }
     }
 
-    private func retry(_ type: EventTypeRecord, _ form: BookingForm, _ message: String) async -> Response {
+    func bookingPage(_ type: EventTypeRecord, _ form: BookingForm, error: String?) async -> Response {
         let slots = await context.store.freeSlots(for: type)
         return BookingPageView.booking(type: type, hostName: await context.store.wire.user.name, slots: slots,
-                                       form: form, error: message).response()
+                                       form: form, error: error).response()
     }
 }

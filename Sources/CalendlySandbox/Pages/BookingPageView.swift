@@ -13,8 +13,9 @@ enum BookingPageView {
             body += "</p>"
         }
         if let error { body += "<p class=\"error\" role=\"alert\">\(HTML.escape(error))</p>" }
+        let zone = TimeZonePicker.zone(named: form.timezone)
         body += "<form id=\"booking-form\" method=\"post\">"
-        body += slotPicker(slots, chosen: form.start_time)
+        body += slotPicker(slots, chosen: form.start_time, zone: zone, picker: TimeZonePicker.html(selected: zone))
         body += "<fieldset><legend>Enter details</legend>"
         body += field("name", "Name", value: form.fullName, type: "text", required: true)
         body += field("email", "Email", value: form.email ?? "", type: "email", required: true)
@@ -36,13 +37,16 @@ enum BookingPageView {
                     status: error == nil ? .ok : .badRequest)
     }
 
-    static func slotPicker(_ slots: [Date], chosen: String?) -> String {
+    /// Times are labelled in `zone` (UTC when nil); booking.js re-labels them in the picked or
+    /// the browser's zone from each `data-start`.
+    static func slotPicker(_ slots: [Date], chosen: String?, zone: TimeZone? = nil, picker: String = "") -> String {
         guard !slots.isEmpty else { return "<p class=\"error\">No times are available.</p>" }
-        var html = "<fieldset><legend>Select a Date &amp; Time (UTC)</legend><div class=\"slots\">"
+        var html = "<fieldset><legend>Select a Date &amp; Time</legend>\(picker)<div class=\"slots\">"
         for (index, slot) in slots.enumerated() {
             let value = CalendlyTime.format(slot)
             let checked = value == chosen ? " checked" : ""
-            html += "<label for=\"slot-\(index)\"><input type=\"radio\" id=\"slot-\(index)\" name=\"start_time\" value=\"\(value)\" required\(checked)> \(HTML.escape(CalendlyTime.display(slot)))</label>"
+            html += "<label for=\"slot-\(index)\"><input type=\"radio\" id=\"slot-\(index)\" name=\"start_time\" value=\"\(value)\" required\(checked)> "
+                + "<span class=\"slot-time\" data-start=\"\(value)\">\(HTML.escape(CalendlyTime.display(slot, in: zone)))</span></label>"
         }
         return html + "</div></fieldset>"
     }
@@ -61,7 +65,7 @@ enum BookingPageView {
         let body = """
         <h1 id="scheduled">\(HTML.escape(heading))</h1>
         <p class="done">\(HTML.escape(event.name)) with \(HTML.escape(wire.user.name)),
-        \(HTML.escape(CalendlyTime.display(event.start))). A calendar invitation has (not really) been sent to
+        \(HTML.escape(CalendlyTime.display(event.start, in: TimeZonePicker.zone(named: invitee.timezone)))). A calendar invitation has (not really) been sent to
         \(HTML.escape(invitee.email)).</p>
         <p><a href="\(HTML.escape(wire.rescheduleURL(invitee.uuid)))">Reschedule</a> ·
         <a href="\(HTML.escape(wire.cancelURL(invitee.uuid)))">Cancel</a></p>

@@ -42,10 +42,10 @@ struct EventTypeRecord: Sendable {
     let secret: Bool
     let descriptionPlain: String?
     let internalNote: String?
-    let questions: [CustomQuestion]
+    var questions: [CustomQuestion]
     let location: LocationKind
     let createdAt: Date
-    let updatedAt: Date
+    var updatedAt: Date
 }
 
 struct CancellationRecord: Sendable {
@@ -67,6 +67,8 @@ struct ScheduledEventRecord: Sendable {
     var updatedAt: Date
     var cancellation: CancellationRecord?
     var inviteeUUIDs: [String]
+    /// Emails the invitee added as guests (`event_guests` of `POST /invitees`).
+    var guests: [String] = []
 }
 
 struct Tracking: Sendable, Equatable {
@@ -112,8 +114,32 @@ struct InviteeRecord: Sendable {
     var noShow: NoShowRecord?
     let createdAt: Date
     var updatedAt: Date
+    /// Set when the invitee gave their name in parts (`POST /invitees` with `first_name`).
+    var firstName: String? = nil
+    var lastName: String? = nil
+    var textReminderNumber: String? = nil
+    /// `"instant_book"` for a booking made through `POST /invitees`; nil for the booking page.
+    var schedulingMethod: String? = nil
+    /// True when the owner booked on the invitee's behalf (rendered as the user's URI).
+    var scheduledByOwner = false
+    var reconfirmation: ReconfirmationRecord? = nil
 
     var key: InviteeKey { InviteeKey(eventUUID: eventUUID, inviteeUUID: uuid) }
+}
+
+/// The host asked the invitee to reconfirm; unconfirmed until `confirmedAt` is set.
+struct ReconfirmationRecord: Sendable {
+    let createdAt: Date
+    var confirmedAt: Date?
+}
+
+/// A single-use scheduling link (`POST /scheduling_links`): books its event type once.
+struct SchedulingLinkRecord: Sendable {
+    /// The random part of the booking URL, `/d/<token>/<slug>`.
+    let token: String
+    let eventTypeUUID: String
+    let createdAt: Date
+    var bookedInvitee: InviteeKey?
 }
 
 struct SubscriptionRecord: Sendable {

@@ -10,6 +10,18 @@ struct BookingRequest: Sendable {
     var answers: [String] = []
     var tracking = Tracking()
     var timezone: String? = "UTC"
+    /// Only the times `GET /event_type_available_times` lists (`POST /invitees`); the booking
+    /// pages and the control API also take any free future time.
+    var requireOpenTime = false
+    /// What `POST /invitees` adds: name parts, guests, a reminder number, and who booked how.
+    var firstName: String?
+    var lastName: String?
+    var guests: [String] = []
+    var textReminderNumber: String?
+    var schedulingMethod: String?
+    var scheduledByOwner = false
+    /// Replaces the event type's location (a location change, which Calendly sends as a reschedule).
+    var location: LocationKind?
 }
 
 extension SandboxStore {
@@ -50,19 +62,25 @@ extension SandboxStore {
 
     /// A reschedule is a cancel of the old invitee plus a new event and invitee, linked both
     /// ways (REFERENCE.md §4.4).
-    func reschedule(inviteeUUID: String, to start: Date, reason: String? = nil)
-        throws(CalendlyError) -> (InviteeRecord, [OutgoingWebhook]) {
+    /// `location` replaces the place (a location change); `byHost` says who made the change.
+    func reschedule(inviteeUUID: String, to start: Date, reason: String? = nil, location: LocationKind? = nil,
+                    byHost: Bool = false) throws(CalendlyError) -> (InviteeRecord, [OutgoingWebhook]) {
         guard let old = data.invitees[inviteeUUID], let event = data.events[old.eventUUID],
               let type = eventType(uuid: event.eventTypeUUID) else { throw .notFound }
         guard old.status == "active" else { throw .permissionDenied("Event is already canceled") }
         guard event.start > now() else { throw .permissionDenied("Event in the past") }
-        let request = BookingRequest(eventTypeUUID: type.uuid, start: start, name: old.name, email: old.email,
+        var request = BookingRequest(eventTypeUUID: type.uuid, start: start, name: old.name, email: old.email,
                                      tracking: old.tracking, timezone: old.timezone)
+        request.firstName = old.firstName
+        request.lastName = old.lastName
+        request.guests = event.guests
+        request.textReminderNumber = old.textReminderNumber
+        request.location = location
         try validate(request, type: type, ignoring: event.uuid, checkAnswers: false)
         let at = now()
         let new = insertBooking(request, type: type, oldInvitee: old.key, at: at, answers: old.answers)
-        markCanceled(old.key, CancellationRecord(canceledBy: old.name, reason: reason,
-                                                 cancelerType: "invitee", createdAt: at))
+        markCanceled(old.key, CancellationRecord(canceledBy: byHost ? data.user.name : old.name, reason: reason,
+                                                 cancelerType: byHost ? "host" : "invitee", createdAt: at))
         data.invitees[inviteeUUID]?.rescheduled = true
         data.invitees[inviteeUUID]?.newInvitee = new.key
         return (new, [webhook("invitee.canceled", old.key), webhook("invitee.created", new.key)])
@@ -78,7 +96,10 @@ extension SandboxStore {
         guard request.email.contains("@"), !request.email.contains(" ") else {
             throw .invalidArgument("email", "Email is invalid.")
         }
-        guard request.start > now() else { throw .invalidArgument("start_time", "Start time must be in the future.") }
+        guard request.start > now() else { throw .timeNotOpen("Start time must be in the future.") }
+        if request.requireOpenTime, !Self.isOnOpenGrid(request.start) {
+            throw .timeNotOpen("Bookings start on the hour, 09:00-16:00 UTC.")
+        }
         if checkAnswers {
             for question in type.questions.sorted(by: { $0.position < $1.position }) where question.required {
                 let answer = request.answers.indices.contains(question.position) ? request.answers[question.position] : ""
@@ -91,7 +112,7 @@ extension SandboxStore {
         let clash = data.events.values.contains {
             $0.status == "active" && $0.uuid != ignoring && $0.start < end && request.start < $0.end
         }
-        if clash { throw .invalidArgument("start_time", "That time is no longer available.") }
+        if clash { throw .timeNotOpen("That time is no longer available.") }
     }
 
     private func insertBooking(_ request: BookingRequest, type: EventTypeRecord, oldInvitee: InviteeKey?,
@@ -105,13 +126,19 @@ extension SandboxStore {
         }
         data.events[eventUUID] = ScheduledEventRecord(
             uuid: eventUUID, eventTypeUUID: type.uuid, name: type.name, status: "active", start: request.start,
-            end: request.start.addingTimeInterval(TimeInterval(type.duration * 60)), location: type.location,
-            createdAt: at, updatedAt: at, cancellation: nil, inviteeUUIDs: [inviteeUUID])
-        let invitee = InviteeRecord(
+            end: request.start.addingTimeInterval(TimeInterval(type.duration * 60)),
+            location: request.location ?? type.location,
+            createdAt: at, updatedAt: at, cancellation: nil, inviteeUUIDs: [inviteeUUID], guests: request.guests)
+        var invitee = InviteeRecord(
             uuid: inviteeUUID, eventUUID: eventUUID, name: request.name.trimmingCharacters(in: .whitespaces),
             email: request.email.trimmingCharacters(in: .whitespaces), status: "active",
             timezone: request.timezone, answers: qa, tracking: request.tracking, rescheduled: false,
             oldInvitee: oldInvitee, newInvitee: nil, cancellation: nil, noShow: nil, createdAt: at, updatedAt: at)
+        invitee.firstName = request.firstName
+        invitee.lastName = request.lastName
+        invitee.textReminderNumber = request.textReminderNumber
+        invitee.schedulingMethod = request.schedulingMethod
+        invitee.scheduledByOwner = request.scheduledByOwner
         data.invitees[inviteeUUID] = invitee
         return invitee
     }

@@ -15,6 +15,8 @@ actor SandboxStore {
     var rng: SeededGenerator
     var data: DemoData
     var subscriptions: [SubscriptionRecord] = []
+    /// Single-use scheduling links by their token.
+    var schedulingLinks: [String: SchedulingLinkRecord] = [:]
 
     init(options: SandboxOptions) {
         self.options = options
@@ -113,5 +115,15 @@ actor SandboxStore {
         }
         return wire.inviteePayloadJSON(invitee, event: event, eventInvitees: invitees(ofEvent: event.uuid),
                                        noShow: noShow)
+    }
+}
+
+extension SandboxStore {
+    /// Replaces an event type's custom questions, as the host does in Calendly's editor.
+    func setQuestions(_ questions: [CustomQuestion], ofType uuid: String) -> EventTypeRecord? {
+        guard let index = data.eventTypes.firstIndex(where: { $0.uuid == uuid }) else { return nil }
+        data.eventTypes[index].questions = questions
+        data.eventTypes[index].updatedAt = now()
+        return data.eventTypes[index]
     }
 }

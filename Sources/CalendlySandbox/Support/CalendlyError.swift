@@ -3,9 +3,12 @@ import Vapor
 /// An error answered in Calendly's shape: `{"title", "message", "details"?}` with Calendly's
 /// titles and messages (REFERENCE.md §1.2; openapi.yaml `components.responses`).
 struct CalendlyError: Error, Sendable {
+    /// One problem with one parameter. `code` is machine-readable; Calendly's list of codes is
+    /// not published, but a public client reports `already_filled` for a time that is not open.
     struct Detail: Sendable {
         var parameter: String?
         var message: String
+        var code: String? = nil
     }
 
     var status: HTTPResponseStatus
@@ -21,16 +24,25 @@ struct CalendlyError: Error, Sendable {
                 var item: [(String, JSON)] = []
                 if let parameter = detail.parameter { item.append(("parameter", .string(parameter))) }
                 item.append(("message", .string(detail.message)))
+                if let code = detail.code { item.append(("code", .string(code))) }
                 return .object(item)
             })))
         }
         return .object(pairs)
     }
 
-    static func invalidArgument(_ parameter: String?, _ message: String) -> CalendlyError {
+    static func invalidArgument(_ parameter: String?, _ message: String, code: String? = nil) -> CalendlyError {
+        invalidArguments([Detail(parameter: parameter, message: message, code: code)])
+    }
+
+    static func invalidArguments(_ details: [Detail]) -> CalendlyError {
         CalendlyError(status: .badRequest, title: "Invalid Argument",
-                      message: "The supplied parameters are invalid.",
-                      details: [Detail(parameter: parameter, message: message)])
+                      message: "The supplied parameters are invalid.", details: details)
+    }
+
+    /// A start time that is past, taken or off the open grid (REFERENCE-2026.md: `already_filled`).
+    static func timeNotOpen(_ message: String = "This time is not available.") -> CalendlyError {
+        invalidArgument("start_time", message, code: "already_filled")
     }
 
     static let unauthenticated = CalendlyError(
@@ -53,6 +65,11 @@ struct CalendlyError: Error, Sendable {
     static let internalError = CalendlyError(
         status: .internalServerError, title: "Internal Server Error",
         message: "The server encountered an unexpected condition that prevented it from fulfilling the request.")
+
+    /// A single-use scheduling link that has booked its one meeting. Answered as a page, never as
+    /// API JSON; the status is what the page carries.
+    static let linkAlreadyUsed = CalendlyError(
+        status: .gone, title: "Link Used", message: "This link has already been used.")
 
     static func tooManyRequests(resetSeconds: Int) -> CalendlyError {
         CalendlyError(status: .tooManyRequests, title: "Too Many Requests",

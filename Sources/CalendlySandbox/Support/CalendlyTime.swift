@@ -24,6 +24,11 @@ enum CalendlyTime {
         format(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
     }
 
+    /// `2024-11-28T09:00:00Z`: whole seconds, as Calendly writes a time into a booking URL.
+    static func formatPathStamp(_ date: Date) -> String {
+        String(formatWholeSeconds(date).prefix(19)) + "Z"
+    }
+
     /// Accepts ISO 8601 UTC times with or without fractional seconds.
     static func parse(_ text: String) -> Date? {
         let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
@@ -35,14 +40,18 @@ enum CalendlyTime {
         utc.startOfDay(for: date)
     }
 
-    /// `Thu 28 Nov 2024, 09:00 UTC`: how the sandbox pages show a time.
-    static func display(_ date: Date) -> String {
-        let c = utc.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
+    /// `Thu 28 Nov 2024, 09:00 UTC`, or `Thu 28 Nov 2024, 10:00 Europe/Berlin`: how the sandbox
+    /// pages show a time, named by its zone so a reader never guesses.
+    static func display(_ date: Date, in zone: TimeZone? = nil) -> String {
+        var calendar = utc
+        if let zone { calendar.timeZone = zone }
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let weekday = weekdays[((c.weekday ?? 1) - 1) % 7]
         let month = months[((c.month ?? 1) - 1) % 12]
-        return String(format: "%@ %d %@ %d, %02d:%02d UTC", weekday, c.day ?? 0, month,
-                      c.year ?? 0, c.hour ?? 0, c.minute ?? 0)
+        let name = zone.map(\.identifier) ?? "UTC"
+        return String(format: "%@ %d %@ %d, %02d:%02d ", weekday, c.day ?? 0, month,
+                      c.year ?? 0, c.hour ?? 0, c.minute ?? 0) + name
     }
 }

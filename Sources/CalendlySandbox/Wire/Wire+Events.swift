@@ -38,7 +38,11 @@ extension Wire {
             ("event_memberships", .array([.object([
                 ("user", .string(userURI)), ("user_email", .string(user.email)), ("user_name", .string(user.name)),
             ])])),
-            ("event_guests", .array([])), ("calendar_event", .null),
+            ("event_guests", .array(event.guests.map { email in
+                .object([("email", .string(email)), ("created_at", .string(CalendlyTime.format(event.createdAt))),
+                         ("updated_at", .string(CalendlyTime.format(event.createdAt)))])
+            })),
+            ("calendar_event", .null),
             ("meeting_notes_plain", .null), ("meeting_notes_html", .null),
         ]
         if let cancellation = event.cancellation {
@@ -52,7 +56,8 @@ extension Wire {
         var pairs: [(String, JSON)] = [
             ("uri", .string(inviteeURI(invitee.key))), ("event", .string(eventURI(invitee.eventUUID))),
             ("email", .string(invitee.email)), ("name", .string(invitee.name)),
-            ("first_name", .null), ("last_name", .null), ("status", .string(invitee.status)),
+            ("first_name", .string(invitee.firstName)), ("last_name", .string(invitee.lastName)),
+            ("status", .string(invitee.status)),
             ("timezone", .string(invitee.timezone)),
             ("questions_and_answers", .array(invitee.answers.map { qa in
                 .object([("question", .string(qa.question)), ("answer", .string(qa.answer)),
@@ -63,14 +68,16 @@ extension Wire {
                 ("utm_medium", .string(t.utmMedium)), ("utm_content", .string(t.utmContent)),
                 ("utm_term", .string(t.utmTerm)), ("salesforce_uuid", .string(t.salesforceUUID)),
             ])),
-            ("text_reminder_number", .null), ("rescheduled", .bool(invitee.rescheduled)),
+            ("text_reminder_number", .string(invitee.textReminderNumber)), ("rescheduled", .bool(invitee.rescheduled)),
             ("old_invitee", .string(invitee.oldInvitee.map(inviteeURI))),
             ("new_invitee", .string(invitee.newInvitee.map(inviteeURI))),
             ("cancel_url", .string(cancelURL(invitee.uuid))),
             ("reschedule_url", .string(rescheduleURL(invitee.uuid))),
             ("routing_form_submission", .null), ("payment", .null),
             ("no_show", invitee.noShow.map(noShowSummaryJSON) ?? .null),
-            ("reconfirmation", .null), ("scheduling_method", .null), ("invitee_scheduled_by", .null),
+            ("reconfirmation", invitee.reconfirmation.map(reconfirmationJSON) ?? .null),
+            ("scheduling_method", .string(invitee.schedulingMethod)),
+            ("invitee_scheduled_by", invitee.scheduledByOwner ? .string(userURI) : .null),
             ("created_at", .string(CalendlyTime.format(invitee.createdAt))),
             ("updated_at", .string(CalendlyTime.format(invitee.updatedAt))),
         ]
@@ -86,6 +93,11 @@ extension Wire {
         var json = inviteeJSON(invitee).setting("scheduled_event", eventJSON(event, invitees: eventInvitees))
         if let noShow { json = json.setting("no_show", noShowSummaryJSON(noShow)) }
         return json
+    }
+
+    private func reconfirmationJSON(_ r: ReconfirmationRecord) -> JSON {
+        .object([("created_at", .string(CalendlyTime.format(r.createdAt))),
+                 ("confirmed_at", .string(r.confirmedAt.map(CalendlyTime.format)))])
     }
 
     private func noShowSummaryJSON(_ n: NoShowRecord) -> JSON {
