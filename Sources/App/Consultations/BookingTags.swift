@@ -23,8 +23,10 @@ enum BookingTags {
 }
 
 extension Request {
-    /// The Calendly user the app's token belongs to (the owner), as last looked up; nil if never.
+    /// The Calendly user the app's token belongs to (the owner), as last looked up (by this
+    /// process, else as the last sync stored it); nil if never.
     func calendlyUserURI() async throws -> String? {
-        try await CalendlyConnectionStore(db: db, sandbox: application.appConfig.sandboxMode).load()?.userURI
+        if let known = await application.calendly.accountCache.lastUserURI { return known }
+        return try await CalendlyConnectionStore(db: db, sandbox: application.appConfig.sandboxMode).load()?.userURI
     }
 }

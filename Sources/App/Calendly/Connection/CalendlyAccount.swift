@@ -65,6 +65,9 @@ actor CalendlyAccountCache {
     private let failureTTL: TimeInterval
     private var cached: (at: Date, result: Result<CalendlyAccount, CalendlyError>)?
     private var inFlight: Task<Result<CalendlyAccount, CalendlyError>, Never>?
+    /// The token's user as last seen, kept past expiry: pages that only label meetings "booked by
+    /// you" read it without asking Calendly.
+    private(set) var lastUserURI: String?
 
     init(ttl: TimeInterval = 60, failureTTL: TimeInterval = 5) {
         self.ttl = ttl
@@ -90,6 +93,7 @@ actor CalendlyAccountCache {
         let result = await task.value
         inFlight = nil
         cached = (Date(), result)
+        if case .success(let account) = result { lastUserURI = account.user.uri }
         return result
     }
 

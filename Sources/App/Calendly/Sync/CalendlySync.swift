@@ -109,6 +109,7 @@ extension Application {
         let store = CalendlyConnectionStore(db: db, sandbox: appConfig.sandboxMode)
         let connection = try await store.loadOrNew()
         connection.lastSyncAt = Date()
+        connection.userURI = account.user.uri
         try await databaseWriter.transaction(on: db) { db in try await connection.save(on: db) }
         return counts
     }

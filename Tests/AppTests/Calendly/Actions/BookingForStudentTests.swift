@@ -102,7 +102,7 @@ struct BookingForStudentTests {
             _ = try await s.app.testing().sendRequest(.DELETE, "/api/students/\(archived)", headers: s.t.bearer)
 
             let cases: [([String: Any], HTTPStatus, String)] = [
-                (["student_id": "not-a-uuid", "event_type": type, "start_time": start], .badRequest, "student_id"),
+                (["student_id": "not-a-uuid", "event_type": type, "start_time": start], .unprocessableEntity, "student_id"),
                 (["student_id": UUID().uuidString, "event_type": type, "start_time": start], .unprocessableEntity, "student_id"),
                 (["student_id": noEmail.uuidString, "event_type": type, "start_time": start], .unprocessableEntity, "email"),
                 (["student_id": archived.uuidString, "event_type": type, "start_time": start], .unprocessableEntity, "student_id"),
