@@ -42,7 +42,7 @@ struct FormRoundTripTests {
             try await browser.signIn()
             try await browser.get(page)
             let typed = ["name": "Zoë O'Brien <Ph.D.>", "email": "zoe.obrien@example.org", "phone": "+44 20 7946 0958 ext. 12",
-                         "notes": Self.distinctive("student notes")]
+                         "notes": Self.distinctive("student notes"), "time_zone": "America/Sao_Paulo"]
             #expect(try await browser.post(page + "/edit", form: typed).status == .seeOther)
             let form = try #require(HTMLForm(id: "edit-student-form", in: try await browser.get(page).body.string))
             for (name, value) in typed { #expect(form.fields[name] == value, "\(name) is shown as saved") }
@@ -130,7 +130,8 @@ struct FormRoundTripTests {
             let browser = BrowserSession(app: t.app)
             try await browser.signIn()
             try await browser.get(page)
-            let typed = ["name": "Ada King", "email": "not an email", "phone": "555-0199", "notes": Self.distinctive("edit refused")]
+            let typed = ["name": "Ada King", "email": "not an email", "phone": "555-0199", "notes": Self.distinctive("edit refused"),
+                         "time_zone": "Mars/Olympus_Mons"]
             let response = try await browser.post(page + "/edit", form: typed)
             #expect(response.status == .unprocessableEntity)
             let form = try #require(HTMLForm(id: "edit-student-form", in: response.body.string))

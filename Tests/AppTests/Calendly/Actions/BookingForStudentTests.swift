@@ -208,4 +208,39 @@ struct BookingForStudentTests {
             #expect(try Self.field(tooLong) == "to")
         }
     }
+
+    @Test func aRefusedBookingFormKeepsEverythingTyped() async throws {
+        try await withSandboxedApp { s in
+            let type = try await Self.eventType(s)
+            #expect(try await s.sandboxCall(.POST, "/_sandbox/event_types/consultation-30/questions",
+                                            json: #"{"questions": [{"name": "Anything else?"}, {"name": "Which chapter?", "required": true}]}"#).status == 200)
+            await s.app.calendly.accountCache.invalidate()
+            let student = try await Self.student(s)
+            let browser = BrowserSession(app: s.app)
+            try await browser.signIn()
+            let page = "/students/\(student)/book?event_type=\(type.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+            let shown = try await browser.get(page).body.string
+            let start = try #require(try await Self.openTimes(s, type).dropFirst(2).first)
+            #expect(shown.contains("value=\"\(start)\""), "the open times are offered")
+
+            let typed = ["event_type": type, "start_time": start, "topic": "Keep <this> topic", "answers[0]": "Bring the \"draft\"", "answers[1]": ""]
+            let refused = try await browser.post("/students/\(student)/book", form: typed)
+            #expect(refused.status == .unprocessableEntity)
+            let html = refused.body.string
+            #expect(html.contains("Which chapter?"))
+            #expect(html.contains("value=\"Keep &lt;this&gt; topic\""))
+            #expect(html.contains("Bring the &quot;draft&quot;</textarea>"))
+            #expect(html.contains("value=\"\(start)\" checked"), "the chosen time stays chosen")
+            #expect(try await Consultation.query(on: s.app.db).filter(\.$student.$id == student).count() == 0)
+
+            // Sent again with the missing answer: booked, with both answers.
+            var fixed = typed
+            fixed["answers[1]"] = "Chapter 2"
+            let booked = try await browser.post("/students/\(student)/book", form: fixed)
+            #expect(booked.status == .seeOther)
+            let consultation = try #require(try await Consultation.query(on: s.app.db).filter(\.$student.$id == student).first())
+            #expect(consultation.questionsAndAnswers?.map(\.answer) == ["Bring the \"draft\"", "Chapter 2"])
+            #expect(consultation.topic == "Bring the \"draft\"" || consultation.topic == "Keep <this> topic")
+        }
+    }
 }
