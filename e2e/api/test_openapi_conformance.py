@@ -145,6 +145,26 @@ def test_every_operation_answers_as_documented(crm, openapi, document):
     c.send("POST", "/api/calendar/webhook/calendly", 200, auth=False, data=body, headers=signed(crm, body))
     c.send("POST", "/api/calendar/webhook/calendly", 401, auth=False, data=body,
            headers={"Content-Type": "application/json", "Calendly-Webhook-Signature": "t=1,v1=00"})
+    # Acting on Calendly (SPEC 4.5): open times, a booking, a single-use link, the host's cancel.
+    event_type = next(t["uri"] for t in c.send("GET", "/api/calendar/config/calendly", 200).json()["event_types"])
+    times = c.send("GET", "/api/calendar/event-types/available-times", 200, params={"event_type": event_type}).json()["times"]
+    c.send("GET", "/api/calendar/event-types/available-times", 422, params={"event_type": "https://api.calendly.com/event_types/x"})
+    c.send("GET", "/api/calendar/event-types/available-times", 400, params={"event_type": event_type, "from": "soon"})
+    booker = c.send("POST", "/api/students", 201, json={"name": "Lena Vogel", "email": "lena.vogel@student.example"}).json()
+    booked = c.send("POST", "/api/calendar/meetings/book", 201, json={
+        "student_id": booker["id"], "event_type": event_type, "start_time": times[0]["start_time"]}).json()
+    c.send("POST", "/api/calendar/meetings/book", 409, json={
+        "student_id": sid, "event_type": event_type, "start_time": times[0]["start_time"]})
+    c.send("POST", "/api/calendar/meetings/book", 422, json={"student_id": "7", "event_type": event_type, "start_time": times[1]["start_time"]})
+    c.send("POST", "/api/calendar/meetings/book", 400, json={"student_id": booker["id"], "event_type": 7})
+    link = c.send("POST", "/api/calendar/scheduling-links", 201, json={"student_id": booker["id"], "event_type": event_type}).json()
+    assert "utm_content=student-" + booker["id"] in link["booking_url"]
+    c.send("POST", "/api/calendar/scheduling-links", 422, json={"student_id": str(uuid.uuid4()), "event_type": event_type})
+    c.send("POST", f"/api/consultations/{booked['id']}/no-show/send", 200)
+    c.send("POST", f"/api/consultations/{booked['id']}/cancellation", 200, json={"reason": "Travelling"})
+    c.send("POST", f"/api/consultations/{booked['id']}/cancellation", 409, json={"reason": "Twice"})
+    c.send("POST", f"/api/consultations/{cid}/cancellation", 422)
+    c.send("POST", f"/api/consultations/{uuid.uuid4()}/cancellation", 404)
     c.send("DELETE", f"/api/consultations/{cid}", 204)
     c.send("DELETE", f"/api/students/{sid}", 200)
     c.send("POST", f"/api/students/{sid}/restore", 200)
