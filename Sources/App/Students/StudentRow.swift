@@ -41,30 +41,32 @@ extension StudentRow {
         try await sql.insert(into: table).models(rows).run()
     }
 
-    /// The ids of the students with these emails, by email.
-    static func ids(emails: [String], on sql: any SQLDatabase) async throws -> [String: UUID] {
+    /// The students with these emails: id, email, and whether they have a time zone.
+    static func found(emails: [String], on sql: any SQLDatabase) async throws -> [Found] {
         // `email <> ''` lets SQLite use the partial unique index instead of scanning the table.
-        let rows = try await sql.select().columns(Column.id.rawValue, Column.email.rawValue).from(table)
+        try await sql.select().columns(Found.columns).from(table)
             .where(SQLColumn(Column.email.rawValue), .in, SQLBind.group(emails))
             .where(SQLColumn(Column.email.rawValue), .notEqual, SQLLiteral.string(""))
-            .all(decoding: IDAndEmail.self)
-        return Dictionary(rows.map { ($0.email, $0.id) }, uniquingKeysWith: { _, last in last })
+            .all(decoding: Found.self)
     }
 
-    /// Which of `ids` exist.
-    static func existing(ids: [UUID], on sql: any SQLDatabase) async throws -> [UUID] {
-        try await sql.select().column(Column.id.rawValue).from(table)
+    /// Which of `ids` exist, with their emails and whether they have a time zone.
+    static func found(ids: [UUID], on sql: any SQLDatabase) async throws -> [Found] {
+        try await sql.select().columns(Found.columns).from(table)
             .where(SQLColumn(Column.id.rawValue), .in, SQLBind.group(ids))
-            .all(decodingColumn: Column.id.rawValue, as: UUID.self)
+            .all(decoding: Found.self)
     }
 
-    /// Gives the student `zone` unless they already have one: the latest booking's zone, kept
-    /// until the owner changes it.
-    static func fillTimeZone(_ zone: String, of id: UUID, on sql: any SQLDatabase) async throws {
-        try await sql.update(table).set(SQLColumn(Column.timeZone.rawValue), to: SQLBind(zone))
-            .where(SQLColumn(Column.id.rawValue), .equal, SQLBind(id))
-            .where { $0.where(SQLColumn(Column.timeZone.rawValue), .is, SQLLiteral.null)
-                .orWhere(SQLColumn(Column.timeZone.rawValue), .equal, SQLLiteral.string("")) }
+    /// Gives each student their booking's zone unless they already have one, in one statement.
+    static func fillTimeZones(_ zones: [UUID: String], on sql: any SQLDatabase) async throws {
+        guard !zones.isEmpty else { return }
+        let column = SQLColumn(Column.timeZone.rawValue), id = SQLColumn(Column.id.rawValue)
+        let cases = SQLList(zones.map { SQLList([SQLRaw("WHEN"), SQLBind($0.key), SQLRaw("THEN"), SQLBind($0.value)], separator: SQLRaw(" ")) },
+                            separator: SQLRaw(" "))
+        try await sql.update(table)
+            .set(column, to: SQLList([SQLRaw("CASE"), id, cases, SQLRaw("END")], separator: SQLRaw(" ")))
+            .where(id, .in, SQLBind.group(Array(zones.keys)))
+            .where { $0.where(column, .is, SQLLiteral.null).orWhere(column, .equal, SQLLiteral.string("")) }
             .run()
     }
 
@@ -79,9 +81,18 @@ extension StudentRow {
         try await sql.delete(from: table).where(SQLColumn(Column.id.rawValue), .equal, SQLBind(id)).run()
     }
 
-    private struct IDAndEmail: Decodable {
+    struct Found: Decodable {
         var id: UUID
         var email: String
+        var timeZone: String?
+
+        var hasTimeZone: Bool { !(timeZone ?? "").isEmpty }
+
+        static let columns: [any SQLExpression] = [Column.id, .email, .timeZone].map { SQLColumn($0.rawValue) }
+
+        enum CodingKeys: String, CodingKey {
+            case id, email, timeZone = "time_zone"
+        }
     }
 }
 

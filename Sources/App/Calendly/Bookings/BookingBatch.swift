@@ -27,6 +27,8 @@ final class BookingBatch {
     private var newConsultations: [String] = []
     /// Zones of new bookings, for their students who have none yet (SPEC 2).
     private var bookedTimeZones: [UUID: String] = [:]
+    /// Students read with a time zone already: their bookings leave it alone.
+    private var studentsWithTimeZone: Set<UUID> = []
 
     private init(sql: any SQLDatabase) {
         self.sql = sql
@@ -55,7 +57,8 @@ final class BookingBatch {
         newStudents.removeAll()
         try await ConsultationRow.insert(newConsultations.compactMap { consultations[$0] }, on: sql)
         newConsultations.removeAll()
-        for (id, zone) in bookedTimeZones { try await StudentRow.fillTimeZone(zone, of: id, on: sql) }
+        try await StudentRow.fillTimeZones(bookedTimeZones, on: sql)
+        studentsWithTimeZone.formUnion(bookedTimeZones.keys)
         bookedTimeZones.removeAll()
     }
 
@@ -145,7 +148,8 @@ final class BookingBatch {
 
     /// A new booking's time zone, given to its student when the student has none.
     func noteBookedTimeZone(_ zone: String?, studentID: UUID) {
-        guard let zone, let valid = try? FieldRules.optionalTimeZone(zone), !valid.isEmpty else { return }
+        guard !studentsWithTimeZone.contains(studentID), bookedTimeZones[studentID] == nil,
+              let zone, let valid = try? FieldRules.optionalTimeZone(zone), !valid.isEmpty else { return }
         if let index = newStudents.firstIndex(where: { $0.id == studentID }) {
             if newStudents[index].timeZone == nil { newStudents[index].timeZone = valid }
         } else {
@@ -171,16 +175,22 @@ final class BookingBatch {
     private func prefetchStudents(emails: Set<String>, ids: Set<UUID>) async throws {
         let emails = emails.filter { studentsByEmail[$0] == nil && !absentEmails.contains($0) }
         if !emails.isEmpty {
-            let found = try await StudentRow.ids(emails: Array(emails), on: sql)
-            for (email, id) in found { studentsByEmail[email] = id; students.insert(id) }
-            absentEmails.formUnion(emails.subtracting(found.keys))
+            let found = try await StudentRow.found(emails: Array(emails), on: sql)
+            for student in found { remember(student) }
+            absentEmails.formUnion(emails.subtracting(found.map(\.email)))
         }
         let unknownIDs = ids.subtracting(students).subtracting(absentStudents)
         if !unknownIDs.isEmpty {
-            let found = try await StudentRow.existing(ids: Array(unknownIDs), on: sql)
-            students.formUnion(found)
-            absentStudents.formUnion(unknownIDs.subtracting(found))
+            let found = try await StudentRow.found(ids: Array(unknownIDs), on: sql)
+            for student in found { remember(student) }
+            absentStudents.formUnion(unknownIDs.subtracting(found.map(\.id)))
         }
+    }
+
+    private func remember(_ student: StudentRow.Found) {
+        if !student.email.isEmpty { studentsByEmail[student.email] = student.id }
+        students.insert(student.id)
+        if student.hasTimeZone { studentsWithTimeZone.insert(student.id) }
     }
 
     // MARK: - Deliveries
