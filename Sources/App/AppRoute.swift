@@ -66,6 +66,9 @@ enum AppRoute {
         case settingsCalendlySubscribe = "/settings/calendly/subscribe"
         case settingsCalendlySync = "/settings/calendly/sync"
         case settingsWebhooksReplay = "/settings/webhooks/replay"
+        case settingsCalendarFeed = "/settings/calendar-feed"
+        case settingsCalendarFeedRevoke = "/settings/calendar-feed/revoke"
+        case calendarFeed = "/feeds/:token/consultations.ics"
         case signIn = "/sign-in"
         case signOut = "/sign-out"
         case setup = "/setup/:token"
@@ -90,6 +93,7 @@ enum AppRoute {
         case apiSchedulingLinks = "/api/calendar/scheduling-links"
         case apiConsultationCancellation = "/api/consultations/:id/cancellation"
         case apiConsultationNoShowSend = "/api/consultations/:id/no-show/send"
+        case apiCalendarFeed = "/api/calendar/feed"
 
         var segments: [String] { rawValue.split(separator: "/").map(String.init) }
 

@@ -18,4 +18,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateFollowUp())
     app.migrations.add(AddTodaySeen())
     app.migrations.add(AddCalendlyActions())
+    app.migrations.add(CreateCalendarFeed())
 }

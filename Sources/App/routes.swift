@@ -7,6 +7,9 @@ func routes(_ app: Application) throws {
     let health = HealthController(), webhook = WebhookController()
     app.get(.apiHealth, use: health.health)
     app.on(.POST, AppRoute.Pattern.apiCalendlyWebhook.pathComponents, body: .stream, use: webhook.receive)
+    // Open too: calendar apps send no cookies; the secret token in the path is the key.
+    let feed = CalendarFeedController()
+    app.get(.calendarFeed, use: feed.feed)
 
     // The API: an API token (Bearer), or the session cookie with the X-CSRF-Token header on writes.
     // Bodies are read whole (within size and time limits) before the CSRF check looks at them.
@@ -46,6 +49,8 @@ func routes(_ app: Application) throws {
     api.post(.apiSchedulingLinks, use: actionsAPI.schedulingLink)
     api.post(.apiConsultationCancellation, use: actionsAPI.cancel)
     api.post(.apiConsultationNoShowSend, use: actionsAPI.sendNoShow)
+    api.post(.apiCalendarFeed, use: feed.make)
+    api.delete(.apiCalendarFeed, use: feed.revoke)
 
     // Pages: sign-in and setup are open (with a small body limit); the rest redirect to sign-in.
     let browser = app.grouped(SessionAccountAuthenticator())
@@ -99,4 +104,6 @@ func routes(_ app: Application) throws {
     pages.post(.settingsCalendlySubscribe, use: settings.subscribe)
     pages.post(.settingsCalendlySync, use: settings.syncNow)
     pages.post(.settingsWebhooksReplay, use: settings.replay)
+    pages.post(.settingsCalendarFeed, use: settings.makeFeed)
+    pages.post(.settingsCalendarFeedRevoke, use: settings.revokeFeed)
 }

@@ -99,8 +99,21 @@ struct SettingsPageController {
 
     // MARK: - Rendering
 
+    /// A new calendar feed address, shown this once.
+    func makeFeed(req: Request) async throws -> View {
+        let token = try await req.calendarFeeds.make()
+        return try await render(req, flash: "New calendar feed address made; any earlier one no longer works.", syncResult: nil,
+                                newFeedURL: CalendarFeedController.url(token: token, config: req.application.appConfig))
+    }
+
+    func revokeFeed(req: Request) async throws -> View {
+        try await req.calendarFeeds.revoke()
+        return try await render(req, flash: "Calendar feed address revoked: calendar apps can no longer read it.", syncResult: nil)
+    }
+
     private func render(_ req: Request, flash: String?, syncResult: String?,
-                        details: AccountDetailsForm? = nil, errors: [String: String] = [:], enteredToken: String? = nil) async throws -> View {
+                        details: AccountDetailsForm? = nil, errors: [String: String] = [:], enteredToken: String? = nil,
+                        newFeedURL: String? = nil) async throws -> View {
         let account = try req.auth.require(Account.self)
         let config = req.application.appConfig
         let time = req.timeDisplay
@@ -139,7 +152,9 @@ struct SettingsPageController {
                                   error: $0.error ?? "not processed yet", state: $0.state.rawValue)
             },
             failedCount: try await failedQuery.count(),
-            syncResult: syncResult
+            syncResult: syncResult,
+            feedMadeAt: try await req.calendarFeeds.current()?.createdAt.map(time.format),
+            newFeedURL: newFeedURL
         )
         return try await req.view.render("settings", context)
     }

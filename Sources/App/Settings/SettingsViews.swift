@@ -29,6 +29,10 @@ struct SettingsPageContext: Encodable {
     var failedDeliveries: [FailedDeliveryRow]
     var failedCount: Int
     var syncResult: String?
+    /// When the live calendar feed address was made, if there is one.
+    var feedMadeAt: String?
+    /// The address just made: shown once, never again.
+    var newFeedURL: String?
 }
 
 struct HealthCheckRow: Encodable {
