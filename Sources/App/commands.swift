@@ -8,4 +8,5 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(TokenCommands(), as: "token")
     app.asyncCommands.use(CalendlyCommands(), as: "calendly")
     app.asyncCommands.use(WebhookCommands(), as: "webhooks")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
 }
