@@ -94,6 +94,9 @@ enum AppRoute {
         case apiConsultationCancellation = "/api/consultations/:id/cancellation"
         case apiConsultationNoShowSend = "/api/consultations/:id/no-show/send"
         case apiCalendarFeed = "/api/calendar/feed"
+        case apiExportStudents = "/api/export/students.csv"
+        case apiExportConsultations = "/api/export/consultations.csv"
+        case apiExport = "/api/export.json"
 
         var segments: [String] { rawValue.split(separator: "/").map(String.init) }
 

@@ -51,6 +51,10 @@ func routes(_ app: Application) throws {
     api.post(.apiConsultationNoShowSend, use: actionsAPI.sendNoShow)
     api.post(.apiCalendarFeed, use: feed.make)
     api.delete(.apiCalendarFeed, use: feed.revoke)
+    let export = ExportController()
+    api.get(.apiExportStudents, use: export.studentsCSV)
+    api.get(.apiExportConsultations, use: export.consultationsCSV)
+    api.get(.apiExport, use: export.everything)
 
     // Pages: sign-in and setup are open (with a small body limit); the rest redirect to sign-in.
     let browser = app.grouped(SessionAccountAuthenticator())
