@@ -79,6 +79,7 @@ enum AppRoute {
         case apiStudents = "/api/students"
         case apiStudent = "/api/students/:id"
         case apiStudentRestore = "/api/students/:id/restore"
+        case apiStudentImport = "/api/students/import"
         case apiConsultations = "/api/consultations"
         case apiConsultation = "/api/consultations/:id"
         case apiConsultationBrief = "/api/consultations/:id/brief"

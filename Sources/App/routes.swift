@@ -15,6 +15,10 @@ func routes(_ app: Application) throws {
     // Bodies are read whole (within size and time limits) before the CSRF check looks at them.
     let api = app.grouped(BearerTokenAuthenticator(), SessionAccountAuthenticator(), RequireAccountMiddleware(),
                           BodyCollector(maxSize: BodyLimits.prose), CSRFMiddleware())
+    // A students CSV may be larger than any form: its own body limit (SPEC 12).
+    let importAPI = app.grouped(BearerTokenAuthenticator(), SessionAccountAuthenticator(), RequireAccountMiddleware(),
+                                BodyCollector(maxSize: BodyLimits.csvImport), CSRFMiddleware())
+    importAPI.post(.apiStudentImport, use: StudentImportAPIController().importCSV)
     let openAPI = try OpenAPIController(directory: app.directory)
     api.get(.apiOpenAPI, use: openAPI.document)
     let studentsAPI = StudentAPIController()

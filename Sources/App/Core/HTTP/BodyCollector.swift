@@ -24,6 +24,8 @@ enum BodyLimits {
     static let prose: ByteCount = "3mb"
     /// Sign-in and setup: an email, a password and a few short fields.
     static let small: ByteCount = "64kb"
+    /// A students CSV to import (SPEC 12).
+    static let csvImport: ByteCount = "5mb"
     /// A 100 KB note from a slow phone at 30 KB/s still fits.
     static let arrivalDeadline: TimeAmount = .seconds(60)
 }
