@@ -49,6 +49,7 @@ enum AppRoute {
         case studentPurge = "/students/:id/purge"
         case studentRestore = "/students/:id/restore"
         case studentConsultations = "/students/:id/consultations"
+        case studentImport = "/students/import"
         case consultation = "/consultations/:id"
         case consultationStatus = "/consultations/:id/status"
         case consultationFollowUps = "/consultations/:id/follow-ups"

@@ -60,6 +60,12 @@ func routes(_ app: Application) throws {
     api.get(.apiExportConsultations, use: export.consultationsCSV)
     api.get(.apiExport, use: export.everything)
 
+    // The import page takes a whole CSV file (5 MiB) with its form around it.
+    let importPages = app.grouped(SessionAccountAuthenticator(), RequireAccountMiddleware(), BodyCollector(maxSize: "6mb"), CSRFMiddleware())
+    let importPage = StudentImportPagesController()
+    importPages.get(.studentImport, use: importPage.show)
+    importPages.post(.studentImport, use: importPage.submit)
+
     // Pages: sign-in and setup are open (with a small body limit); the rest redirect to sign-in.
     let browser = app.grouped(SessionAccountAuthenticator())
     let open = browser.grouped(BodyCollector(maxSize: BodyLimits.small), CSRFMiddleware())

@@ -165,6 +165,10 @@ def test_every_operation_answers_as_documented(crm, openapi, document):
     c.send("POST", f"/api/consultations/{booked['id']}/cancellation", 409, json={"reason": "Twice"})
     c.send("POST", f"/api/consultations/{cid}/cancellation", 422)
     c.send("POST", f"/api/consultations/{uuid.uuid4()}/cancellation", 404)
+    imported = c.send("POST", "/api/students/import", 200, data="name,email\r\nImported Student,imported@student.example\r\n".encode(),
+                      headers={"Content-Type": "text/csv"}).json()
+    assert imported["dry_run"] is True and imported["rows"][0]["action"] == "create"
+    c.send("POST", "/api/students/import", 422, data=b"email\r\nx@y.example\r\n", headers={"Content-Type": "text/csv"})
     c.send("GET", "/api/export/students.csv", 200)
     c.send("GET", "/api/export/consultations.csv", 200)
     c.send("GET", "/api/export.json", 200)

@@ -21,7 +21,18 @@ extension Request {
 
     /// The UUID in the path parameter `name`; a 400 naming it when it is not one.
     func uuidParameter(_ name: String = "id") throws -> UUID {
-        try FieldRules.uuid(parameters.get(name), field: name)
+        do {
+            return try FieldRules.uuid(parameters.get(name), field: name)
+        } catch {
+            // `/api/students/import` reaches `/api/students/:id` for the methods the import does not
+            // take: that is a method not allowed there, not an id that is not a UUID.
+            let allowed = application.routeMethods(matching: url.path)
+            if !allowed.isEmpty, !allowed.contains(method) {
+                let allow = allowed.map(\.rawValue).sorted().joined(separator: ", ")
+                throw Abort(.methodNotAllowed, headers: ["Allow": allow], reason: "\(method) is not allowed here; use \(allow)")
+            }
+            throw error
+        }
     }
 
     var queryReader: QueryReader { QueryReader(request: self) }

@@ -46,6 +46,7 @@ enum Notice: String {
     case noShowSent = "no-show-sent"
     case noShowNotSent = "no-show-not-sent"
     case booked = "booked"
+    case studentsImported = "students-imported"
 
     var text: String {
         switch self {
@@ -63,6 +64,7 @@ enum Notice: String {
         case .canceledAsHost: "Canceled in Calendly as the host. Calendly tells the student."
         case .noShowSent: "Sent to Calendly."
         case .noShowNotSent: "Saved here, but Calendly has not got it yet: see below."
+        case .studentsImported: "Students imported."
         case .booked: "Booked in Calendly. The student gets Calendly's confirmation email."
         case .signedOut: "You are signed out."
         case .accountSaved: "Your details are saved."
