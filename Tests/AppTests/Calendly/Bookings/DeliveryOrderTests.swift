@@ -179,7 +179,9 @@ struct DeliveryOrderTests {
                 bodies.append(try P.envelope("invitee.created", createdAt: "2031-11-24T14:00:03.000000Z", payload: P.invitee(booking)))
             }
             bodies += bodies.prefix(16)
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            // Generous time-outs: the whole suite runs beside this test on two cores.
+            let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                    configuration: .init(timeout: .init(connect: .seconds(60), read: .seconds(60))))
             // The client must be shut down even when a request fails, or its deinit traps.
             let statuses: [UInt]
             do {
