@@ -71,6 +71,9 @@ final class Consultation: Model, @unchecked Sendable {
 }
 
 extension Consultation {
+    /// The host asked the invitee to reconfirm and they have not yet (as `ConsultationRow.isUnconfirmed`).
+    var isUnconfirmed: Bool { reconfirmationRequestedAt != nil && reconfirmedAt == nil }
+
     var questionsAndAnswers: [QuestionAndAnswer]? {
         get { QuestionAndAnswer.list(fromJSON: questionsAndAnswersJSON) }
         set { questionsAndAnswersJSON = QuestionAndAnswer.json(of: newValue) }

@@ -126,9 +126,9 @@ struct ConsultationPagesController {
                                        newForm: followUpState.newForm, errors: followUpState.errors, editing: followUpState.editing),
             editAction: AppRoute.consultation(id).path, statusAction: AppRoute.consultationStatus(id).path,
             tags: BookingTags.of(scheduledBy: c.inviteeScheduledBy, ownerUserURI: try await req.calendlyUserURI(),
-                                 unconfirmed: c.reconfirmationRequestedAt != nil && c.reconfirmedAt == nil, moved: c.moved, status: c.status),
+                                 unconfirmed: c.isUnconfirmed, moved: c.moved, status: c.status),
             noShowSendError: c.noShowSendError, noShowSendAction: AppRoute.consultationNoShowSend(id).path,
-            canCancelAsHost: StatusMarking(c, now: now).hostCanCancel, cancelAction: AppRoute.consultationCancel(id).path,
+            cancelAction: AppRoute.consultationCancel(id).path,
             cancelForm: cancelForm,
             bookNextLink: c.student.archivedAt == nil ? AppRoute.studentBook(try c.student.requireID(), eventType: c.calendlyEventTypeURI).path : nil
         )

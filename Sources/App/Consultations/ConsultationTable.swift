@@ -40,7 +40,7 @@ struct ConsultationListItem: Encodable {
                   topic: consultation.topic, status: consultation.status, joinURL: consultation.joinURL, time: time,
                   moved: consultation.moved,
                   tags: BookingTags.of(scheduledBy: consultation.inviteeScheduledBy, ownerUserURI: ownerUserURI,
-                                       unconfirmed: consultation.reconfirmationRequestedAt != nil && consultation.reconfirmedAt == nil,
+                                       unconfirmed: consultation.isUnconfirmed,
                                        moved: consultation.moved, status: consultation.status))
     }
 

@@ -41,8 +41,7 @@ struct ConsultationPageContext: Encodable {
     /// Why the owner's no-show change has not reached Calendly, with a retry.
     var noShowSendError: String?
     var noShowSendAction: String
-    /// A Calendly meeting still to come can be canceled as the host, with a reason.
-    var canCancelAsHost: Bool
+    /// A Calendly meeting still to come can be canceled as the host (`marking.hostCanCancel`), with a reason.
     var cancelAction: String
     var cancelForm: HostCancelForm
     /// "Book the next session": the student's booking page with this meeting's type chosen.
