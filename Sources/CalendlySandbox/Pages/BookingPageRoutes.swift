@@ -82,7 +82,13 @@ struct BookingPageRoutes {
     }
 
     func bookingPage(_ type: EventTypeRecord, _ form: BookingForm, error: String?) async -> Response {
-        let slots = await context.store.freeSlots(for: type)
+        var slots = await context.store.freeSlots(for: type)
+        // A page opened at a time (an open time's `scheduling_url`) lists that time even when it
+        // falls outside the days shown by default, such as later today, as Calendly's page does.
+        if let chosen = form.start_time.flatMap(CalendlyTime.parse), !slots.contains(chosen),
+           await context.store.isOpenTime(chosen, for: type) {
+            slots = (slots + [chosen]).sorted()
+        }
         return BookingPageView.booking(type: type, hostName: await context.store.wire.user.name, slots: slots,
                                        form: form, error: error).response()
     }
