@@ -23,6 +23,7 @@ enum AppRoute {
     case followUp(UUID)
     case followUpDone(UUID)
     case settings
+    case search(query: String? = nil)
     case signIn(next: String? = nil)
     case signOut
     case setup(token: String)
@@ -60,6 +61,7 @@ enum AppRoute {
         case followUp = "/follow-ups/:id"
         case followUpDone = "/follow-ups/:id/done"
         case settings = "/settings"
+        case search = "/search"
         case settingsAccount = "/settings/account"
         case settingsPassword = "/settings/password"
         case settingsCalendlyToken = "/settings/calendly/token"
@@ -99,6 +101,7 @@ enum AppRoute {
         case apiExportStudents = "/api/export/students.csv"
         case apiExportConsultations = "/api/export/consultations.csv"
         case apiExport = "/api/export.json"
+        case apiSearch = "/api/search"
 
         var segments: [String] { rawValue.split(separator: "/").map(String.init) }
 
@@ -139,6 +142,8 @@ enum AppRoute {
         case .followUpDone(let id): return Pattern.followUpDone.filled(id.uuidString)
         case .today: return Pattern.today.rawValue
         case .settings: return Pattern.settings.rawValue
+        case .search(let query):
+            return Self.withQuery(Pattern.search.rawValue, query.map { [.init(name: "q", value: $0)] } ?? [])
         case .signIn(let next):
             return Self.withQuery(Pattern.signIn.rawValue, next.map { [.init(name: "next", value: $0)] } ?? [])
         case .signOut: return Pattern.signOut.rawValue

@@ -19,4 +19,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddTodaySeen())
     app.migrations.add(AddCalendlyActions())
     app.migrations.add(CreateCalendarFeed())
+    app.migrations.add(CreateSearchIndex())
 }

@@ -59,6 +59,7 @@ func routes(_ app: Application) throws {
     api.get(.apiExportStudents, use: export.studentsCSV)
     api.get(.apiExportConsultations, use: export.consultationsCSV)
     api.get(.apiExport, use: export.everything)
+    api.get(.apiSearch, use: SearchAPIController().search)
 
     // The import page takes a whole CSV file (5 MiB) with its form around it.
     let importPages = app.grouped(SessionAccountAuthenticator(), RequireAccountMiddleware(), BodyCollector(maxSize: "6mb"), CSRFMiddleware())
@@ -109,6 +110,7 @@ func routes(_ app: Application) throws {
     pages.post(.consultationFollowUps, use: followUps.add)
     pages.post(.followUp, use: followUps.edit)
     pages.post(.followUpDone, use: followUps.toggleDone)
+    pages.get(.search, use: SearchPageController().show)
     let settings = SettingsPageController()
     pages.get(.settings, use: settings.show)
     pages.post(.settingsAccount, use: settings.saveDetails)

@@ -35,6 +35,12 @@ struct TimeDisplay: Sendable {
                                                 locale: Locale(identifier: "en_US_POSIX"), timeZone: zone, calendar: calendar))
     }
 
+    /// `8 Dec 2024`: a day in a list that spans years, such as search results.
+    func day(_ date: Date) -> String {
+        date.formatted(Date.VerbatimFormatStyle(format: "\(day: .defaultDigits) \(month: .abbreviated) \(year: .defaultDigits)",
+                                                locale: Locale(identifier: "en_US_POSIX"), timeZone: zone, calendar: calendar))
+    }
+
     /// `10:00`: a time under its day heading.
     func clock(_ date: Date) -> String {
         date.formatted(Date.VerbatimFormatStyle(format: "\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",

@@ -1,0 +1,38 @@
+import Fluent
+import SQLKit
+
+/// The search index (SPEC 11): its tables, the triggers that queue a record whenever its searchable
+/// text changes, and the indexing of every record already there.
+struct CreateSearchIndex: AsyncMigration {
+    /// Each table's searchable columns: a change to one of them queues the record again.
+    static let watched: [(table: String, kind: SearchKind, columns: [String])] = [
+        ("students", .student, ["name", "email", "notes"]),
+        ("consultations", .consultation,
+         ["student_id", "type", "topic", "notes", "follow_up_notes", "questions_and_answers", "consultation_date"]),
+        ("follow_ups", .followUp, ["student_id", "text"]),
+    ]
+
+    func prepare(on database: any Database) async throws {
+        let sql = try database.sql()
+        if sql.dialect.name == "postgresql" {
+            try await SearchSchema.createPostgres(sql)
+        } else {
+            try await SearchSchema.createSQLite(sql)
+        }
+        for (table, kind, _) in Self.watched {
+            try await sql.raw("""
+                INSERT INTO search_pending (kind, ref) SELECT \(bind: kind.rawValue), id FROM \(ident: table)
+                """).run()
+        }
+        try await SearchIndex.drain(on: database, writer: DatabaseWriter(lock: nil))
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = try database.sql()
+        if sql.dialect.name == "postgresql" {
+            try await SearchSchema.dropPostgres(sql)
+        } else {
+            try await SearchSchema.dropSQLite(sql)
+        }
+    }
+}

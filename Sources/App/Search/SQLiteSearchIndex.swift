@@ -1,0 +1,151 @@
+import Foundation
+import SQLKit
+
+/// The index on SQLite: two FTS5 tables over the folded words (`search_titles` holds a record's
+/// names, `search_full` everything), `search_documents` naming the record behind each FTS row, and
+/// `search_terms`, every word ever indexed.
+///
+/// A record's FTS rowid encodes its date (seconds since 1970, shifted left by `serialBits`), so FTS5
+/// can walk matches newest first and stop at the limit instead of ranking every match: a common
+/// word over 200,000 meetings costs as little as a rare one. Query words are prefixes; one that
+/// starts few indexed words is asked as those words (`"thesis" OR "theses"`), which FTS5 also walks
+/// lazily, while `"thes"*` would first merge the whole of every matching word's list.
+enum SQLiteSearchIndex {
+    /// Room for this many records in the same second.
+    static let serialBits: Int64 = 20
+    /// A query word that starts at most this many indexed words is asked as those words.
+    static let maxExpansion = 64
+    /// Rows per multi-row INSERT, well under SQLite's bound-parameter limit.
+    private static let chunk = 500
+
+    /// The rowid range of records dated in the same second as `date`.
+    static func base(of date: Date) -> Int64 {
+        let seconds = Int64(min(max(date.timeIntervalSince1970, 0), Double(Int64(1) << 40)))
+        return seconds << serialBits
+    }
+
+    private struct Document: Decodable {
+        let rowid: Int64
+        let kind: SearchKind
+        let ref: UUID
+    }
+
+    static func write(_ sources: [SearchSource], replacing pending: [SearchIndex.Pending], on sql: any SQLDatabase) async throws {
+        // Every queued record's old rows go; the ones that still exist come back with their text.
+        var old: [SearchIndex.Pending: Int64] = [:]
+        for part in pending.map(\.ref).chunked(chunk) {
+            for document in try await sql.raw("""
+                SELECT rowid, kind, ref FROM search_documents WHERE ref IN (\(binds: part))
+                """).all(decoding: Document.self) {
+                old[.init(kind: document.kind, ref: document.ref)] = document.rowid
+            }
+        }
+        for part in Array(old.values).chunked(chunk) {
+            try await sql.raw("DELETE FROM search_full WHERE rowid IN (\(binds: part))").run()
+            try await sql.raw("DELETE FROM search_titles WHERE rowid IN (\(binds: part))").run()
+            try await sql.raw("DELETE FROM search_documents WHERE rowid IN (\(binds: part))").run()
+        }
+        let rowids = try await allocate(sources, keeping: old, on: sql)
+        var terms = Set<String>()
+        var documents: [any SQLExpression] = []
+        var full: [any SQLExpression] = []
+        var titles: [any SQLExpression] = []
+        for (source, rowid) in zip(sources, rowids) {
+            let all = source.allWords
+            let title = source.titleWords
+            terms.formUnion(all)
+            documents.append(SQLGroupExpression([SQLBind(rowid), SQLBind(source.kind.rawValue), SQLBind(source.id)]))
+            full.append(SQLGroupExpression([SQLBind(rowid), SQLBind(all.joined(separator: " "))]))
+            if !title.isEmpty {
+                titles.append(SQLGroupExpression([SQLBind(rowid), SQLBind(title.joined(separator: " "))]))
+            }
+        }
+        try await insert(documents, into: "search_documents(rowid, kind, ref)", on: sql)
+        try await insert(full, into: "search_full(rowid, words)", on: sql)
+        try await insert(titles, into: "search_titles(rowid, words)", on: sql)
+        try await insert(terms.map { SQLGroupExpression([SQLBind($0)]) }, into: "search_terms(term)", on: sql,
+                         onConflict: " ON CONFLICT DO NOTHING")
+    }
+
+    private static func insert(_ rows: [any SQLExpression], into target: String, on sql: any SQLDatabase,
+                               onConflict: String = "") async throws {
+        for part in rows.chunked(chunk) {
+            try await sql.raw("INSERT INTO \(unsafeRaw: target) VALUES \(SQLList(part))\(unsafeRaw: onConflict)").run()
+        }
+    }
+
+    /// A rowid per source, in its date's range: the old one when the date kept its second, else
+    /// the next free one of that second.
+    private static func allocate(_ sources: [SearchSource], keeping old: [SearchIndex.Pending: Int64],
+                                 on sql: any SQLDatabase) async throws -> [Int64] {
+        var next: [Int64: Int64] = [:]
+        var rowids: [Int64] = []
+        for source in sources {
+            let base = base(of: source.date)
+            if let kept = old[.init(kind: source.kind, ref: source.id)], kept >> serialBits == base >> serialBits {
+                rowids.append(kept)
+                continue
+            }
+            if next[base] == nil {
+                let stored = try await sql.raw("""
+                    SELECT max(rowid) AS top FROM search_documents WHERE rowid >= \(bind: base) AND rowid < \(bind: base + (1 << serialBits))
+                    """).first(decodingColumn: "top", as: Int64?.self) ?? nil
+                let kept = old.values.filter { $0 >> serialBits == base >> serialBits }.max()
+                next[base] = max(stored ?? base - 1, kept ?? base - 1) + 1
+            }
+            let rowid = next[base]!
+            next[base] = rowid + 1
+            rowids.append(rowid)
+        }
+        return rowids
+    }
+
+    static func find(_ words: [String], limit: Int, on sql: any SQLDatabase) async throws -> [SearchIndex.Pending] {
+        var parts: [String] = []
+        for word in words {
+            guard let part = try await matchPart(word, on: sql) else { return [] }
+            parts.append(part)
+        }
+        let match = parts.joined(separator: " AND ")
+        let names = try await rowids("search_titles", match, limit: limit, on: sql)
+        let all = try await rowids("search_full", match, limit: limit + names.count, on: sql)
+        let documents = try await documents(Array(Set(names + all)), on: sql)
+        return SearchIndex.ranked(names: names.compactMap { documents[$0] }, all: all.compactMap { documents[$0] }, limit: limit)
+    }
+
+    /// `word` as an FTS5 expression, or nil when no indexed word starts with it.
+    private static func matchPart(_ word: String, on sql: any SQLDatabase) async throws -> String? {
+        let terms = try await sql.raw("""
+            SELECT term FROM search_terms WHERE term >= \(bind: word) AND term < \(bind: word + "\u{10FFFF}")
+            ORDER BY term LIMIT \(literal: maxExpansion + 1)
+            """).all(decodingColumn: "term", as: String.self).filter { $0.hasPrefix(word) }
+        if terms.isEmpty { return nil }
+        if terms.count > maxExpansion { return "\(quoted(word))*" }
+        return "(" + terms.map(quoted).joined(separator: " OR ") + ")"
+    }
+
+    /// An FTS5 string: its own double quotes doubled, so nothing in it is syntax.
+    private static func quoted(_ word: String) -> String {
+        "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private static func rowids(_ table: String, _ match: String, limit: Int, on sql: any SQLDatabase) async throws -> [Int64] {
+        try await sql.raw("""
+            SELECT rowid FROM \(unsafeRaw: table) WHERE \(unsafeRaw: table) MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(bind: limit)
+            """).all(decodingColumn: "rowid", as: Int64.self)
+    }
+
+    private static func documents(_ rowids: [Int64], on sql: any SQLDatabase) async throws -> [Int64: SearchIndex.Pending] {
+        guard !rowids.isEmpty else { return [:] }
+        let rows = try await sql.raw("SELECT rowid, kind, ref FROM search_documents WHERE rowid IN (\(binds: rowids))")
+            .all(decoding: Document.self)
+        return Dictionary(rows.map { ($0.rowid, SearchIndex.Pending(kind: $0.kind, ref: $0.ref)) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+extension Array {
+    /// The array in consecutive pieces of at most `size` elements.
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}

@@ -1,0 +1,59 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// One result of `GET /api/search` (SPEC 11).
+struct SearchResult: Content, Equatable, Sendable {
+    let kind: SearchKind
+    let id: UUID
+    let studentID: UUID
+    let title: String
+    let snippet: String
+    let date: Date
+
+    enum CodingKeys: String, CodingKey {
+        case kind, id, studentID = "student_id", title, snippet, date
+    }
+}
+
+struct SearchResponse: Content, Sendable {
+    let results: [SearchResult]
+}
+
+/// A search: the words of the query, and what matched them, best first.
+struct Search: Sendable {
+    static let defaultLimit = 20
+    static let maxLimit = 100
+
+    let words: [String]
+    let results: [SearchResult]
+    /// Per result (same order): whether its student is archived, and the meeting it belongs to.
+    let details: [SearchDisplay]
+
+    /// Runs `query`: anything typed is searched as words; what has no words finds nothing.
+    static func run(_ query: String, limit: Int, on database: any Database, writer: DatabaseWriter) async throws -> Search {
+        let words = SearchText.queryWords(query)
+        guard !words.isEmpty else { return Search(words: [], results: [], details: []) }
+        let sql = try database.sql()
+        if try await SearchIndex.hasPending(on: sql) {
+            try await SearchIndex.drain(on: database, writer: writer)
+        }
+        let hits = try await SearchIndex.find(words, limit: limit, on: sql)
+        var sources: [SearchIndex.Pending: SearchSource] = [:]
+        for kind in SearchKind.allCases {
+            let ids = hits.filter { $0.kind == kind }.map(\.ref)
+            for source in try await SearchSources.load(kind, ids: ids, on: sql) {
+                sources[.init(kind: kind, ref: source.id)] = source
+            }
+        }
+        // A record deleted since the index was read is left out.
+        let found = hits.compactMap { sources[$0] }
+        let results = found.map { source in
+            SearchResult(kind: source.kind, id: source.id, studentID: source.studentID,
+                         title: source.display.title,
+                         snippet: SearchSnippet.make(source.display.snippetFields, words: words), date: source.date)
+        }
+        return Search(words: words, results: results, details: found.map(\.display))
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// The plain text shown under a result: a few words either side of the first match (SPEC 11).
+enum SearchSnippet {
+    /// Characters kept before the first matched word, and in all.
+    static let before = 60
+    static let length = 200
+
+    /// From the first of `fields` that has a matching word; the start of the first non-empty
+    /// field when none has (a meeting found by its student's name).
+    static func make(_ fields: [String], words: [String]) -> String {
+        for field in fields {
+            let found = SearchText.words(in: field)
+            if let first = found.first(where: { SearchText.matches($0, anyOf: words) }) {
+                return excerpt(field, around: first.range)
+            }
+        }
+        guard let field = fields.first(where: { !$0.isEmpty }) else { return "" }
+        return excerpt(field, around: field.startIndex..<field.startIndex)
+    }
+
+    /// About `length` characters of `text` around `range`, cut at word boundaries, with "…" where
+    /// text was left out and runs of white space (line breaks too) as one space.
+    static func excerpt(_ text: String, around range: Range<String.Index>) -> String {
+        let scalars = text.unicodeScalars
+        var start = scalars.index(range.lowerBound, offsetBy: -before, limitedBy: scalars.startIndex) ?? scalars.startIndex
+        var end = scalars.index(start, offsetBy: length, limitedBy: scalars.endIndex) ?? scalars.endIndex
+        if end < range.upperBound { end = range.upperBound }
+        // Cut at spaces, so no word is shown in part.
+        if start > scalars.startIndex, let space = scalars[start..<range.lowerBound].firstIndex(where: \.properties.isWhitespace) {
+            start = scalars.index(after: space)
+        }
+        if end < scalars.endIndex, let space = scalars[range.upperBound..<end].lastIndex(where: \.properties.isWhitespace) {
+            end = space
+        }
+        let body = String(scalars[start..<end]).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return (start > scalars.startIndex ? "…" : "") + body + (end < scalars.endIndex ? "…" : "")
+    }
+
+    /// `text` in pieces, each marked when it is a word that matches: what a page wraps in `<mark>`.
+    static func marked(_ text: String, words: [String]) -> [Piece] {
+        var pieces: [Piece] = []
+        var cursor = text.startIndex
+        for word in SearchText.words(in: text) where SearchText.matches(word, anyOf: words) {
+            if cursor < word.range.lowerBound {
+                pieces.append(Piece(text: String(text.unicodeScalars[cursor..<word.range.lowerBound]), marked: false))
+            }
+            pieces.append(Piece(text: String(text.unicodeScalars[word.range]), marked: true))
+            cursor = word.range.upperBound
+        }
+        if cursor < text.endIndex { pieces.append(Piece(text: String(text.unicodeScalars[cursor...]), marked: false)) }
+        return pieces
+    }
+
+    struct Piece: Encodable, Equatable, Sendable {
+        let text: String
+        let marked: Bool
+    }
+}

@@ -1,0 +1,156 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+/// `GET /api/search` over every kind of record, on SQLite and (in `make test-postgres`) PostgreSQL.
+/// The expected results are worked out from the records' text by `SearchOracle`, a plain
+/// implementation of SPEC 11's rule that shares nothing with either database's index, so both
+/// databases are held to the same sets.
+@Suite("Search API")
+struct SearchAPITests {
+    private func search(_ t: TestApp, _ query: String, limit: Int? = nil) async throws -> [[String: Any]] {
+        var components = URLComponents()
+        components.path = "/api/search"
+        components.queryItems = [URLQueryItem(name: "q", value: query)] + (limit.map { [URLQueryItem(name: "limit", value: "\($0)")] } ?? [])
+        let path = components.percentEncodedQuery.map { "/api/search?\($0.replacingOccurrences(of: "+", with: "%2B"))" } ?? "/api/search"
+        let response = try await t.app.testing().sendRequest(.GET, path, headers: t.bearer)
+        #expect(response.status == .ok, "\(query): \(response.body.string)")
+        return try response.json()["results"] as? [[String: Any]] ?? []
+    }
+
+    private func titles(_ results: [[String: Any]]) -> [String] {
+        results.compactMap { $0["title"] as? String }
+    }
+
+    @Test func findsEveryKindByPrefixWithoutRegardToCaseOrAccents() async throws {
+        try await withTestApp { t in
+            // given
+            let corpus = try await SearchCorpus.make(on: t.app)
+            // The oracle itself, on a few queries worked out by hand: José's student record, his
+            // meeting and his follow-up (both carry his name); María's three for "thes".
+            #expect(corpus.expected("jose").count == 3)
+            #expect(corpus.expected("thes") == corpus.expected("THÉS"))
+            #expect(corpus.expected("thes").count == 3)
+            #expect(corpus.expected("nothingmatchesthis").isEmpty)
+            // when / then: every query finds exactly what the oracle says, on this database.
+            for query in SearchCorpus.queries {
+                let results = try await search(t, query, limit: 100)
+                let found = Set(results.compactMap { result -> String? in
+                    guard let kind = result["kind"] as? String, let id = result["id"] as? String else { return nil }
+                    return "\(kind):\(id.lowercased())"
+                })
+                #expect(found == corpus.expected(query), "\(query)")
+            }
+        }
+    }
+
+    @Test func namesComeFirstThenNewestFirst() async throws {
+        try await withTestApp { t in
+            // given: Maria the student; two meetings of hers about her thesis, an older and a newer one;
+            // and a meeting with "thesis" in its topic, the oldest of all.
+            let maria = try await Fixtures.student("María Thesis-Writer", email: "maria@example.com", on: t.app)
+            let other = try await Fixtures.student("Ben Okafor", email: "ben@example.com", on: t.app)
+            let old = try await SearchCorpus.consultation(for: maria, daysAgo: 30, topic: "Planning", notes: "We outlined the thesis.", on: t.app)
+            let new = try await SearchCorpus.consultation(for: maria, daysAgo: 2, topic: "Drafting", notes: "Thesis chapter two is late.", on: t.app)
+            let topic = try await SearchCorpus.consultation(for: other, daysAgo: 400, topic: "Thesis defence", notes: "", on: t.app)
+            // when
+            let results = try await search(t, "thes")
+            // then: the two with "thes" in a name (the student, the topic), newest first, then the notes, newest first.
+            let ids = results.compactMap { $0["id"] as? String }.map { $0.lowercased() }
+            #expect(ids == [maria.id, topic.id, new.id, old.id].map { $0!.uuidString.lowercased() })
+            #expect(results.first?["kind"] as? String == "student")
+            #expect(results.first?["student_id"] as? String == maria.id?.uuidString)
+            #expect(results[2]["snippet"] as? String == "Thesis chapter two is late.")
+            #expect(results[2]["title"] as? String == "Drafting · María Thesis-Writer")
+            #expect((results[2]["date"] as? String)?.hasSuffix("Z") == true)
+        }
+    }
+
+    @Test func whatIsSavedIsFoundAtOnceAndWhatIsGoneIsNot() async throws {
+        try await withTestApp { t in
+            // given
+            let student = try await Fixtures.student("Ada Lovelace", email: "ada@example.com", notes: "Wants a scholarship", on: t.app)
+            let consultation = try await SearchCorpus.consultation(for: student, daysAgo: 1, topic: "Funding", notes: "Scholarship deadline", on: t.app)
+            #expect(try await search(t, "scholarship").count == 2)
+            // when: notes change through the API, the student is renamed, a follow-up is added
+            let id = try student.requireID()
+            let patched = try await t.app.testing().sendRequest(.PATCH, "/api/students/\(id)", headers: t.bearer,
+                                                                 body: try jsonBody(["notes": "Wants a bursary", "name": "Ada King"]))
+            #expect(patched.status == .ok)
+            let added = try await t.app.testing().sendRequest(.POST, "/api/follow-ups", headers: t.bearer,
+                                                               body: try jsonBody(["consultation_id": try consultation.requireID().uuidString, "text": "Email the bursary office"]))
+            #expect(added.status == .created)
+            // then
+            #expect(try await search(t, "scholarship").map { $0["kind"] as? String } == ["consultation"])
+            #expect(Set(try await search(t, "bursary").compactMap { $0["kind"] as? String }) == ["student", "follow_up"])
+            #expect(try await search(t, "lovelace").isEmpty)
+            #expect(try await search(t, "king funding").map { $0["kind"] as? String } == ["consultation"])
+            // when: the student is erased, with their meetings and follow-ups
+            let purged = try await t.app.testing().sendRequest(.DELETE, "/api/students/\(id)?purge=true", headers: t.bearer)
+            #expect(purged.status.code < 300, "\(purged.body.string)")
+            // then
+            #expect(try await search(t, "bursary").isEmpty)
+            #expect(try await search(t, "scholarship").isEmpty)
+        }
+    }
+
+    @Test func anyTextIsSearchedAsWordsAndNeverRefused() async throws {
+        try await withTestApp { t in
+            // given
+            _ = try await SearchCorpus.make(on: t.app)
+            let typed = ["\"", "\"thesis", "*", "thes*", "-", "-thesis", "NEAR(", "NEAR(thesis essay)", "AND", "thesis AND essay",
+                         "OR", "NOT", "(", ")", "((thesis", "thesis)", "{title}:", "title:thesis", "^thesis", "🎓", "🎓 thesis",
+                         "'; DROP TABLE students; --", "%", "\\", "\u{0000}", String(repeating: "a", count: 1_000),
+                         String(repeating: "thesis ", count: 150), String(repeating: "é", count: 1_000), "", "   ", "::"]
+            for query in typed {
+                // when
+                let results = try await search(t, query)
+                // then: words are matched as words; nothing else.
+                let words = SearchText.queryWords(query)
+                if words.isEmpty { #expect(results.isEmpty, "\(query)") }
+            }
+            #expect(try await search(t, "thesis AND essay").count == (try await search(t, "thesis essay")).count)
+            #expect(try await search(t, "\"thesis").count == (try await search(t, "thesis")).count)
+        }
+    }
+
+    @Test func aStrayPercentIsTakenAsText() async throws {
+        try await withTestApp { t in
+            _ = try await SearchCorpus.make(on: t.app)
+            let response = try await t.app.testing().sendRequest(.GET, "/api/search?q=%zz%20thes", headers: t.bearer)
+            #expect(response.status == .ok)
+        }
+    }
+
+    @Test(arguments: ["0", "101", "ten", "-1", ""])
+    func aLimitOutOfRangeIsA400NamingIt(_ limit: String) async throws {
+        try await withTestApp { t in
+            let response = try await t.app.testing().sendRequest(.GET, "/api/search?q=thesis&limit=\(limit)", headers: t.bearer)
+            #expect(response.status == .badRequest)
+            #expect(response.body.string.contains("limit"))
+        }
+    }
+
+    @Test func theMigrationIndexesWhatIsAlreadyThere() async throws {
+        try await withTestApp { t in
+            // given: records written, then the index dropped, as in a database from before search
+            let corpus = try await SearchCorpus.make(on: t.app)
+            try await CreateSearchIndex().revert(on: t.app.db)
+            // when
+            try await CreateSearchIndex().prepare(on: t.app.db)
+            // then
+            let found = try await search(t, "scholar", limit: 100)
+            #expect(Set(found.compactMap { ($0["id"] as? String)?.lowercased() }).count == corpus.expected("scholar").count)
+            #expect(!found.isEmpty)
+        }
+    }
+
+    @Test func searchNeedsSigningIn() async throws {
+        try await withTestApp { t in
+            let response = try await t.app.testing().sendRequest(.GET, "/api/search?q=thesis")
+            #expect(response.status == .unauthorized)
+        }
+    }
+}
