@@ -6,6 +6,8 @@ Seeds a fresh SQLite database (10,000 students, 200,000 consultations), starts t
   health           GET /api/health (the framework's ceiling on this machine)
   upcoming         GET /api/calendar/meetings/upcoming?limit=50 (API token)
   calendar page    GET /calendar (session cookie from a real sign-in)
+  today, brief     GET /api/today and GET /api/consultations/{id}/brief
+  search           GET /api/search: a common word, a rare word, a two-word prefix query
   webhook ingest   POST /api/calendar/webhook/calendly, distinct signed invitee.created bookings
   health (again)   the ceiling once more, to show drift from other load on the machine
 plus start-up time on that database and the server's peak RSS (VmHWM).
@@ -34,6 +36,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in bench/
 import seed as seeder  # noqa: E402
 from report import TARGETS, build_report, render_markdown  # noqa: E402
 from webhooks import WEBHOOK_KEY, build_webhooks  # noqa: E402
+from report import SEARCH_QUERIES  # noqa: E402
 from harness import (OWNER_EMAIL, OWNER_PASSWORD, HarnessError, Server, db_counts, free_port,  # noqa: E402
                      loadavg, log, req, run_wrk, sign_in)
 
@@ -120,6 +123,16 @@ def main():
         if status != 200 or len(meetings) != 50:
             raise HarnessError(f"GET /api/calendar/meetings/upcoming answered {status} with {len(meetings)} meetings")
         cookie, res["calendar_page_bytes"] = sign_in(port)
+        # Search: the seeded rows were queued for indexing by the migration's triggers; the first
+        # search indexes whatever the server has not yet, so time it to the last record.
+        t0 = time.monotonic()
+        status, _, body = req(port, "GET", "/api/search?q=student", headers=auth, timeout=1800)
+        res["search_index_s"] = time.monotonic() - t0
+        if status != 200 or not json.loads(body).get("results"):
+            raise HarnessError(f"GET /api/search?q=student answered {status}: {body[:300]!r}")
+        status, _, body = req(port, "GET", "/api/search?q=" + SEARCH_QUERIES["search_rare"][1], headers=auth)
+        res["search_rare_results"] = len(json.loads(body).get("results", [])) if status == 200 else -1
+        log(f"search index complete after {res['search_index_s']:.1f} s; rare word found {res['search_rare_results']} times")
         # The brief of the next meeting; and the first (uncached) answer of each of the mentor's
         # reads, which is what their queries cost over the seeded data.
         brief_path = f"/api/consultations/{meetings[0]['id']}/brief"
@@ -139,7 +152,8 @@ def main():
             ("calendar", "/calendar", [f"Cookie: crm_session={cookie}"]),
             ("today", "/api/today", [f"Authorization: Bearer {token}"]),
             ("brief", brief_path, [f"Authorization: Bearer {token}"]),
-        ]
+        ] + [(key, "/api/search?q=" + query, [f"Authorization: Bearer {token}"])
+             for key, (_, query) in SEARCH_QUERIES.items()]
         for key, path, headers in gets:
             server.settle()
             if args.warmup:

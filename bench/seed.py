@@ -27,6 +27,9 @@ TOPICS = ["Exam preparation plan", "Chapter 2 draft", "Internship applications",
           "Statistics homework", "Lab report structure", "Study schedule", "Presentation rehearsal"]
 WORDS = ("the student discussed progress on the assignment and agreed next steps with clear deadlines "
          "reviewed feedback from last week looked at the outline and planned the remaining chapters").split()
+# A few meetings' notes carry words no other text has: the rare word of the search benchmark.
+RARE_NOTE = "Scholarship committee wants a second reference letter."
+RARE_SHARE = 0.0002
 EVENT_TYPES = ["https://api.calendly.com/event_types/0d6c3f9e-2b7a-4f51-bc84-1e9a7d2c5f60",
                "https://api.calendly.com/event_types/8a41b2c7-6e3d-4d90-a5f2-c7b19e0d4a33"]
 TZS = ["Europe/Berlin", "Europe/Stockholm", "America/New_York", "Asia/Tokyo", "UTC"]
@@ -68,7 +71,7 @@ def seed(db_path, students=10_000, consultations=200_000, now=None, rng_seed=42)
                         "VALUES (?,?,?,?,?,?,?,?,?)", student_rows)
 
         rows = []
-        counts = {"future_scheduled": 0, "future": 0, "past": 0, "calendly": 0}
+        counts = {"future_scheduled": 0, "future": 0, "past": 0, "calendly": 0, "rare": 0}
         held_by_student = {}
         for i in range(consultations):
             cid = _uuid(rng)
@@ -91,6 +94,10 @@ def seed(db_path, students=10_000, consultations=200_000, now=None, rng_seed=42)
             created = min(start, now) - rng.uniform(1, 30) * day
             topic = rng.choice(TOPICS)
             calendly = i % 2 == 0
+            note = rng.choice(notes)
+            if rng.random() < RARE_SHARE:
+                note += " " + RARE_NOTE  # the search benchmark's rare word
+                counts["rare"] += 1
             canceled_at = canceled_by = cancel_reason = None
             if status == "canceled":
                 canceled_at, canceled_by, cancel_reason = start - rng.uniform(0.1, 5) * day, "invitee", "Conflict"
@@ -99,7 +106,7 @@ def seed(db_path, students=10_000, consultations=200_000, now=None, rng_seed=42)
                 ev = _uuid(rng).lower()
                 inv = _uuid(rng).lower()
                 event_uri = f"https://api.calendly.com/scheduled_events/{ev}"
-                row = (cid, sid, "Student consultation", start, duration, rng.choice(notes), topic,
+                row = (cid, sid, "Student consultation", start, duration, note, topic,
                        rng.choice(follow_ups) if not future else "", status, end, "google_conference",
                        f"https://meet.google.com/{ev[:3]}-{ev[4:8]}-{ev[9:12]}", event_uri,
                        f"{event_uri}/invitees/{inv}", rng.choice(EVENT_TYPES),
@@ -109,7 +116,7 @@ def seed(db_path, students=10_000, consultations=200_000, now=None, rng_seed=42)
                                   separators=(",", ":")),
                        rng.choice(TZS), created, 0, created, created, created)
             else:
-                row = (cid, sid, rng.choice(TYPES), start, duration, rng.choice(notes), topic,
+                row = (cid, sid, rng.choice(TYPES), start, duration, note, topic,
                        rng.choice(follow_ups) if not future else "", status, end, None, None, None, None, None,
                        None, None, cancel_reason, canceled_by, canceled_at, None, None, None, None, None, None, None,
                        created, created)

@@ -13,6 +13,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     registerMigrations(app)
     app.deliveryCommitter = app.makeDeliveryCommitter()
     app.readCaches = ReadCaches()
+    app.searchMemory = SearchMemory()
     _ = app.setupLink
     _ = app.signInThrottle
     app.calendly = CalendlyAccess(transport: LiveCalendlyTransport(client: app.http.client.shared))

@@ -173,6 +173,12 @@ def test_every_operation_answers_as_documented(crm, openapi, document):
     c.send("GET", "/api/export/consultations.csv", 200)
     c.send("GET", "/api/export.json", 200)
     c.send("GET", "/api/export.json", 401, auth=False)
+    found = c.send("GET", "/api/search", 200, params={"q": "lena VOGEL"}).json()["results"]
+    assert {r["kind"] for r in found} == {"student", "consultation"}, found
+    c.send("GET", "/api/search", 200, params={"q": 'NEAR( "lena -vogel* AND ((', "limit": "100"})
+    c.send("GET", "/api/search", 200)
+    c.send("GET", "/api/search", 400, params={"q": "lena", "limit": "101"})
+    c.send("GET", "/api/search", 401, auth=False)
     feed = c.send("POST", "/api/calendar/feed", 201).json()
     assert feed["url"].endswith("/consultations.ics")
     c.send("DELETE", "/api/calendar/feed", 204)

@@ -100,25 +100,43 @@ enum SQLiteSearchIndex {
         return rowids
     }
 
-    static func find(_ words: [String], limit: Int, on sql: any SQLDatabase) async throws -> [SearchIndex.Pending] {
+    static func find(_ words: [String], limit: Int, on sql: any SQLDatabase, memory: SearchMemory) async throws -> [SearchIndex.Pending] {
         var parts: [String] = []
         for word in words {
-            guard let part = try await matchPart(word, on: sql) else { return [] }
+            guard let part = try await matchPart(word, on: sql, memory: memory) else { return [] }
             parts.append(part)
         }
         let match = parts.joined(separator: " AND ")
-        let names = try await rowids("search_titles", match, limit: limit, on: sql)
-        let all = try await rowids("search_full", match, limit: limit + names.count, on: sql)
-        let documents = try await documents(Array(Set(names + all)), on: sql)
-        return SearchIndex.ranked(names: names.compactMap { documents[$0] }, all: all.compactMap { documents[$0] }, limit: limit)
+        // Both walks in one statement: the records with every word in their names, then all.
+        let rows = try await sql.raw("""
+            SELECT * FROM (SELECT 0 AS tier, d.kind, d.ref FROM search_titles f JOIN search_documents d ON d.rowid = f.rowid
+                           WHERE search_titles MATCH \(bind: match) ORDER BY f.rowid DESC LIMIT \(bind: limit))
+            UNION ALL
+            SELECT * FROM (SELECT 1 AS tier, d.kind, d.ref FROM search_full f JOIN search_documents d ON d.rowid = f.rowid
+                           WHERE search_full MATCH \(bind: match) ORDER BY f.rowid DESC LIMIT \(bind: 2 * limit))
+            """).all()
+        var names: [SearchIndex.Pending] = [], all: [SearchIndex.Pending] = []
+        for row in rows {
+            let hit = SearchIndex.Pending(kind: try row.decode(column: "kind", as: SearchKind.self),
+                                          ref: try row.decode(column: "ref", as: UUID.self))
+            if try row.decode(column: "tier", as: Int.self) == 0 { names.append(hit) } else { all.append(hit) }
+        }
+        return SearchIndex.ranked(names: names, all: all, limit: limit)
     }
 
     /// `word` as an FTS5 expression, or nil when no indexed word starts with it.
-    private static func matchPart(_ word: String, on sql: any SQLDatabase) async throws -> String? {
-        let terms = try await sql.raw("""
-            SELECT term FROM search_terms WHERE term >= \(bind: word) AND term < \(bind: word + "\u{10FFFF}")
-            ORDER BY term LIMIT \(literal: maxExpansion + 1)
-            """).all(decodingColumn: "term", as: String.self).filter { $0.hasPrefix(word) }
+    private static func matchPart(_ word: String, on sql: any SQLDatabase, memory: SearchMemory) async throws -> String? {
+        let terms: [String]
+        if let known = memory.expansion(of: word) {
+            terms = known
+        } else {
+            let generation = memory.generation
+            terms = try await sql.raw("""
+                SELECT term FROM search_terms WHERE term >= \(bind: word) AND term < \(bind: word + "\u{10FFFF}")
+                ORDER BY term LIMIT \(literal: maxExpansion + 1)
+                """).all(decodingColumn: "term", as: String.self).filter { $0.hasPrefix(word) }
+            memory.remember(terms, for: word, readIn: generation)
+        }
         if terms.isEmpty { return nil }
         if terms.count > maxExpansion { return "\(quoted(word))*" }
         return "(" + terms.map(quoted).joined(separator: " OR ") + ")"
@@ -129,18 +147,6 @@ enum SQLiteSearchIndex {
         "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    private static func rowids(_ table: String, _ match: String, limit: Int, on sql: any SQLDatabase) async throws -> [Int64] {
-        try await sql.raw("""
-            SELECT rowid FROM \(unsafeRaw: table) WHERE \(unsafeRaw: table) MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(bind: limit)
-            """).all(decodingColumn: "rowid", as: Int64.self)
-    }
-
-    private static func documents(_ rowids: [Int64], on sql: any SQLDatabase) async throws -> [Int64: SearchIndex.Pending] {
-        guard !rowids.isEmpty else { return [:] }
-        let rows = try await sql.raw("SELECT rowid, kind, ref FROM search_documents WHERE rowid IN (\(binds: rowids))")
-            .all(decoding: Document.self)
-        return Dictionary(rows.map { ($0.rowid, SearchIndex.Pending(kind: $0.kind, ref: $0.ref)) }, uniquingKeysWith: { first, _ in first })
-    }
 }
 
 extension Array {

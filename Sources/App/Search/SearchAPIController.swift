@@ -3,11 +3,11 @@ import Vapor
 /// `GET /api/search?q=&limit=` (SPEC 11). Whatever `q` holds is searched as words: no text is an
 /// error, and text without words finds nothing.
 struct SearchAPIController {
-    func search(req: Request) async throws -> SearchResponse {
+    func search(req: Request) async throws -> Response {
         let query = req.queryReader
         let limit = try query.int("limit", default: Search.defaultLimit, range: 1...Search.maxLimit)
-        let search = try await Search.run(req.searchText, limit: limit, on: req.db, writer: req.application.databaseWriter)
-        return SearchResponse(results: search.results)
+        let search = try await Search.run(req.searchText, limit: limit, on: req)
+        return PlainJSON.response(encoded: ByteBuffer(data: try PlainJSON.encode(SearchResponse(results: search.results))))
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Fluent
 import SQLKit
 
@@ -19,12 +20,14 @@ enum SearchIndex {
     }
 
     /// Indexes everything waiting; returns how many records it indexed or removed.
+    /// `memory` (a server's) learns that indexed words may have been added.
     @discardableResult
-    static func drain(on database: any Database, writer: DatabaseWriter) async throws -> Int {
+    static func drain(on database: any Database, writer: DatabaseWriter, memory: SearchMemory? = nil) async throws -> Int {
         var total = 0
         while true {
             let count = try await writer.transaction(on: database) { try await drainBatch(try $0.sql()) }
             total += count
+            if count > 0 { memory?.wordsAdded() }
             if count < batchSize { return total }
         }
     }
@@ -64,12 +67,12 @@ enum SearchIndex {
 
     /// The records whose text has every word of `words` as the start of one of its words: those
     /// with all of them in their names first, then the rest, each newest first.
-    static func find(_ words: [String], limit: Int, on sql: any SQLDatabase) async throws -> [Pending] {
+    static func find(_ words: [String], limit: Int, on sql: any SQLDatabase, memory: SearchMemory) async throws -> [Pending] {
         guard !words.isEmpty else { return [] }
         if sql.dialect.name == "postgresql" {
             return try await PostgresSearchIndex.find(words, limit: limit, on: sql)
         }
-        return try await SQLiteSearchIndex.find(words, limit: limit, on: sql)
+        return try await SQLiteSearchIndex.find(words, limit: limit, on: sql, memory: memory)
     }
 
     /// Names first, then the rest, without repeats, at most `limit`.

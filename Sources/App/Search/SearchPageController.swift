@@ -4,7 +4,7 @@ import Vapor
 struct SearchPageController {
     func show(req: Request) async throws -> View {
         let text = req.searchText
-        let search = try await Search.run(text, limit: Search.maxLimit, on: req.db, writer: req.application.databaseWriter)
+        let search = try await Search.run(text, limit: Search.maxLimit, on: req)
         let time = req.timeDisplay
         let context = SearchPageContext(
             page: PageChrome(request: req, title: text.isEmpty ? "Search" : "Search: \(text.prefix(80))", section: "search"),

@@ -32,14 +32,20 @@ struct Search: Sendable {
     let details: [SearchDisplay]
 
     /// Runs `query`: anything typed is searched as words; what has no words finds nothing.
-    static func run(_ query: String, limit: Int, on database: any Database, writer: DatabaseWriter) async throws -> Search {
+    /// Whatever is waiting to be indexed is indexed first, so what was saved is found.
+    static func run(_ query: String, limit: Int, on request: Request) async throws -> Search {
         let words = SearchText.queryWords(query)
         guard !words.isEmpty else { return Search(words: [], results: [], details: []) }
+        let app = request.application, database = request.db
         let sql = try database.sql()
-        if try await SearchIndex.hasPending(on: sql) {
-            try await SearchIndex.drain(on: database, writer: writer)
+        let version = try await request.dataVersion()
+        if !app.searchMemory.isIndexed(through: version) {
+            if try await SearchIndex.hasPending(on: sql) {
+                try await SearchIndex.drain(on: database, writer: app.databaseWriter, memory: app.searchMemory)
+            }
+            app.searchMemory.markIndexed(through: version)
         }
-        let hits = try await SearchIndex.find(words, limit: limit, on: sql)
+        let hits = try await SearchIndex.find(words, limit: limit, on: sql, memory: app.searchMemory)
         var sources: [SearchIndex.Pending: SearchSource] = [:]
         for kind in SearchKind.allCases {
             let ids = hits.filter { $0.kind == kind }.map(\.ref)

@@ -10,8 +10,7 @@ enum SearchSnippet {
     /// field when none has (a meeting found by its student's name).
     static func make(_ fields: [String], words: [String]) -> String {
         for field in fields {
-            let found = SearchText.words(in: field)
-            if let first = found.first(where: { SearchText.matches($0, anyOf: words) }) {
+            if let first = SearchText.firstWord(in: field, where: { SearchText.matches($0, anyOf: words) }) {
                 return excerpt(field, around: first.range)
             }
         }
@@ -27,14 +26,30 @@ enum SearchSnippet {
         var end = scalars.index(start, offsetBy: length, limitedBy: scalars.endIndex) ?? scalars.endIndex
         if end < range.upperBound { end = range.upperBound }
         // Cut at spaces, so no word is shown in part.
-        if start > scalars.startIndex, let space = scalars[start..<range.lowerBound].firstIndex(where: \.properties.isWhitespace) {
+        if start > scalars.startIndex, let space = scalars[start..<range.lowerBound].firstIndex(where: isSpace) {
             start = scalars.index(after: space)
         }
-        if end < scalars.endIndex, let space = scalars[range.upperBound..<end].lastIndex(where: \.properties.isWhitespace) {
+        if end < scalars.endIndex, let space = scalars[range.upperBound..<end].lastIndex(where: isSpace) {
             end = space
         }
-        let body = String(scalars[start..<end]).split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        return (start > scalars.startIndex ? "…" : "") + body + (end < scalars.endIndex ? "…" : "")
+        var body = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in scalars[start..<end] {
+            if isSpace(scalar) {
+                pendingSpace = !body.isEmpty
+            } else {
+                if pendingSpace { body.append(" ") }
+                pendingSpace = false
+                body.append(scalar)
+            }
+        }
+        return (start > scalars.startIndex ? "…" : "") + String(body) + (end < scalars.endIndex ? "…" : "")
+    }
+
+    /// White space, with the common ASCII cases answered without a Unicode property lookup.
+    private static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar == " " || (0x09...0x0D).contains(scalar.value) }
+        return scalar.properties.isWhitespace
     }
 
     /// `text` in pieces, each marked when it is a word that matches: what a page wraps in `<mark>`.

@@ -49,26 +49,20 @@ enum SearchSources {
         }
     }
 
-    private struct StudentText: Decodable {
-        let id: UUID, name: String, email: String, notes: String
-        let archived_at: Date?, created_at: Date
-    }
+    // Columns are read one by one: `Decodable` row decoding cost more than the search itself.
 
     private static func students(_ ids: [UUID], _ sql: any SQLDatabase) async throws -> [SearchSource] {
         try await sql.raw("""
             SELECT id, name, email, notes, archived_at, created_at FROM students WHERE id IN (\(binds: ids))
-            """).all(decoding: StudentText.self).map { row in
-            SearchSource(kind: .student, id: row.id, studentID: row.id, date: row.created_at,
-                         titleFields: [row.name, row.email], bodyFields: [row.notes],
-                         display: SearchDisplay(title: row.name.nonEmpty ?? row.email,
-                                                snippetFields: [row.notes, row.email, row.name],
-                                                archived: row.archived_at != nil))
+            """).all().map { row in
+            let id = try row.decode(column: "id", as: UUID.self)
+            let name = try row.decode(column: "name", as: String.self), email = try row.decode(column: "email", as: String.self)
+            let notes = try row.decode(column: "notes", as: String.self)
+            return SearchSource(kind: .student, id: id, studentID: id, date: try row.decode(column: "created_at", as: Date.self),
+                                titleFields: [name, email], bodyFields: [notes],
+                                display: SearchDisplay(title: name.nonEmpty ?? email, snippetFields: [notes, email, name],
+                                                       archived: try row.decode(column: "archived_at", as: Date?.self) != nil))
         }
-    }
-
-    private struct ConsultationText: Decodable {
-        let id: UUID, student_id: UUID, type: String, topic: String, notes: String, follow_up_notes: String
-        let questions_and_answers: String?, consultation_date: Date, student_name: String
     }
 
     private static func consultations(_ ids: [UUID], _ sql: any SQLDatabase) async throws -> [SearchSource] {
@@ -76,31 +70,36 @@ enum SearchSources {
             SELECT c.id, c.student_id, c.type, c.topic, c.notes, c.follow_up_notes, c.questions_and_answers,
                    c.consultation_date, s.name AS student_name
             FROM consultations c JOIN students s ON s.id = c.student_id WHERE c.id IN (\(binds: ids))
-            """).all(decoding: ConsultationText.self).map { row in
-            let answers = (QuestionAndAnswer.list(fromJSON: row.questions_and_answers) ?? []).map(\.answer)
-            let heading = row.topic.nonEmpty ?? row.type
-            return SearchSource(kind: .consultation, id: row.id, studentID: row.student_id, date: row.consultation_date,
-                                titleFields: [row.type, row.topic],
-                                bodyFields: [row.notes, row.follow_up_notes] + answers + [row.student_name],
-                                display: SearchDisplay(title: row.student_name.isEmpty ? heading : "\(heading) · \(row.student_name)",
-                                                       snippetFields: [row.topic, row.notes, row.follow_up_notes] + answers + [row.type],
-                                                       consultationID: row.id))
+            """).all().map { row in
+            let id = try row.decode(column: "id", as: UUID.self)
+            let type = try row.decode(column: "type", as: String.self), topic = try row.decode(column: "topic", as: String.self)
+            let notes = try row.decode(column: "notes", as: String.self)
+            let followUpNotes = try row.decode(column: "follow_up_notes", as: String.self)
+            let studentName = try row.decode(column: "student_name", as: String.self)
+            let answersJSON = try row.decode(column: "questions_and_answers", as: String?.self)
+            let answers = (QuestionAndAnswer.list(fromJSON: answersJSON) ?? []).map(\.answer)
+            let heading = topic.nonEmpty ?? type
+            return SearchSource(kind: .consultation, id: id, studentID: try row.decode(column: "student_id", as: UUID.self),
+                                date: try row.decode(column: "consultation_date", as: Date.self),
+                                titleFields: [type, topic], bodyFields: [notes, followUpNotes] + answers + [studentName],
+                                display: SearchDisplay(title: studentName.isEmpty ? heading : "\(heading) · \(studentName)",
+                                                       snippetFields: [topic, notes, followUpNotes] + answers + [type],
+                                                       consultationID: id))
         }
-    }
-
-    private struct FollowUpText: Decodable {
-        let id: UUID, student_id: UUID, consultation_id: UUID?, text: String, created_at: Date, student_name: String
     }
 
     private static func followUps(_ ids: [UUID], _ sql: any SQLDatabase) async throws -> [SearchSource] {
         try await sql.raw("""
             SELECT f.id, f.student_id, f.consultation_id, f.text, f.created_at, s.name AS student_name
             FROM follow_ups f JOIN students s ON s.id = f.student_id WHERE f.id IN (\(binds: ids))
-            """).all(decoding: FollowUpText.self).map { row in
-            SearchSource(kind: .followUp, id: row.id, studentID: row.student_id, date: row.created_at,
-                         titleFields: [row.text], bodyFields: [row.student_name],
-                         display: SearchDisplay(title: row.text, snippetFields: [row.text],
-                                                consultationID: row.consultation_id))
+            """).all().map { row in
+            let text = try row.decode(column: "text", as: String.self)
+            return SearchSource(kind: .followUp, id: try row.decode(column: "id", as: UUID.self),
+                                studentID: try row.decode(column: "student_id", as: UUID.self),
+                                date: try row.decode(column: "created_at", as: Date.self),
+                                titleFields: [text], bodyFields: [try row.decode(column: "student_name", as: String.self)],
+                                display: SearchDisplay(title: text, snippetFields: [text],
+                                                       consultationID: try row.decode(column: "consultation_id", as: UUID?.self)))
         }
     }
 }

@@ -26,20 +26,40 @@ enum SearchText {
     /// The words of `text`, in order, with where each one is.
     static func words(in text: String) -> [Word] {
         var words: [Word] = []
+        forEachWord(in: text) { words.append($0); return true }
+        return words
+    }
+
+    /// The first word of `text` that `matches`, reading no further than it.
+    static func firstWord(in text: String, where matches: (Word) -> Bool) -> Word? {
+        var found: Word?
+        forEachWord(in: text) { word in
+            guard matches(word) else { return true }
+            found = word
+            return false
+        }
+        return found
+    }
+
+    /// Calls `body` with each word of `text` in order while it returns true.
+    static func forEachWord(in text: String, _ body: (Word) -> Bool) {
+        let scalars = text.unicodeScalars
         var start: String.Index?
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.unicodeScalars.index(after: index)
-            if isWordScalar(text.unicodeScalars[index]) {
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            if isWordScalar(scalars[index]) {
                 if start == nil { start = index }
             } else if let begun = start {
-                words.append(word(text, begun..<index))
                 start = nil
+                let word = word(text, begun..<index)
+                if !word.folded.isEmpty, !body(word) { return }
             }
-            index = next
+            index = scalars.index(after: index)
         }
-        if let begun = start { words.append(word(text, begun..<text.endIndex)) }
-        return words.filter { !$0.folded.isEmpty }
+        if let begun = start {
+            let word = word(text, begun..<scalars.endIndex)
+            if !word.folded.isEmpty { _ = body(word) }
+        }
     }
 
     /// The folded words of `text`, in order, repeats kept.
@@ -67,6 +87,10 @@ enum SearchText {
 
     /// One word folded: lower case, no accents, normal width; split again if folding made a separator.
     static func fold(_ word: String) -> [String] {
+        // Most words are plain ASCII letters and digits: lower case is all their folding needs.
+        if word.utf8.allSatisfy({ $0 < 0x80 }) {
+            return [String(word.lowercased().prefix(maxWordLength))]
+        }
         let folded = word.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         var pieces: [String] = []
         var current = String.UnicodeScalarView()
@@ -86,13 +110,17 @@ enum SearchText {
 
     /// Letters, digits and combining marks (so words of scripts that write vowels as marks stay whole).
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            let value = scalar.value
+            return (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
+        }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
              .decimalNumber, .letterNumber, .otherNumber,
              .nonspacingMark, .spacingMark, .enclosingMark:
-            true
+            return true
         default:
-            false
+            return false
         }
     }
 

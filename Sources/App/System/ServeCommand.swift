@@ -35,6 +35,7 @@ struct CRMServeCommand: AsyncCommand {
         }
         await CalendlyBackgroundWork.start(app)
         ExpiredSessions.startSweeping(app)
+        SearchIndexing.start(app)
         if try await !app.accounts.hasAccount() {
             let token = app.setupLink.issue()
             let base = app.appConfig.publicBaseURL.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/"))

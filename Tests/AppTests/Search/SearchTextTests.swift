@@ -1,0 +1,71 @@
+@testable import App
+import Foundation
+import Testing
+
+@Suite("Search text: words, folding, snippets, marks")
+struct SearchTextTests {
+    @Test(arguments: [
+        ("José Núñez", ["jose", "nunez"]),
+        ("ZOË", ["zoe"]),
+        ("Straße", ["strasse"]),
+        ("Søren Łukasz Đorđe", ["soren", "lukasz", "dorde"]),
+        ("Ｆｕｌｌｗｉｄｔｈ", ["fullwidth"]),
+        ("ﬁnal", ["final"]),
+        ("İstanbul", ["istanbul"]),
+        ("Привет, Ёжик!", ["привет", "ежик"]),
+        ("thesis-writing, 2027/03", ["thesis", "writing", "2027", "03"]),
+        ("ada@example.com", ["ada", "example", "com"]),
+        ("हिन्दी", ["हिन्दी"]),
+        ("日本語の勉強", ["日本語の勉強"]),
+        ("🎓 graduation 🎉", ["graduation"]),
+        ("\"quoted\" NEAR(a b) *star* -minus", ["quoted", "near", "a", "b", "star", "minus"]),
+        ("", []),
+        ("  \n\t ", []),
+    ])
+    func wordsAreFoldedAndSplitOnAnythingButLettersDigitsAndMarks(_ text: String, _ expected: [String]) {
+        #expect(SearchText.tokens(text) == expected)
+    }
+
+    @Test func longWordsAreCutTheSameWayInTextAndQuery() {
+        let long = String(repeating: "ab", count: 100)
+        let token = try! #require(SearchText.tokens(long).first)
+        #expect(token.unicodeScalars.count == SearchText.maxWordLength)
+        #expect(SearchText.queryWords(long) == [token])
+    }
+
+    @Test func queryWordsAreDistinctAndAPrefixOfAnotherIsDropped() {
+        #expect(SearchText.queryWords("Thesis th THESIS essay") == ["thesis", "essay"])
+        #expect(SearchText.queryWords("*** --- ((( ") == [])
+        #expect(SearchText.queryWords(String(repeating: "x ", count: 2_000)) == ["x"])
+        // Only the first 1,000 characters are read.
+        let tail = String(repeating: " ", count: SearchText.maxQueryLength) + "hidden"
+        #expect(SearchText.queryWords(tail) == [])
+    }
+
+    @Test func aSnippetIsTheTextAroundTheFirstMatchCutAtSpaces() {
+        let before = (1...30).map { "word\($0)" }.joined(separator: " ")
+        let after = (31...80).map { "word\($0)" }.joined(separator: " ")
+        let text = "\(before)\nThe scholarship deadline\n\(after)"
+        let snippet = SearchSnippet.make([text], words: ["scholar"])
+        #expect(snippet.hasPrefix("…"))
+        #expect(snippet.hasSuffix("…"))
+        #expect(snippet.contains("The scholarship deadline"))
+        #expect(!snippet.contains("\n"))
+        #expect(snippet.count <= SearchSnippet.length + 2)
+        // Whole words only at both ends.
+        let inner = snippet.dropFirst().dropLast()
+        for word in inner.split(separator: " ") {
+            #expect(word.hasPrefix("word") ? text.contains(word) : ["The", "scholarship", "deadline"].contains(String(word)))
+        }
+        #expect(SearchSnippet.make(["short note"], words: ["short"]) == "short note")
+        #expect(SearchSnippet.make(["", "second field has it"], words: ["has"]) == "second field has it")
+        #expect(SearchSnippet.make(["first", "second"], words: ["zzz"]) == "first")
+    }
+
+    @Test func marksAreWholeWordsThatStartWithAQueryWordWhateverTheirAccents() {
+        let pieces = SearchSnippet.marked("José's thesis; Jose again, and jo-se", words: ["jose", "thes"])
+        #expect(pieces.filter(\.marked).map(\.text) == ["José", "thesis", "Jose"])
+        #expect(pieces.map(\.text).joined() == "José's thesis; Jose again, and jo-se")
+        #expect(SearchSnippet.marked("", words: ["a"]) == [])
+    }
+}
