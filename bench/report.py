@@ -77,6 +77,9 @@ def build_report(res):
         if key in res:
             rows.append(line(f"GET /api/search?q={query}, {label} ({res[key]['connections']} conn)", res[key],
                              f"≥ 25% of health: {verdict(checks[key + '_ratio'])}; p99 < 20 ms: {verdict(checks[key + '_p99'])}"))
+    if "search_varied" in res:
+        rows.append(line(f"GET /api/search, 6,000 different queries, nearly all run afresh ({res['search_varied']['connections']} conn)",
+                         res["search_varied"], "no target: what a search not answered before costs"))
     rows.append(line(f"POST /api/calendar/webhook/calendly ({wh['connections']} conn)", wh,
                      f"≥ 1,500/s: {verdict(checks['webhook_rps'])}; 0 errors: {verdict(checks['webhook_errors'])}; "
                      f"p99 < 50 ms: {verdict(checks['webhook_p99'])}; ≥ 8% of health: {verdict(checks['webhook_ratio'])}"))
@@ -95,7 +98,7 @@ def build_report(res):
         rows.append(f"| Import of 10,000 CSV rows (POST /api/students/import, {totals.get('create', 0):,} created, "
                     f"{totals.get('update', 0):,} updated) | {res['import_s']:.2f} s | < 10 s: {verdict(checks['import'])} |")
     if "search_index_s" in res:
-        rows.append(f"| Indexing every seeded record for search (server start → first search answered) "
+        rows.append(f"| Indexing every seeded record for search in the background (server start → queue empty) "
                     f"| {res['search_index_s']:.1f} s | not a target |")
     for key, label in (("today", "GET /api/today"), ("brief", "GET /api/consultations/{id}/brief")):
         if key in res.get("first_ms", {}):
@@ -147,7 +150,7 @@ def render_markdown(res, table, checks):
         f"Afterwards the inbox held {w['deliveries']:,} deliveries: {json.dumps(w['states'])}; "
         f"consultations +{w['new_consultations']:,}, students +{w['new_students']:,}.",
     ]
-    for key in ("health", "upcoming", "calendar", "today", "brief", *SEARCH_QUERIES, "webhook"):
+    for key in ("health", "upcoming", "calendar", "today", "brief", *SEARCH_QUERIES, "search_varied", "webhook"):
         if key not in res:
             continue
         r = res[key]

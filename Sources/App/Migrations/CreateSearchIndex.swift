@@ -14,14 +14,15 @@ struct CreateSearchIndex: AsyncMigration {
 
     func prepare(on database: any Database) async throws {
         let sql = try database.sql()
-        if sql.dialect.name == "postgresql" {
+        let postgres = sql.dialect.name == "postgresql"
+        if postgres {
             try await SearchSchema.createPostgres(sql)
         } else {
             try await SearchSchema.createSQLite(sql)
         }
         for (table, kind, _) in Self.watched {
             try await sql.raw("""
-                INSERT INTO search_pending (kind, ref) SELECT \(bind: kind.rawValue), id FROM \(ident: table)
+                INSERT INTO search_pending (kind, ref\(unsafeRaw: postgres ? "" : ", stamp")) SELECT \(bind: kind.rawValue), id\(unsafeRaw: postgres ? "" : ", 0") FROM \(ident: table)
                 """).run()
         }
         try await SearchIndex.drain(on: database, writer: DatabaseWriter(lock: nil))

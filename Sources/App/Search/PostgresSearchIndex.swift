@@ -9,17 +9,17 @@ import SQLKit
 /// splits or changes them: there is no stemming (as with `simple`), and SQLite and PostgreSQL index
 /// exactly the same words and so find the same records.
 enum PostgresSearchIndex {
-    static func write(_ sources: [SearchSource], replacing pending: [SearchIndex.Pending], on sql: any SQLDatabase) async throws {
-        let kept = Set(sources.map { SearchIndex.Pending(kind: $0.kind, ref: $0.id) })
+    static func write(_ documents: [SearchDocument], replacing pending: [SearchIndex.Pending], on sql: any SQLDatabase) async throws {
+        let kept = Set(documents.map(\.key))
         for gone in pending where !kept.contains(gone) {
             try await sql.raw("DELETE FROM search_documents WHERE kind = \(bind: gone.kind.rawValue) AND ref = \(bind: gone.ref)").run()
         }
-        for source in sources {
-            let all = Array(Set(source.allWords)).sorted()
-            let title = Array(Set(source.titleWords)).sorted()
+        for document in documents {
+            let all = Array(Set(document.words)).sorted()
+            let title = Array(Set(document.titleWords)).sorted()
             try await sql.raw("""
                 INSERT INTO search_documents (kind, ref, date, words, title_words)
-                VALUES (\(bind: source.kind.rawValue), \(bind: source.id), \(bind: source.date),
+                VALUES (\(bind: document.key.kind.rawValue), \(bind: document.key.ref), \(bind: document.date),
                         array_to_tsvector(\(bind: all)::text[]), array_to_tsvector(\(bind: title)::text[]))
                 ON CONFLICT (kind, ref) DO UPDATE
                 SET date = EXCLUDED.date, words = EXCLUDED.words, title_words = EXCLUDED.title_words

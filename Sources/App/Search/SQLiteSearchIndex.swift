@@ -30,7 +30,7 @@ enum SQLiteSearchIndex {
         let ref: UUID
     }
 
-    static func write(_ sources: [SearchSource], replacing pending: [SearchIndex.Pending], on sql: any SQLDatabase) async throws {
+    static func write(_ documents: [SearchDocument], replacing pending: [SearchIndex.Pending], on sql: any SQLDatabase) async throws {
         // Every queued record's old rows go; the ones that still exist come back with their text.
         var old: [SearchIndex.Pending: Int64] = [:]
         for part in pending.map(\.ref).chunked(chunk) {
@@ -45,22 +45,20 @@ enum SQLiteSearchIndex {
             try await sql.raw("DELETE FROM search_titles WHERE rowid IN (\(binds: part))").run()
             try await sql.raw("DELETE FROM search_documents WHERE rowid IN (\(binds: part))").run()
         }
-        let rowids = try await allocate(sources, keeping: old, on: sql)
+        let rowids = try await allocate(documents, keeping: old, on: sql)
         var terms = Set<String>()
-        var documents: [any SQLExpression] = []
+        var named: [any SQLExpression] = []
         var full: [any SQLExpression] = []
         var titles: [any SQLExpression] = []
-        for (source, rowid) in zip(sources, rowids) {
-            let all = source.allWords
-            let title = source.titleWords
-            terms.formUnion(all)
-            documents.append(SQLGroupExpression([SQLBind(rowid), SQLBind(source.kind.rawValue), SQLBind(source.id)]))
-            full.append(SQLGroupExpression([SQLBind(rowid), SQLBind(all.joined(separator: " "))]))
-            if !title.isEmpty {
-                titles.append(SQLGroupExpression([SQLBind(rowid), SQLBind(title.joined(separator: " "))]))
+        for (document, rowid) in zip(documents, rowids) {
+            terms.formUnion(document.words)
+            named.append(SQLGroupExpression([SQLBind(rowid), SQLBind(document.key.kind.rawValue), SQLBind(document.key.ref)]))
+            full.append(SQLGroupExpression([SQLBind(rowid), SQLBind(document.words.joined(separator: " "))]))
+            if !document.titleWords.isEmpty {
+                titles.append(SQLGroupExpression([SQLBind(rowid), SQLBind(document.titleWords.joined(separator: " "))]))
             }
         }
-        try await insert(documents, into: "search_documents(rowid, kind, ref)", on: sql)
+        try await insert(named, into: "search_documents(rowid, kind, ref)", on: sql)
         try await insert(full, into: "search_full(rowid, words)", on: sql)
         try await insert(titles, into: "search_titles(rowid, words)", on: sql)
         try await insert(terms.map { SQLGroupExpression([SQLBind($0)]) }, into: "search_terms(term)", on: sql,
@@ -76,13 +74,13 @@ enum SQLiteSearchIndex {
 
     /// A rowid per source, in its date's range: the old one when the date kept its second, else
     /// the next free one of that second.
-    private static func allocate(_ sources: [SearchSource], keeping old: [SearchIndex.Pending: Int64],
+    private static func allocate(_ documents: [SearchDocument], keeping old: [SearchIndex.Pending: Int64],
                                  on sql: any SQLDatabase) async throws -> [Int64] {
         var next: [Int64: Int64] = [:]
         var rowids: [Int64] = []
-        for source in sources {
-            let base = base(of: source.date)
-            if let kept = old[.init(kind: source.kind, ref: source.id)], kept >> serialBits == base >> serialBits {
+        for document in documents {
+            let base = base(of: document.date)
+            if let kept = old[document.key], kept >> serialBits == base >> serialBits {
                 rowids.append(kept)
                 continue
             }

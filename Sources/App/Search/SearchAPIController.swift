@@ -2,12 +2,30 @@ import Vapor
 
 /// `GET /api/search?q=&limit=` (SPEC 11). Whatever `q` holds is searched as words: no text is an
 /// error, and text without words finds nothing.
+///
+/// An answer is kept under the data version, as the other hot reads are (`ReadCaches`): the same
+/// search again while nothing changed (a reload, the back button, a client polling) is answered
+/// from memory. Any write to students, consultations or follow-ups moves the version, so a kept
+/// answer is never older than the data.
 struct SearchAPIController {
-    func search(req: Request) async throws -> Response {
-        let query = req.queryReader
-        let limit = try query.int("limit", default: Search.defaultLimit, range: 1...Search.maxLimit)
-        let search = try await Search.run(req.searchText, limit: limit, on: req)
-        return PlainJSON.response(encoded: ByteBuffer(data: try PlainJSON.encode(SearchResponse(results: search.results))))
+    struct CacheKey: Hashable, Sendable {
+        var words: [String]
+        var limit: Int
+    }
+
+    func search(req: Request) throws -> EventLoopFuture<Response> {
+        let limit = try req.queryReader.int("limit", default: Search.defaultLimit, range: 1...Search.maxLimit)
+        let text = req.searchText
+        let key = CacheKey(words: SearchText.queryWords(text), limit: limit)
+        let cache = req.application.readCaches.searches
+        return req.cachedJSON(cached: { cache.value(for: key, version: $0) }, build: { version in
+            let search = try await Search.run(text, limit: limit, on: req)
+            let body = ByteBuffer(data: try PlainJSON.encode(SearchResponse(results: search.results,
+                                                                             indexing: search.indexing ? true : nil)))
+            // Answers from a half-built index are not kept: the next search looks again.
+            if !search.indexing { cache.store(body, for: key, version: version) }
+            return body
+        })
     }
 }
 

@@ -11,25 +11,33 @@ import SQLKit
 /// PostgreSQL `tsvector`s. A search drains first, so it always sees the latest saved text; `serve`
 /// also drains in the background so that a search rarely has anything to wait for.
 enum SearchIndex {
-    /// Records indexed per transaction.
-    static let batchSize = 500
+    /// Records indexed per batch: the write lock is held only to store a batch's words, which are
+    /// worked out before, so a batch this size keeps webhooks waiting for milliseconds at most.
+    static let batchSize = 200
 
     struct Pending: Decodable, Hashable, Sendable {
         let kind: SearchKind
         let ref: UUID
     }
 
-    /// Indexes everything waiting; returns how many records it indexed or removed.
+    /// A queue entry as read: `stamp` changes whenever the record is queued again.
+    private struct Queued: Decodable, Sendable {
+        let kind: SearchKind
+        let ref: UUID
+        let stamp: Int64
+    }
+
+    /// Indexes what is waiting, at most `maxBatches` batches; returns whether the queue was emptied.
     /// `memory` (a server's) learns that indexed words may have been added.
     @discardableResult
-    static func drain(on database: any Database, writer: DatabaseWriter, memory: SearchMemory? = nil) async throws -> Int {
-        var total = 0
-        while true {
-            let count = try await writer.transaction(on: database) { try await drainBatch(try $0.sql()) }
-            total += count
+    static func drain(on database: any Database, writer: DatabaseWriter, memory: SearchMemory? = nil,
+                      maxBatches: Int = .max) async throws -> Bool {
+        for _ in 0..<maxBatches {
+            let count = try await drainBatch(on: database, writer: writer)
             if count > 0 { memory?.wordsAdded() }
-            if count < batchSize { return total }
+            if count < batchSize { return true }
         }
+        return false
     }
 
     /// Whether anything waits to be indexed: one indexed read, so a search can skip the writer.
@@ -37,32 +45,39 @@ enum SearchIndex {
         try await sql.raw("SELECT 1 AS one FROM search_pending LIMIT 1").first() != nil
     }
 
-    /// One batch, in the caller's transaction. On PostgreSQL the rows are locked (`SKIP LOCKED`, so
-    /// instances share the work), and a write that queues one of them again waits for this
-    /// transaction and queues it anew; on SQLite the writer lock keeps writes out meanwhile. Either
-    /// way no change is lost between reading a record and clearing its queue entry.
-    static func drainBatch(_ sql: any SQLDatabase) async throws -> Int {
+    /// One batch: the queue entries and their records are read and folded into words without any
+    /// lock; then, in one short write transaction, each entry is cleared only if its stamp is still
+    /// the one read, and only those records' words are stored. An entry queued again meanwhile (its
+    /// record changed after it was read) keeps its place for the next batch, so no change is lost
+    /// and nothing older overwrites anything newer.
+    static func drainBatch(on database: any Database, writer: DatabaseWriter) async throws -> Int {
+        let sql = try database.sql()
         let postgres = sql.dialect.name == "postgresql"
-        let pending = try await sql.raw("""
-            SELECT kind, ref FROM search_pending ORDER BY seq LIMIT \(literal: batchSize)\(unsafeRaw: postgres ? " FOR UPDATE SKIP LOCKED" : "")
-            """).all(decoding: Pending.self)
-        guard !pending.isEmpty else { return 0 }
+        // On PostgreSQL `seq` is the stamp: queuing again takes a new one.
+        let queued = try await sql.raw("""
+            SELECT kind, ref, \(unsafeRaw: postgres ? "seq" : "stamp") AS stamp FROM search_pending ORDER BY seq LIMIT \(literal: batchSize)
+            """).all(decoding: Queued.self)
+        guard !queued.isEmpty else { return 0 }
         var sources: [SearchSource] = []
         for kind in SearchKind.allCases {
-            let ids = pending.filter { $0.kind == kind }.map(\.ref)
-            sources += try await SearchSources.load(kind, ids: ids, on: sql)
+            sources += try await SearchSources.load(kind, ids: queued.filter { $0.kind == kind }.map(\.ref), on: sql)
         }
-        if postgres {
-            try await PostgresSearchIndex.write(sources, replacing: pending, on: sql)
-        } else {
-            try await SQLiteSearchIndex.write(sources, replacing: pending, on: sql)
+        let documents = sources.map(SearchDocument.init)
+        try await writer.transaction(on: database) { transaction in
+            let sql = try transaction.sql()
+            let entries = queued.map { SQLGroupExpression([SQLBind($0.kind.rawValue), SQLBind($0.ref), SQLBind($0.stamp)]) }
+            let cleared = Set(try await sql.raw("""
+                DELETE FROM search_pending WHERE (kind, ref, \(unsafeRaw: postgres ? "seq" : "stamp")) IN (VALUES \(SQLList(entries)))
+                RETURNING kind, ref
+                """).all(decoding: Pending.self))
+            let current = documents.filter { cleared.contains($0.key) }
+            if postgres {
+                try await PostgresSearchIndex.write(current, replacing: Array(cleared), on: sql)
+            } else {
+                try await SQLiteSearchIndex.write(current, replacing: Array(cleared), on: sql)
+            }
         }
-        for kind in SearchKind.allCases {
-            let ids = pending.filter { $0.kind == kind }.map(\.ref)
-            guard !ids.isEmpty else { continue }
-            try await sql.raw("DELETE FROM search_pending WHERE kind = \(bind: kind.rawValue) AND ref IN (\(binds: ids))").run()
-        }
-        return pending.count
+        return queued.count
     }
 
     /// The records whose text has every word of `words` as the start of one of its words: those

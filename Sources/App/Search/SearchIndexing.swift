@@ -27,6 +27,6 @@ enum SearchIndexing {
 
     static func indexPending(_ app: Application) async throws {
         guard try await SearchIndex.hasPending(on: try app.db.sql()) else { return }
-        try await SearchIndex.drain(on: app.db, writer: app.databaseWriter)
+        try await SearchIndex.drain(on: app.db, writer: app.databaseWriter, memory: app.searchMemory)
     }
 }

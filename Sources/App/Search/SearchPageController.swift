@@ -8,7 +8,7 @@ struct SearchPageController {
         let time = req.timeDisplay
         let context = SearchPageContext(
             page: PageChrome(request: req, title: text.isEmpty ? "Search" : "Search: \(text.prefix(80))", section: "search"),
-            query: text, searched: !search.words.isEmpty,
+            query: text, searched: !search.words.isEmpty, indexing: search.indexing,
             results: zip(search.results, search.details).map { SearchResultItem($0, $1, words: search.words, time: time) })
         return try await req.view.render("search", context)
     }

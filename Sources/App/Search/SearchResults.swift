@@ -19,6 +19,9 @@ struct SearchResult: Content, Equatable, Sendable {
 
 struct SearchResponse: Content, Sendable {
     let results: [SearchResult]
+    /// Present (true) while changes wait to be indexed, after more were made at once than a search
+    /// indexes before answering: the results may miss them for a few seconds.
+    var indexing: Bool?
 }
 
 /// A search: the words of the query, and what matched them, best first.
@@ -26,8 +29,14 @@ struct Search: Sendable {
     static let defaultLimit = 20
     static let maxLimit = 100
 
+    /// A search indexes at most this many records before answering (about a second's work); a
+    /// bigger backlog, such as after a large import, is left to `serve`'s background indexing.
+    static let maxIndexedFirst = 4 * SearchIndex.batchSize
+
     let words: [String]
     let results: [SearchResult]
+    /// Whether changes still wait to be indexed (see `maxIndexedFirst`).
+    var indexing = false
     /// Per result (same order): whether its student is archived, and the meeting it belongs to.
     let details: [SearchDisplay]
 
@@ -39,11 +48,13 @@ struct Search: Sendable {
         let app = request.application, database = request.db
         let sql = try database.sql()
         let version = try await request.dataVersion()
+        var indexing = false
         if !app.searchMemory.isIndexed(through: version) {
             if try await SearchIndex.hasPending(on: sql) {
-                try await SearchIndex.drain(on: database, writer: app.databaseWriter, memory: app.searchMemory)
+                indexing = try await !SearchIndex.drain(on: database, writer: app.databaseWriter, memory: app.searchMemory,
+                                                        maxBatches: maxIndexedFirst / SearchIndex.batchSize)
             }
-            app.searchMemory.markIndexed(through: version)
+            if !indexing { app.searchMemory.markIndexed(through: version) }
         }
         let hits = try await SearchIndex.find(words, limit: limit, on: sql, memory: app.searchMemory)
         var sources: [SearchIndex.Pending: SearchSource] = [:]
@@ -58,8 +69,8 @@ struct Search: Sendable {
         let results = found.map { source in
             SearchResult(kind: source.kind, id: source.id, studentID: source.studentID,
                          title: source.display.title,
-                         snippet: SearchSnippet.make(source.display.snippetFields, words: words), date: source.date)
+                         snippet: source.display.snippet(for: words), date: source.date)
         }
-        return Search(words: words, results: results, details: found.map(\.display))
+        return Search(words: words, results: results, indexing: indexing, details: found.map(\.display))
     }
 }

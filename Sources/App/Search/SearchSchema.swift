@@ -8,6 +8,10 @@ enum SearchSchema {
         content='', contentless_delete=1, prefix='2 3', tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
         """
 
+    // SQLite: queuing a record again gives its entry a new random stamp.
+    private static let queue = "INSERT INTO search_pending (kind, ref, stamp)"
+    private static let requeue = "ON CONFLICT (kind, ref) DO UPDATE SET stamp = excluded.stamp"
+
     static func createSQLite(_ sql: any SQLDatabase) async throws {
         try await sql.raw("""
             CREATE TABLE search_documents (rowid INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref NOT NULL, UNIQUE (kind, ref))
@@ -16,12 +20,14 @@ enum SearchSchema {
         try await sql.raw("CREATE VIRTUAL TABLE search_full USING fts5(words, \(unsafeRaw: fts5Options))").run()
         try await sql.raw("CREATE VIRTUAL TABLE search_titles USING fts5(words, \(unsafeRaw: fts5Options))").run()
         try await sql.raw("CREATE TABLE search_terms (term TEXT PRIMARY KEY) WITHOUT ROWID").run()
-        // AUTOINCREMENT: `seq` orders the queue and is never reused.
+        // `seq` orders the queue; `stamp` is new each time a record is queued (again), so indexing
+        // clears an entry only if the record has not changed since it was read.
         try await sql.raw("""
-            CREATE TABLE search_pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, ref NOT NULL, UNIQUE (kind, ref))
+            CREATE TABLE search_pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, ref NOT NULL,
+                                         stamp INTEGER NOT NULL, UNIQUE (kind, ref))
             """).run()
         for (table, kind, columns) in CreateSearchIndex.watched {
-            let queueNew = "INSERT INTO search_pending (kind, ref) VALUES ('\(kind.rawValue)', NEW.id) ON CONFLICT DO NOTHING;"
+            let queueNew = "\(queue) VALUES ('\(kind.rawValue)', NEW.id, random()) \(requeue);"
             let changed = columns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
             try await sql.raw("""
                 CREATE TRIGGER \(unsafeRaw: table)_search_insert AFTER INSERT ON \(unsafeRaw: table)
@@ -33,15 +39,15 @@ enum SearchSchema {
                 """).run()
             try await sql.raw("""
                 CREATE TRIGGER \(unsafeRaw: table)_search_delete AFTER DELETE ON \(unsafeRaw: table)
-                BEGIN INSERT INTO search_pending (kind, ref) VALUES ('\(unsafeRaw: kind.rawValue)', OLD.id) ON CONFLICT DO NOTHING; END
+                BEGIN \(unsafeRaw: queue) VALUES ('\(unsafeRaw: kind.rawValue)', OLD.id, random()) \(unsafeRaw: requeue); END
                 """).run()
         }
         // A meeting's and a follow-up's words include their student's name.
         try await sql.raw("""
             CREATE TRIGGER students_search_rename AFTER UPDATE OF name ON students WHEN OLD.name IS NOT NEW.name
             BEGIN
-              INSERT INTO search_pending (kind, ref) SELECT 'consultation', id FROM consultations WHERE student_id = NEW.id ON CONFLICT DO NOTHING;
-              INSERT INTO search_pending (kind, ref) SELECT 'follow_up', id FROM follow_ups WHERE student_id = NEW.id ON CONFLICT DO NOTHING;
+              \(unsafeRaw: queue) SELECT 'consultation', id, random() FROM consultations WHERE student_id = NEW.id \(unsafeRaw: requeue);
+              \(unsafeRaw: queue) SELECT 'follow_up', id, random() FROM follow_ups WHERE student_id = NEW.id \(unsafeRaw: requeue);
             END
             """).run()
     }

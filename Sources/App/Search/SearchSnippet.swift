@@ -6,12 +6,18 @@ enum SearchSnippet {
     static let before = 60
     static let length = 200
 
-    /// From the first of `fields` that has a matching word; the start of the first non-empty
-    /// field when none has (a meeting found by its student's name).
-    static func make(_ fields: [String], words: [String]) -> String {
+    /// From the first of `fields`, then of `more` (read only if needed), that has a matching
+    /// word; the start of the first non-empty field when none has (a meeting found by its
+    /// student's name).
+    static func make(_ fields: [String], words: [String], more: () -> [String] = { [] }) -> String {
         for field in fields {
-            if let first = SearchText.firstWord(in: field, where: { SearchText.matches($0, anyOf: words) }) {
-                return excerpt(field, around: first.range)
+            if let first = SearchText.firstMatch(in: field, anyOf: words) {
+                return excerpt(field, around: first)
+            }
+        }
+        for field in more() {
+            if let first = SearchText.firstMatch(in: field, anyOf: words) {
+                return excerpt(field, around: first)
             }
         }
         guard let field = fields.first(where: { !$0.isEmpty }) else { return "" }
@@ -56,12 +62,14 @@ enum SearchSnippet {
     static func marked(_ text: String, words: [String]) -> [Piece] {
         var pieces: [Piece] = []
         var cursor = text.startIndex
-        for word in SearchText.words(in: text) where SearchText.matches(word, anyOf: words) {
-            if cursor < word.range.lowerBound {
-                pieces.append(Piece(text: String(text.unicodeScalars[cursor..<word.range.lowerBound]), marked: false))
+        SearchText.forEachWordRange(in: text) { range, ascii in
+            guard SearchText.matches(text, range, ascii: ascii, anyOf: words) else { return true }
+            if cursor < range.lowerBound {
+                pieces.append(Piece(text: String(text.unicodeScalars[cursor..<range.lowerBound]), marked: false))
             }
-            pieces.append(Piece(text: String(text.unicodeScalars[word.range]), marked: true))
-            cursor = word.range.upperBound
+            pieces.append(Piece(text: String(text.unicodeScalars[range]), marked: true))
+            cursor = range.upperBound
+            return true
         }
         if cursor < text.endIndex { pieces.append(Piece(text: String(text.unicodeScalars[cursor...]), marked: false)) }
         return pieces

@@ -26,16 +26,25 @@ struct SearchSource: Sendable {
     var display = SearchDisplay()
 
     var titleWords: [String] { titleFields.flatMap(SearchText.tokens) }
-    var allWords: [String] { titleWords + bodyFields.flatMap(SearchText.tokens) }
+    var allWords: [String] { titleWords + (bodyFields + display.answers).flatMap(SearchText.tokens) }
 }
 
 /// What a result shows besides its text.
 struct SearchDisplay: Sendable {
     var title = ""
-    /// The fields a snippet may come from, best first.
+    /// The fields a snippet may come from, best first; the booking answers come last.
     var snippetFields: [String] = []
+    /// A meeting's booking answers as stored: decoded only when indexing, or when a snippet is
+    /// not found in the fields before them.
+    var answersJSON: String?
     var archived = false
     var consultationID: UUID?
+
+    var answers: [String] { (QuestionAndAnswer.list(fromJSON: answersJSON) ?? []).map(\.answer) }
+
+    func snippet(for words: [String]) -> String {
+        SearchSnippet.make(snippetFields, words: words) { answersJSON == nil ? [] : answers }
+    }
 }
 
 /// Reads the records search indexes and shows, by kind and id.
@@ -76,14 +85,13 @@ enum SearchSources {
             let notes = try row.decode(column: "notes", as: String.self)
             let followUpNotes = try row.decode(column: "follow_up_notes", as: String.self)
             let studentName = try row.decode(column: "student_name", as: String.self)
-            let answersJSON = try row.decode(column: "questions_and_answers", as: String?.self)
-            let answers = (QuestionAndAnswer.list(fromJSON: answersJSON) ?? []).map(\.answer)
             let heading = topic.nonEmpty ?? type
             return SearchSource(kind: .consultation, id: id, studentID: try row.decode(column: "student_id", as: UUID.self),
                                 date: try row.decode(column: "consultation_date", as: Date.self),
-                                titleFields: [type, topic], bodyFields: [notes, followUpNotes] + answers + [studentName],
+                                titleFields: [type, topic], bodyFields: [notes, followUpNotes, studentName],
                                 display: SearchDisplay(title: studentName.isEmpty ? heading : "\(heading) · \(studentName)",
-                                                       snippetFields: [topic, notes, followUpNotes] + answers + [type],
+                                                       snippetFields: [topic, notes, followUpNotes, type],
+                                                       answersJSON: try row.decode(column: "questions_and_answers", as: String?.self),
                                                        consultationID: id))
         }
     }

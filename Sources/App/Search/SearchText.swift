@@ -30,36 +30,64 @@ enum SearchText {
         return words
     }
 
-    /// The first word of `text` that `matches`, reading no further than it.
-    static func firstWord(in text: String, where matches: (Word) -> Bool) -> Word? {
-        var found: Word?
-        forEachWord(in: text) { word in
-            guard matches(word) else { return true }
-            found = word
+    /// Where the first word of `text` that starts with one of `queryWords` is, reading no further.
+    /// Plain ASCII words are compared in place, without folding a copy: a snippet is made from
+    /// notes for every result.
+    static func firstMatch(in text: String, anyOf queryWords: [String]) -> Range<String.Index>? {
+        var found: Range<String.Index>?
+        forEachWordRange(in: text) { range, ascii in
+            guard matches(text, range, ascii: ascii, anyOf: queryWords) else { return true }
+            found = range
             return false
         }
         return found
     }
 
+    /// Whether the word of `text` at `range` starts with one of `queryWords` once folded.
+    static func matches(_ text: String, _ range: Range<String.Index>, ascii: Bool, anyOf queryWords: [String]) -> Bool {
+        guard ascii else {
+            return fold(String(text.unicodeScalars[range])).contains { folded in queryWords.contains { folded.hasPrefix($0) } }
+        }
+        let word = text.utf8[range]
+        return queryWords.contains { query in
+            guard query.utf8.count <= word.count else { return false }
+            // ASCII folding is lower case: set bit 5 of A-Z.
+            return zip(word, query.utf8).allSatisfy { byte, wanted in
+                (0x41...0x5A).contains(byte) ? byte | 0x20 == wanted : byte == wanted
+            }
+        }
+    }
+
     /// Calls `body` with each word of `text` in order while it returns true.
     static func forEachWord(in text: String, _ body: (Word) -> Bool) {
+        forEachWordRange(in: text) { range, _ in
+            let word = word(text, range)
+            return word.folded.isEmpty || body(word)
+        }
+    }
+
+    /// Calls `body` with where each word of `text` is, and whether it is plain ASCII, while it
+    /// returns true.
+    static func forEachWordRange(in text: String, _ body: (Range<String.Index>, Bool) -> Bool) {
         let scalars = text.unicodeScalars
         var start: String.Index?
+        var ascii = true
         var index = scalars.startIndex
         while index < scalars.endIndex {
-            if isWordScalar(scalars[index]) {
-                if start == nil { start = index }
+            let scalar = scalars[index]
+            if isWordScalar(scalar) {
+                if start == nil {
+                    start = index
+                    ascii = true
+                }
+                if !scalar.isASCII { ascii = false }
             } else if let begun = start {
                 start = nil
-                let word = word(text, begun..<index)
-                if !word.folded.isEmpty, !body(word) { return }
+                if !body(begun..<index, ascii) { return }
             }
             index = scalars.index(after: index)
         }
-        if let begun = start {
-            let word = word(text, begun..<scalars.endIndex)
-            if !word.folded.isEmpty { _ = body(word) }
-        }
+        if let begun = start { _ = body(begun..<scalars.endIndex, ascii) }
     }
 
     /// The folded words of `text`, in order, repeats kept.
@@ -74,11 +102,6 @@ enum SearchText {
         var distinct: [String] = []
         for token in tokens where !distinct.contains(token) { distinct.append(token) }
         return distinct.filter { word in !distinct.contains { $0 != word && $0.hasPrefix(word) } }
-    }
-
-    /// Whether a word of the text matches a query word: it starts with it.
-    static func matches(_ word: Word, anyOf queryWords: [String]) -> Bool {
-        word.folded.contains { folded in queryWords.contains { folded.hasPrefix($0) } }
     }
 
     private static func word(_ text: String, _ range: Range<String.Index>) -> Word {

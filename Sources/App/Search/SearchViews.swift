@@ -5,6 +5,8 @@ struct SearchPageContext: Encodable {
     let query: String
     /// False when the query had no words: the page then asks for some instead of saying "nothing found".
     let searched: Bool
+    /// Changes still wait to be indexed: the page says results may be missing a few.
+    let indexing: Bool
     let results: [SearchResultItem]
 }
 
@@ -31,7 +33,8 @@ struct SearchResultItem: Encodable {
             date = time.format(result.date)
         case .followUp:
             kindLabel = "Follow-up"
-            link = display.consultationID.map { AppRoute.consultation($0).path } ?? AppRoute.student(result.studentID).path
+            // Follow-ups are listed on their meeting's page, and a student's open ones on theirs.
+            link = (display.consultationID.map { AppRoute.consultation($0).path } ?? AppRoute.student(result.studentID).path) + "#follow-ups"
             date = "noted \(time.day(result.date))"
         }
         title = SearchSnippet.marked(result.title, words: words)

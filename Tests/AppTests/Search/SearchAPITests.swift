@@ -147,6 +147,30 @@ struct SearchAPITests {
         }
     }
 
+    @Test func aBacklogBiggerThanASearchIndexesIsFlaggedAndCaughtUpBySearchesThatFollow() async throws {
+        try await withTestApp { t in
+            // given: more records written at once than a search indexes before answering
+            let now = Date()
+            let rows = (0..<(Search.maxIndexedFirst + 700)).map { index in
+                StudentRow(id: UUID(), name: "Backlog Student \(index)", email: "backlog\(index)@example.com",
+                           notes: "Imported in bulk", source: .manual, createdAt: now, updatedAt: now)
+            }
+            for part in rows.chunked(500) { try await StudentRow.insert(part, on: try t.app.db.sql()) }
+            // when
+            let first = try await t.app.testing().sendRequest(.GET, "/api/search?q=bulk&limit=100", headers: t.bearer)
+            // then: answered, flagged, with what was indexed so far
+            #expect(first.status == .ok)
+            let firstJSON = try first.json()
+            #expect(firstJSON["indexing"] as? Bool == true)
+            #expect((firstJSON["results"] as? [[String: Any]])?.count == 100)
+            // and the next search indexes the rest: complete, no flag, every record findable
+            let second = try await t.app.testing().sendRequest(.GET, "/api/search?q=backlog+student+\(Search.maxIndexedFirst + 699)", headers: t.bearer).json()
+            #expect(second["indexing"] == nil)
+            #expect((second["results"] as? [[String: Any]])?.count == 1)
+            #expect(try await SearchIndex.hasPending(on: try t.app.db.sql()) == false)
+        }
+    }
+
     @Test func searchNeedsSigningIn() async throws {
         try await withTestApp { t in
             let response = try await t.app.testing().sendRequest(.GET, "/api/search?q=thesis")

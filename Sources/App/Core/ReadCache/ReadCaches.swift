@@ -22,6 +22,8 @@ struct ReadCaches: Sendable {
     let today = VersionedCache<TodayAPIController.CacheKey, ByteBuffer>()
     /// Briefs before meetings, as JSON, by consultation and the owner's time zone.
     let briefs = VersionedCache<ConsultationBrief.CacheKey, ByteBuffer>()
+    /// Search answers (`GET /api/search`), by the query's words and the limit.
+    let searches = VersionedCache<SearchAPIController.CacheKey, ByteBuffer>()
     /// The data-version reads of requests that arrive together, shared.
     let dataVersionReads = CoalescedRead<Int64>()
 }
