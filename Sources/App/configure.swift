@@ -33,6 +33,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(AppErrorMiddleware())
     let inFlight = RequestsInFlight()
+    app.requestsInFlight = inFlight
     app.middleware.use(inFlight)
     app.middleware.use(StaticFilesMiddleware(files: FileMiddleware(publicDirectory: app.directory.publicDirectory)))
     app.middleware.use(app.sessions.middleware)

@@ -13,7 +13,7 @@ import SQLKit
 enum SearchIndex {
     /// Records indexed per batch: the write lock is held only to store a batch's words, which are
     /// worked out before, so a batch this size keeps webhooks waiting for milliseconds at most.
-    static let batchSize = 200
+    static let batchSize = 100
 
     struct Pending: Decodable, Hashable, Sendable {
         let kind: SearchKind

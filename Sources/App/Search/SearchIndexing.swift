@@ -2,9 +2,16 @@ import Vapor
 
 /// What `serve` does for search beside answering requests: index what writes queued, a second or
 /// so after they were made, so that a search seldom has anything to index first. A search still
-/// indexes whatever is left, so results never lag behind what was saved.
+/// indexes what is left (up to `Search.maxIndexedFirst`), so results keep up with what was saved.
+///
+/// Indexing yields to requests: while any are being answered, at most `batchesPerTick` batches a
+/// second, with a pause between them in which waiting writes take the write lock. During a storm of
+/// webhook deliveries the queue grows and is worked off once it passes, instead of slowing the
+/// deliveries (`make bench`); with nothing else to do, it indexes flat out.
 enum SearchIndexing {
     static let interval: Duration = .seconds(1)
+    static let batchesPerTick = 5
+    static let pause: Duration = .milliseconds(20)
 
     static func start(_ app: Application) {
         let task = Task {
@@ -27,6 +34,16 @@ enum SearchIndexing {
 
     static func indexPending(_ app: Application) async throws {
         guard try await SearchIndex.hasPending(on: try app.db.sql()) else { return }
-        try await SearchIndex.drain(on: app.db, writer: app.databaseWriter, memory: app.searchMemory)
+        var busyBatches = 0
+        while !Task.isCancelled {
+            let count = try await SearchIndex.drainBatch(on: app.db, writer: app.databaseWriter)
+            if count > 0 { app.searchMemory.wordsAdded() }
+            if count < SearchIndex.batchSize { return }
+            if app.requestsInFlight.count > 0 {
+                busyBatches += 1
+                if busyBatches >= batchesPerTick { return }
+                try await Task.sleep(for: pause)
+            }
+        }
     }
 }

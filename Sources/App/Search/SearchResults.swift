@@ -31,7 +31,7 @@ struct Search: Sendable {
 
     /// A search indexes at most this many records before answering (about a second's work); a
     /// bigger backlog, such as after a large import, is left to `serve`'s background indexing.
-    static let maxIndexedFirst = 4 * SearchIndex.batchSize
+    static let maxIndexedFirst = 2_000
 
     let words: [String]
     let results: [SearchResult]

@@ -2,7 +2,7 @@ import NIOConcurrencyHelpers
 import Vapor
 
 /// Counts the requests being answered, so that shutdown can let them finish before the databases
-/// close.
+/// close, and so that background work (search indexing) can yield to them.
 ///
 /// Vapor closes the databases (a lifecycle handler of Fluent's) before it stops the HTTP server, so
 /// on Ctrl-C or SIGTERM a request still queued reached a closed database and crashed the process.
@@ -48,5 +48,18 @@ final class RequestsInFlight: Middleware, LifecycleHandler, Sendable {
         if count > 0 {
             application.logger.warning("Stopping with \(count) requests still being answered")
         }
+    }
+}
+
+extension Application {
+    private struct RequestsInFlightKey: StorageKey { typealias Value = RequestsInFlight }
+
+    /// Set up by `configure`; background work reads `count` to yield to requests.
+    var requestsInFlight: RequestsInFlight {
+        get {
+            guard let counter = storage[RequestsInFlightKey.self] else { fatalError("configure(_:) sets up the request counter") }
+            return counter
+        }
+        set { storage[RequestsInFlightKey.self] = newValue }
     }
 }
