@@ -4,12 +4,13 @@ import SQLKit
 /// The search index (SPEC 11): its tables, the triggers that queue a record whenever its searchable
 /// text changes, and the indexing of every record already there.
 struct CreateSearchIndex: AsyncMigration {
-    /// Each table's searchable columns: a change to one of them queues the record again.
+    /// Each table's searchable columns, and the date its results are ranked by: a change to one of
+    /// them queues the record again.
     static let watched: [(table: String, kind: SearchKind, columns: [String])] = [
-        ("students", .student, ["name", "email", "notes"]),
+        ("students", .student, ["name", "email", "notes", "created_at"]),
         ("consultations", .consultation,
          ["student_id", "type", "topic", "notes", "follow_up_notes", "questions_and_answers", "consultation_date"]),
-        ("follow_ups", .followUp, ["student_id", "text"]),
+        ("follow_ups", .followUp, ["student_id", "text", "created_at"]),
     ]
 
     func prepare(on database: any Database) async throws {

@@ -32,7 +32,8 @@ struct SearchSource: Sendable {
 /// What a result shows besides its text.
 struct SearchDisplay: Sendable {
     var title = ""
-    /// The fields a snippet may come from, best first; the booking answers come last.
+    /// The fields a snippet may come from, best first (a meeting's notes before its topic, which
+    /// its title shows already); the booking answers come last.
     var snippetFields: [String] = []
     /// A meeting's booking answers as stored: decoded only when indexing, or when a snippet is
     /// not found in the fields before them.
@@ -90,7 +91,7 @@ enum SearchSources {
                                 date: try row.decode(column: "consultation_date", as: Date.self),
                                 titleFields: [type, topic], bodyFields: [notes, followUpNotes, studentName],
                                 display: SearchDisplay(title: studentName.isEmpty ? heading : "\(heading) · \(studentName)",
-                                                       snippetFields: [topic, notes, followUpNotes, type],
+                                                       snippetFields: [notes, followUpNotes, topic, type],
                                                        answersJSON: try row.decode(column: "questions_and_answers", as: String?.self),
                                                        consultationID: id))
         }

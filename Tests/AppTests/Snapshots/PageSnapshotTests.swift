@@ -81,6 +81,7 @@ import VaporTesting
         ("/consultations/00000000-0000-0000-0000-0000000000c2", "consultation-held.html"),
         ("/consultations/00000000-0000-0000-0000-0000000000c3", "consultation-canceled.html"),
         ("/settings", "settings.html"),
+        ("/search?q=ada+STATEM", "search.html"),
         ("/no-such-page", "not-found.html"),
     ]
 
@@ -96,6 +97,7 @@ import VaporTesting
         ("/api/calendar/config/calendly", "api-calendly-config.json"),
         ("/api/consultations/00000000-0000-0000-0000-00000000ffff", "api-not-found.json"),
         ("/api/students?limit=abc", "api-bad-query.json"),
+        ("/api/search?q=ada&limit=3", "api-search.json"),
     ]
 
     @Test func pagesRenderAsBefore() async throws {
