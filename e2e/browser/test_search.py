@@ -65,9 +65,15 @@ def test_text_that_looks_like_syntax_is_searched_as_words(browser, crm, seeded):
     sign_in(browser, crm)
     browser.get(f"{crm.base}/search")
     box = browser.find_element(By.ID, "search-page-q")
-    box.send_keys('"scholarship" NEAR( -essay* AND ((' + Keys.ENTER)
+    typed = '"scholarship" -essay* ((summer*'
+    box.send_keys(typed + Keys.ENTER)
     wait(browser).until(EC.presence_of_element_located((By.ID, "search-results")))
-    assert browser.find_element(By.ID, "search-page-q").get_attribute("value") == '"scholarship" NEAR( -essay* AND (('
+    assert browser.find_element(By.ID, "search-page-q").get_attribute("value") == typed
+    marked = {m.text.lower() for m in browser.find_elements(By.CSS_SELECTOR, "#search-results mark")}
+    assert {"scholarship", "essay", "summer"} <= marked, marked
+    # "NEAR" is a word like any other: nothing has it, so nothing is found, and the page says so.
+    browser.get(f"{crm.base}/search?q=scholarship+NEAR%28")
+    assert browser.find_element(By.ID, "search-empty").is_displayed()
     browser.get(f"{crm.base}/search?q=%F0%9F%8E%93")  # an emoji alone: no words
     assert browser.find_element(By.ID, "search-hint").is_displayed()
 
