@@ -7,7 +7,9 @@ import SQLKit
 /// The vectors are built from the app's folded words as they are (`array_to_tsvector`), and queries
 /// are `tsquery` values of those words with `:*`, so no text-search configuration or server locale
 /// splits or changes them: there is no stemming (as with `simple`), and SQLite and PostgreSQL index
-/// exactly the same words and so find the same records.
+/// exactly the same words and so match the same records. Within a limit, records dated in the same
+/// second may come in another order here than on SQLite, so a limit that cuts through such a tie
+/// may keep different ones of them.
 enum PostgresSearchIndex {
     static func write(_ documents: [SearchDocument], replacing pending: [SearchIndex.Pending], on sql: any SQLDatabase) async throws {
         let kept = Set(documents.map(\.key))

@@ -132,7 +132,7 @@ enum SQLiteSearchIndex {
             terms = try await sql.raw("""
                 SELECT term FROM search_terms WHERE term >= \(bind: word) AND term < \(bind: word + "\u{10FFFF}")
                 ORDER BY term LIMIT \(literal: maxExpansion + 1)
-                """).all(decodingColumn: "term", as: String.self).filter { $0.hasPrefix(word) }
+                """).all(decodingColumn: "term", as: String.self).filter { SearchText.starts($0, with: word) }
             memory.remember(terms, for: word, readIn: generation)
         }
         if terms.isEmpty { return nil }

@@ -8,8 +8,9 @@ import SQLKit
 /// a purge's cascade) reaches the index without the writer knowing about search.
 ///
 /// Draining folds the records' text in Swift (`SearchText`) and writes it to SQLite FTS5 or to
-/// PostgreSQL `tsvector`s. A search drains first, so it always sees the latest saved text; `serve`
-/// also drains in the background so that a search rarely has anything to wait for.
+/// PostgreSQL `tsvector`s. A search drains first (up to `Search.maxIndexedFirst` records), so it
+/// sees the latest saved text unless a larger backlog waits; `serve` also drains in the
+/// background so that a search rarely has anything to wait for.
 enum SearchIndex {
     /// Records indexed per batch: the write lock is held only to store a batch's words, which are
     /// worked out before, so a batch this size keeps webhooks waiting for milliseconds at most.
@@ -65,7 +66,18 @@ enum SearchIndex {
         let documents = sources.map(SearchDocument.init)
         try await writer.transaction(on: database) { transaction in
             let sql = try transaction.sql()
-            let entries = queued.map { SQLGroupExpression([SQLBind($0.kind.rawValue), SQLBind($0.ref), SQLBind($0.stamp)]) }
+            var entries = queued.map { SQLGroupExpression([SQLBind($0.kind.rawValue), SQLBind($0.ref), SQLBind($0.stamp)]) }
+            if postgres {
+                // Only entries no other transaction holds (a write queuing one again, another
+                // instance's indexing): indexing never waits on a row lock, so it cannot deadlock
+                // with a write that queues several records; the rest wait for the next batch.
+                let free = try await sql.raw("""
+                    SELECT kind, ref, seq AS stamp FROM search_pending WHERE (kind, ref, seq) IN (VALUES \(SQLList(entries)))
+                    FOR UPDATE SKIP LOCKED
+                    """).all(decoding: Queued.self)
+                guard !free.isEmpty else { return }
+                entries = free.map { SQLGroupExpression([SQLBind($0.kind.rawValue), SQLBind($0.ref), SQLBind($0.stamp)]) }
+            }
             let cleared = Set(try await sql.raw("""
                 DELETE FROM search_pending WHERE (kind, ref, \(unsafeRaw: postgres ? "seq" : "stamp")) IN (VALUES \(SQLList(entries)))
                 RETURNING kind, ref

@@ -51,8 +51,15 @@ struct Search: Sendable {
         var indexing = false
         if !app.searchMemory.isIndexed(through: version) {
             if try await SearchIndex.hasPending(on: sql) {
-                indexing = try await !SearchIndex.drain(on: database, writer: app.databaseWriter, memory: app.searchMemory,
-                                                        maxBatches: maxIndexedFirst / SearchIndex.batchSize)
+                do {
+                    indexing = try await !SearchIndex.drain(on: database, writer: app.databaseWriter, memory: app.searchMemory,
+                                                            maxBatches: maxIndexedFirst / SearchIndex.batchSize)
+                } catch {
+                    // Indexing that fails (the database busy or away) does not fail the search: it
+                    // answers from the index as it is, says so, and the background indexing retries.
+                    request.logger.warning("Search indexing will be tried again: \(String(reflecting: error))")
+                    indexing = true
+                }
             }
             if !indexing { app.searchMemory.markIndexed(through: version) }
         }

@@ -3,9 +3,10 @@ import SQLKit
 /// The search tables and triggers of each database, for `CreateSearchIndex`.
 enum SearchSchema {
     /// Words are what the app folded (`SearchText`): letters, digits and marks. FTS5 keeps marks
-    /// inside words (by default it splits on them) and leaves accents alone, which the app has folded.
+    /// inside words (by default it splits on them) and leaves accents alone, which the app has
+    /// folded; `Cn` keeps letters newer than FTS5's Unicode tables inside words too.
     private static let fts5Options = """
-        content='', contentless_delete=1, prefix='2 3', tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+        content='', contentless_delete=1, prefix='2 3', tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M* Cn'"
         """
 
     // SQLite: queuing a record again gives its entry a new random stamp.
@@ -76,8 +77,10 @@ enum SearchSchema {
         try await sql.raw("""
             CREATE TABLE search_pending (kind text NOT NULL, ref uuid NOT NULL, seq bigserial NOT NULL, PRIMARY KEY (kind, ref))
             """).run()
-        // Queuing a record already queued takes a new `seq`, which locks the queue row: a drain
-        // holding it (FOR UPDATE) is waited for, and one not yet started skips it (SKIP LOCKED).
+        // Indexing takes the queue in `seq` order.
+        try await sql.raw("CREATE INDEX search_pending_seq ON search_pending (seq)").run()
+        // Queuing a record already queued gives it a new `seq`: indexing, which read the old one,
+        // leaves the entry for its next batch.
         try await sql.raw("""
             CREATE FUNCTION crm_search_queue() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN

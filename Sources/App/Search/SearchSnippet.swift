@@ -29,13 +29,15 @@ enum SearchSnippet {
     static func excerpt(_ text: String, around range: Range<String.Index>) -> String {
         let scalars = text.unicodeScalars
         var start = scalars.index(range.lowerBound, offsetBy: -before, limitedBy: scalars.startIndex) ?? scalars.startIndex
+        // At most `length` characters, even when the match itself is longer (a run of Thai or
+        // Chinese without spaces is one word): then the match is cut too.
         var end = scalars.index(start, offsetBy: length, limitedBy: scalars.endIndex) ?? scalars.endIndex
-        if end < range.upperBound { end = range.upperBound }
-        // Cut at spaces, so no word is shown in part.
+        // Cut at spaces, so no other word is shown in part.
         if start > scalars.startIndex, let space = scalars[start..<range.lowerBound].firstIndex(where: isSpace) {
             start = scalars.index(after: space)
         }
-        if end < scalars.endIndex, let space = scalars[range.upperBound..<end].lastIndex(where: isSpace) {
+        if end < scalars.endIndex, end > range.upperBound,
+           let space = scalars[range.upperBound..<end].lastIndex(where: isSpace) {
             end = space
         }
         var body = String.UnicodeScalarView()

@@ -61,6 +61,12 @@ enum SearchSources {
 
     // Columns are read one by one: `Decodable` row decoding cost more than the search itself.
 
+    /// A creation time, which the schema allows to be missing (rows written by hand or by an old
+    /// version): such a record ranks as the oldest rather than failing its indexing.
+    private static func date(_ row: any SQLRow, _ column: String) throws -> Date {
+        try row.decode(column: column, as: Date?.self) ?? Date(timeIntervalSince1970: 0)
+    }
+
     private static func students(_ ids: [UUID], _ sql: any SQLDatabase) async throws -> [SearchSource] {
         try await sql.raw("""
             SELECT id, name, email, notes, archived_at, created_at FROM students WHERE id IN (\(binds: ids))
@@ -68,7 +74,7 @@ enum SearchSources {
             let id = try row.decode(column: "id", as: UUID.self)
             let name = try row.decode(column: "name", as: String.self), email = try row.decode(column: "email", as: String.self)
             let notes = try row.decode(column: "notes", as: String.self)
-            return SearchSource(kind: .student, id: id, studentID: id, date: try row.decode(column: "created_at", as: Date.self),
+            return SearchSource(kind: .student, id: id, studentID: id, date: try date(row, "created_at"),
                                 titleFields: [name, email], bodyFields: [notes],
                                 display: SearchDisplay(title: name.nonEmpty ?? email, snippetFields: [notes, email, name],
                                                        archived: try row.decode(column: "archived_at", as: Date?.self) != nil))
@@ -105,7 +111,7 @@ enum SearchSources {
             let text = try row.decode(column: "text", as: String.self)
             return SearchSource(kind: .followUp, id: try row.decode(column: "id", as: UUID.self),
                                 studentID: try row.decode(column: "student_id", as: UUID.self),
-                                date: try row.decode(column: "created_at", as: Date.self),
+                                date: try date(row, "created_at"),
                                 titleFields: [text], bodyFields: [try row.decode(column: "student_name", as: String.self)],
                                 display: SearchDisplay(title: text, snippetFields: [text],
                                                        consultationID: try row.decode(column: "consultation_id", as: UUID?.self)))

@@ -13,8 +13,11 @@ enum SearchText {
     /// keeps every word under PostgreSQL's lexeme limit and leaves prefix matching intact.
     static let maxWordLength = 60
 
-    /// A query longer than this is searched by its first this many characters.
+    /// A query longer than this is searched by its first this many characters, and by its first
+    /// `maxQueryWords` distinct words: enough for any phrase a person types, and a bound on the
+    /// work one search asks of the database.
     static let maxQueryLength = 1_000
+    static let maxQueryWords = 64
 
     /// A word of `text`: where it is, and its folded forms (usually one; a ligature or a letter
     /// that folds to punctuation can make more).
@@ -28,6 +31,13 @@ enum SearchText {
         var words: [Word] = []
         forEachWord(in: text) { words.append($0); return true }
         return words
+    }
+
+    /// Whether `word` starts with `prefix`, code point by code point: a prefix of a word may end
+    /// inside a character (a Devanagari consonant before its vowel sign), where `hasPrefix`, which
+    /// compares whole characters, says no.
+    static func starts(_ word: String, with prefix: String) -> Bool {
+        word.unicodeScalars.starts(with: prefix.unicodeScalars)
     }
 
     /// Where the first word of `text` that starts with one of `queryWords` is, reading no further.
@@ -46,7 +56,7 @@ enum SearchText {
     /// Whether the word of `text` at `range` starts with one of `queryWords` once folded.
     static func matches(_ text: String, _ range: Range<String.Index>, ascii: Bool, anyOf queryWords: [String]) -> Bool {
         guard ascii else {
-            return fold(String(text.unicodeScalars[range])).contains { folded in queryWords.contains { folded.hasPrefix($0) } }
+            return fold(String(text.unicodeScalars[range])).contains { folded in queryWords.contains { starts(folded, with: $0) } }
         }
         let word = text.utf8[range]
         return queryWords.contains { query in
@@ -101,7 +111,8 @@ enum SearchText {
         let tokens = tokens(String(query.unicodeScalars.prefix(maxQueryLength)))
         var distinct: [String] = []
         for token in tokens where !distinct.contains(token) { distinct.append(token) }
-        return distinct.filter { word in !distinct.contains { $0 != word && $0.hasPrefix(word) } }
+        let kept = distinct.filter { word in !distinct.contains { $0 != word && starts($0, with: word) } }
+        return Array(kept.prefix(maxQueryWords))
     }
 
     private static func word(_ text: String, _ range: Range<String.Index>) -> Word {

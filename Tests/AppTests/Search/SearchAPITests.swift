@@ -5,7 +5,7 @@ import Testing
 import VaporTesting
 
 /// `GET /api/search` over every kind of record, on SQLite and (in `make test-postgres`) PostgreSQL.
-/// The expected results are worked out from the records' text by `SearchOracle`, a plain
+/// The expected results are worked out from the records' text by `SearchCorpus.expected`, a plain
 /// implementation of SPEC 11's rule that shares nothing with either database's index, so both
 /// databases are held to the same sets.
 @Suite("Search API")

@@ -42,6 +42,28 @@ struct SearchTextTests {
         #expect(SearchText.queryWords(tail) == [])
     }
 
+    @Test func aPrefixMayEndInsideACharacter() {
+        // "हिन" is the start of "हिन्दी" by code points, though not by whole characters.
+        #expect(SearchText.starts("हिन्दी", with: "हिन"))
+        #expect(!"हिन्दी".hasPrefix("हिन"))
+        let text = "भाषा हिन्दी है"
+        let match = try! #require(SearchText.firstMatch(in: text, anyOf: ["हिन"]))
+        #expect(String(text.unicodeScalars[match]) == "हिन्दी")
+    }
+
+    @Test func aQueryIsReadAsAtMostItsFirst64DistinctWords() {
+        let words = (1...100).map { "w\($0)x" }
+        #expect(SearchText.queryWords(words.joined(separator: " ")) == Array(words.prefix(SearchText.maxQueryWords)))
+    }
+
+    @Test func aSnippetStaysShortWhenTheMatchedWordIsLong() {
+        // Thai is written without spaces: a whole paragraph is one word.
+        let run = String(repeating: "ภาษาไทย", count: 2_000)
+        let snippet = SearchSnippet.make(["before " + run + " after"], words: [SearchText.tokens(run)[0].unicodeScalars.prefix(3).map(String.init).joined()])
+        #expect(snippet.unicodeScalars.count <= SearchSnippet.length + 2)
+        #expect(snippet.hasSuffix("…"))
+    }
+
     @Test func aSnippetIsTheTextAroundTheFirstMatchCutAtSpaces() {
         let before = (1...30).map { "word\($0)" }.joined(separator: " ")
         let after = (31...80).map { "word\($0)" }.joined(separator: " ")
