@@ -83,7 +83,7 @@ struct StudentImport {
     private func plan(_ csv: StudentCSV) async throws -> [Planned] {
         let emails = csv.rows.map { FieldRules.normalizedEmail(StudentCSV.value($0, csv.columns.email)) }.filter { !$0.isEmpty }
         var existing: [String: Student] = [:]
-        for chunk in stride(from: 0, to: emails.count, by: 500).map({ Array(emails[$0..<min($0 + 500, emails.count)]) }) {
+        for chunk in emails.chunked(500) {
             for student in try await Student.query(on: db).filter(\.$email ~~ chunk).all() { existing[student.email] = student }
         }
         var seen = Set<String>()

@@ -144,12 +144,4 @@ enum SQLiteSearchIndex {
     private static func quoted(_ word: String) -> String {
         "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
-
-}
-
-extension Array {
-    /// The array in consecutive pieces of at most `size` elements.
-    func chunked(_ size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
-    }
 }

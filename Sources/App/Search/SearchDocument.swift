@@ -10,7 +10,7 @@ struct SearchDocument: Sendable {
     let titleWords: [String]
 
     init(_ source: SearchSource) {
-        key = SearchIndex.Pending(kind: source.kind, ref: source.id)
+        key = source.key
         date = source.date
         words = source.allWords
         titleWords = source.titleWords

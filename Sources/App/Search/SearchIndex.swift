@@ -59,11 +59,8 @@ enum SearchIndex {
             SELECT kind, ref, \(unsafeRaw: postgres ? "seq" : "stamp") AS stamp FROM search_pending ORDER BY seq LIMIT \(literal: batchSize)
             """).all(decoding: Queued.self)
         guard !queued.isEmpty else { return 0 }
-        var sources: [SearchSource] = []
-        for kind in SearchKind.allCases {
-            sources += try await SearchSources.load(kind, ids: queued.filter { $0.kind == kind }.map(\.ref), on: sql)
-        }
-        let documents = sources.map(SearchDocument.init)
+        let records = queued.map { Pending(kind: $0.kind, ref: $0.ref) }
+        let documents = try await SearchSources.load(records, on: sql).map(SearchDocument.init)
         try await writer.transaction(on: database) { transaction in
             let sql = try transaction.sql()
             var entries = queued.map { SQLGroupExpression([SQLBind($0.kind.rawValue), SQLBind($0.ref), SQLBind($0.stamp)]) }

@@ -64,13 +64,8 @@ struct Search: Sendable {
             if !indexing { app.searchMemory.markIndexed(through: version) }
         }
         let hits = try await SearchIndex.find(words, limit: limit, on: sql, memory: app.searchMemory)
-        var sources: [SearchIndex.Pending: SearchSource] = [:]
-        for kind in SearchKind.allCases {
-            let ids = hits.filter { $0.kind == kind }.map(\.ref)
-            for source in try await SearchSources.load(kind, ids: ids, on: sql) {
-                sources[.init(kind: kind, ref: source.id)] = source
-            }
-        }
+        let loaded = try await SearchSources.load(hits, on: sql)
+        let sources = Dictionary(loaded.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         // A record deleted since the index was read is left out.
         let found = hits.compactMap { sources[$0] }
         let results = found.map { source in

@@ -10,15 +10,11 @@ enum SearchSnippet {
     /// word; the start of the first non-empty field when none has (a meeting found by its
     /// student's name).
     static func make(_ fields: [String], words: [String], more: () -> [String] = { [] }) -> String {
-        for field in fields {
-            if let first = SearchText.firstMatch(in: field, anyOf: words) {
-                return excerpt(field, around: first)
-            }
+        func around(_ field: String) -> String? {
+            SearchText.firstMatch(in: field, anyOf: words).map { excerpt(field, around: $0) }
         }
-        for field in more() {
-            if let first = SearchText.firstMatch(in: field, anyOf: words) {
-                return excerpt(field, around: first)
-            }
+        if let found = fields.lazy.compactMap(around).first ?? more().lazy.compactMap(around).first {
+            return found
         }
         guard let field = fields.first(where: { !$0.isEmpty }) else { return "" }
         return excerpt(field, around: field.startIndex..<field.startIndex)

@@ -25,6 +25,7 @@ struct SearchSource: Sendable {
     /// Shown beside the result, never searched.
     var display = SearchDisplay()
 
+    var key: SearchIndex.Pending { SearchIndex.Pending(kind: kind, ref: id) }
     var titleWords: [String] { titleFields.flatMap(SearchText.tokens) }
     var allWords: [String] { titleWords + (bodyFields + display.answers).flatMap(SearchText.tokens) }
 }
@@ -50,6 +51,15 @@ struct SearchDisplay: Sendable {
 
 /// Reads the records search indexes and shows, by kind and id.
 enum SearchSources {
+    /// The records named, of every kind; one query a kind. A record that no longer exists is absent.
+    static func load(_ records: [SearchIndex.Pending], on sql: any SQLDatabase) async throws -> [SearchSource] {
+        var sources: [SearchSource] = []
+        for kind in SearchKind.allCases {
+            sources += try await load(kind, ids: records.filter { $0.kind == kind }.map(\.ref), on: sql)
+        }
+        return sources
+    }
+
     static func load(_ kind: SearchKind, ids: [UUID], on sql: any SQLDatabase) async throws -> [SearchSource] {
         guard !ids.isEmpty else { return [] }
         switch kind {
