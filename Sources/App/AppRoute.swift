@@ -23,9 +23,11 @@ enum AppRoute {
     case followUp(UUID)
     case followUpDone(UUID)
     case settings
+    case settingsSecurity
     case search(query: String? = nil)
     case signIn(next: String? = nil)
     case signOut
+    case signInCode
     case setup(token: String)
 
     enum CalendarTab: String, CaseIterable, Sendable {
@@ -71,8 +73,17 @@ enum AppRoute {
         case settingsWebhooksReplay = "/settings/webhooks/replay"
         case settingsCalendarFeed = "/settings/calendar-feed"
         case settingsCalendarFeedRevoke = "/settings/calendar-feed/revoke"
+        case settingsSecurity = "/settings/security"
+        case settingsTwoFactor = "/settings/two-factor"
+        case settingsTwoFactorConfirm = "/settings/two-factor/confirm"
+        case settingsTwoFactorDisable = "/settings/two-factor/disable"
+        case settingsSessionsEndOthers = "/settings/sessions/end-others"
+        case settingsSessionsEnd = "/settings/sessions/end"
+        case settingsTokens = "/settings/tokens"
+        case settingsTokensRevoke = "/settings/tokens/revoke"
         case calendarFeed = "/feeds/:token/consultations.ics"
         case signIn = "/sign-in"
+        case signInCode = "/sign-in/code"
         case signOut = "/sign-out"
         case setup = "/setup/:token"
         // API
@@ -142,11 +153,13 @@ enum AppRoute {
         case .followUpDone(let id): return Pattern.followUpDone.filled(id.uuidString)
         case .today: return Pattern.today.rawValue
         case .settings: return Pattern.settings.rawValue
+        case .settingsSecurity: return Pattern.settingsSecurity.rawValue
         case .search(let query):
             return Self.withQuery(Pattern.search.rawValue, query.map { [.init(name: "q", value: $0)] } ?? [])
         case .signIn(let next):
             return Self.withQuery(Pattern.signIn.rawValue, next.map { [.init(name: "next", value: $0)] } ?? [])
         case .signOut: return Pattern.signOut.rawValue
+        case .signInCode: return Pattern.signInCode.rawValue
         case .setup(let token): return Pattern.setup.filled(token)
         }
     }

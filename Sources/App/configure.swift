@@ -16,6 +16,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.searchMemory = SearchMemory()
     _ = app.setupLink
     _ = app.signInThrottle
+    _ = app.tokenUse
     app.calendly = CalendlyAccess(transport: LiveCalendlyTransport(client: app.http.client.shared))
     app.bookingsInFlight = BookingsInFlight()
 

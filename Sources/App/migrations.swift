@@ -20,4 +20,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddCalendlyActions())
     app.migrations.add(CreateCalendarFeed())
     app.migrations.add(CreateSearchIndex())
+    app.migrations.add(AddTwoFactor())
 }

@@ -73,6 +73,9 @@ func routes(_ app: Application) throws {
     let auth = AuthPagesController()
     open.get(.signIn, use: auth.signInPage)
     open.post(.signIn, use: auth.signIn)
+    let twoFactorSignIn = TwoFactorSignInController()
+    open.get(.signInCode, use: twoFactorSignIn.page)
+    open.post(.signInCode, use: twoFactorSignIn.submit)
     open.get(.setup, use: auth.setupPage)
     open.post(.setup, use: auth.setup)
 
@@ -122,4 +125,13 @@ func routes(_ app: Application) throws {
     pages.post(.settingsWebhooksReplay, use: settings.replay)
     pages.post(.settingsCalendarFeed, use: settings.makeFeed)
     pages.post(.settingsCalendarFeedRevoke, use: settings.revokeFeed)
+    let security = SecurityPageController()
+    pages.get(.settingsSecurity, use: security.show)
+    pages.post(.settingsTwoFactor, use: security.startTwoFactor)
+    pages.post(.settingsTwoFactorConfirm, use: security.confirmTwoFactor)
+    pages.post(.settingsTwoFactorDisable, use: security.disableTwoFactor)
+    pages.post(.settingsSessionsEndOthers, use: security.endOtherSessions)
+    pages.post(.settingsSessionsEnd, use: security.endSession)
+    pages.post(.settingsTokens, use: security.createToken)
+    pages.post(.settingsTokensRevoke, use: security.revokeToken)
 }

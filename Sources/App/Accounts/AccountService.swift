@@ -117,6 +117,23 @@ struct AccountService {
         }
         return plain
     }
+
+    /// The owner's API tokens, newest first.
+    func tokens() async throws -> [APIToken] {
+        try await APIToken.query(on: db).sort(\.$createdAt, .descending).all()
+    }
+
+    /// Deletes a token: every instance refuses it from the next request on (the data version moves).
+    /// Returns its name.
+    func revokeToken(_ id: UUID) async throws -> String {
+        try await writer.transaction(on: db) { db in
+            guard let token = try await APIToken.find(id, on: db) else {
+                throw AppError.notFound("No API token has that id; it may be revoked already. The token")
+            }
+            try await token.delete(on: db)
+            return token.name
+        }
+    }
 }
 
 extension Application {

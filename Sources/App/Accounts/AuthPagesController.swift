@@ -4,7 +4,8 @@ import Vapor
 /// Sign-in, sign-out and the one-time setup of the owner account.
 struct AuthPagesController {
     /// Sign-out needs a signed-in session, so it is registered with the protected routes.
-    func signOut(req: Request) -> Response {
+    func signOut(req: Request) async throws -> Response {
+        try await req.audit.record(.signOut)
         req.auth.logout(Account.self)
         req.session.destroy()
         return req.redirect(to: AppRoute.signIn().path + "?notice=\(Notice.signedOut.rawValue)")
@@ -27,16 +28,26 @@ struct AuthPagesController {
                                                   error: "Too many failed attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
                                                   status: .tooManyRequests)
             response.headers.replaceOrAdd(name: "Retry-After", value: "\(wait)")
+            try await req.audit.record(.signIn, .throttled, "too many failed attempts")
             return response
         }
         let email = FieldRules.normalizedEmail(form.email ?? "")
         let account = try await Account.query(on: req.db).filter(\.$email == email).first()
         let verified = try await Self.verify(form.password ?? "", account: account, on: req)
         guard let account, verified else {
-            // The reserved attempt stays counted as a failure.
+            // The reserved attempt stays counted as a failure. What was typed is not recorded: a
+            // password typed into the email field would end up in the log.
+            try await req.audit.record(.signIn, .failed, "wrong email or password")
             return try await renderSignIn(req, email: form.email ?? "", next: next, error: "That email and password do not match.", status: .unauthorized)
         }
+        if account.twoFactorEnabled {
+            // The attempt stays counted until the code is right too: a right password must not
+            // reset the count, or whoever has it could guess codes without end.
+            PendingSignIn.start(try account.requireID(), next: next, in: req.session)
+            return req.redirect(to: AppRoute.signInCode.path)
+        }
         try await throttle.succeeded(key, writer: req.application.databaseWriter, on: req.db)
+        try await req.audit.record(.signIn, .succeeded, "password")
         try await req.signIn(account)
         return req.redirect(to: next)
     }

@@ -8,12 +8,15 @@ import Vapor
 /// Vapor writes a request's session back after every response, changed or not, and creates a row
 /// for any request that touches an empty session (an unknown or stale cookie, say). Here a page
 /// view that changed nothing writes nothing, and an empty session is never stored. When a session
-/// was last used is written at most once an hour, so a busy session costs no write per request.
+/// was last used, from which address and browser, is written at most every 5 minutes, so a busy
+/// session costs no write per request and Settings can still list sessions truthfully.
 struct QuietSessionDriver: SessionDriver {
     let inner: any SessionDriver
     /// How long a session may go unused before it ends.
     let idleLimit: TimeInterval
-    static let lastSeenResolution: TimeInterval = 60 * 60
+    static let lastSeenResolution: TimeInterval = 5 * 60
+    /// A browser's name is shown, not its whole story: longer `User-Agent` values are cut.
+    static let maxUserAgentBytes = 300
 
     /// A session row as this driver reads it.
     struct Stored: Sendable, Equatable {
@@ -77,8 +80,22 @@ struct QuietSessionDriver: SessionDriver {
 
     private func touch(_ sessionID: SessionID, on request: Request) -> EventLoopFuture<Void> {
         guard let sql = request.db as? any SQLDatabase else { return request.eventLoop.makeSucceededVoidFuture() }
+        let address = ClientAddress.address(of: request, trusting: request.application.appConfig.trustedProxies)
         return sql.update("_fluent_sessions").set("last_seen_at", to: SQLBind(Date()))
+            .set("user_agent", to: SQLBind(Self.userAgent(of: request)))
+            .set("address", to: SQLBind(address))
             .where("key", .equal, SQLBind(sessionID.string)).run()
+    }
+
+    /// The `User-Agent` header without control characters, cut to whole characters within the limit.
+    static func userAgent(of request: Request) -> String {
+        let raw = request.headers.first(name: .userAgent) ?? ""
+        var kept = ""
+        for character in raw where !character.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            guard kept.utf8.count + character.utf8.count <= maxUserAgentBytes else { break }
+            kept.append(character)
+        }
+        return kept
     }
 }
 

@@ -30,6 +30,7 @@ extension Request {
         }
         // A new CSRF token too: one seen before sign-in must not be valid after it.
         session.data[CSRFToken.sessionKey] = nil
+        PendingSignIn.clear(session)
         session.data[SessionAccountAuthenticator.sessionKey] = try account.requireID().uuidString
         auth.login(account)
     }

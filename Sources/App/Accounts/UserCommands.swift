@@ -1,9 +1,9 @@
 import Vapor
 
 /// `crm user create --email E [--time-zone Z]` and `crm user reset-password --email E`, password on
-/// standard input.
+/// standard input; `crm user reset-2fa --email E`.
 struct UserCommands: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] { ["create": CreateUserCommand(), "reset-password": ResetPasswordCommand()] }
+    var commands: [String: any AnyAsyncCommand] { ["create": CreateUserCommand(), "reset-password": ResetPasswordCommand(), "reset-2fa": ResetTwoFactorCommand()] }
     var help: String { "Manages the owner account." }
 }
 
@@ -41,7 +41,27 @@ struct ResetPasswordCommand: AsyncCommand {
         try await context.onMigratedDatabase { app in
             let password = PasswordInput.read(console: context.console)
             try await app.accounts.resetPassword(email: email, to: password)
+            try await app.audit.record(.passwordChanged, .succeeded, "reset on the server; every session signed out")
             context.console.output("Password changed for \(FieldRules.normalizedEmail(email)); every session is signed out.".consoleText(.success))
+        }
+    }
+}
+
+/// For an owner who lost their authenticator app and their recovery codes: turns two-factor sign-in off.
+struct ResetTwoFactorCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "email", help: "The owner's email address.")
+        var email: String?
+    }
+
+    var help: String { "Turns two-factor sign-in off for the owner, so the password alone signs in again." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let email = try CommandFailure.required(signature.email, "--email")
+        try await context.onMigratedDatabase { app in
+            try await app.twoFactor.reset(email: email)
+            try await app.audit.record(.twoFactorDisabled, .succeeded, "reset on the server (crm user reset-2fa)")
+            context.console.output("Two-factor sign-in is off for \(FieldRules.normalizedEmail(email)); the password alone signs in. Turn it on again from Settings › Security.".consoleText(.success))
         }
     }
 }

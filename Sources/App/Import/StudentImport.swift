@@ -130,3 +130,21 @@ struct StudentImport {
 extension Request {
     var studentImport: StudentImport { StudentImport(db: db, writer: application.databaseWriter) }
 }
+
+extension StudentImport {
+    /// Runs the import and records an applied one (or a refused one) in the audit log; dry runs change
+    /// nothing and are not recorded.
+    func audited(_ data: Data, dryRun: Bool, log: AuditLog) async throws -> Report {
+        do {
+            let report = try await run(data, dryRun: dryRun)
+            if !dryRun {
+                let totals = ["create", "update", "skip"].map { "\(report.totals[$0] ?? 0) \($0)" }.joined(separator: ", ")
+                try await log.record(.studentsImported, .succeeded, totals)
+            }
+            return report
+        } catch let error as AppError where !dryRun {
+            try await log.record(.studentsImported, .failed, "refused: \(error.reason)")
+            throw error
+        }
+    }
+}

@@ -9,6 +9,6 @@ struct StudentImportAPIController {
         guard let body = req.body.data, body.readableBytes > 0 else {
             throw AppError.invalid(field: "file", message: "is empty: send the CSV as the request body (Content-Type: text/csv)")
         }
-        return try await req.studentImport.run(Data(buffer: body), dryRun: dryRun)
+        return try await req.studentImport.audited(Data(buffer: body), dryRun: dryRun, log: req.audit)
     }
 }

@@ -41,7 +41,7 @@ struct StudentImportPagesController {
         }
         let apply = form.apply == "yes"
         do {
-            let report = try await req.studentImport.run(Data(text.utf8), dryRun: !apply)
+            let report = try await req.studentImport.audited(Data(text.utf8), dryRun: !apply, log: req.audit)
             if apply {
                 return req.redirect(to: AppRoute.students().path + "?notice=\(Notice.studentsImported.rawValue)")
             }

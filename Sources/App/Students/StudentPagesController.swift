@@ -44,7 +44,9 @@ struct StudentPagesController {
     }
 
     func purge(req: Request) async throws -> Response {
-        try await req.students.purge(try req.uuidParameter())
+        let id = try req.uuidParameter()
+        try await req.students.purge(id)
+        try await req.audit.record(.studentPurged, .succeeded, "student \(id.uuidString) and their consultations")
         return req.redirect(to: AppRoute.students().path + "?notice=\(Notice.studentPurged.rawValue)")
     }
 

@@ -16,7 +16,8 @@ enum ClientAddress {
         return IPRange.ipv6Groups(bytes.prefix(8)) + "::/64"
     }
 
-    private static func address(of request: Request, trusting proxies: [IPRange]) -> String {
+    /// The client's address as a checked IP literal (or `unknown`), for the audit log and the session list.
+    static func address(of request: Request, trusting proxies: [IPRange]) -> String {
         let connecting = request.remoteAddress?.ipAddress ?? "unknown"
         guard !proxies.isEmpty, proxies.contains(where: { $0.contains(connecting) }) else { return connecting }
         // Each proxy appends the address it saw; the rightmost one no trusted proxy added is the client.

@@ -47,6 +47,12 @@ enum Notice: String {
     case noShowNotSent = "no-show-not-sent"
     case booked = "booked"
     case studentsImported = "students-imported"
+    case signInExpired = "sign-in-expired"
+    case recoveryCodeUsed = "recovery-code-used"
+    case twoFactorOff = "two-factor-off"
+    case sessionsEnded = "sessions-ended"
+    case sessionEnded = "session-ended"
+    case tokenRevoked = "token-revoked"
 
     var text: String {
         switch self {
@@ -70,6 +76,12 @@ enum Notice: String {
         case .accountSaved: "Your details are saved."
         case .passwordChanged: "Password changed. Every other session is signed out."
         case .calendlyTokenRemoved: "The Calendly token is removed; the app no longer talks to Calendly."
+        case .signInExpired: "Sign in again: the code step waits five minutes after the password."
+        case .recoveryCodeUsed: "Signed in with a recovery code, which cannot be used again. The number left is below."
+        case .twoFactorOff: "Two-factor sign-in is off: the password alone signs in."
+        case .sessionsEnded: "Every other session is signed out."
+        case .sessionEnded: "That session is signed out."
+        case .tokenRevoked: "Token revoked: requests with it are refused from now on."
         }
     }
 }

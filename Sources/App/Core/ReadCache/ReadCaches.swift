@@ -11,7 +11,7 @@ import Vapor
 /// of the health route in the same runs).
 struct ReadCaches: Sendable {
     /// Read only after loading: no request changes a signed-in account in place.
-    let accountsByTokenHash = VersionedCache<String, Account>()
+    let tokensByHash = VersionedCache<String, APIToken>()
     let accountsByID = VersionedCache<UUID, Account>()
     let sessions = VersionedCache<String, QuietSessionDriver.Stored>()
     /// Kept as a buffer that each answer shares rather than copies.

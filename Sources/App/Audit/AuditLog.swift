@@ -1,0 +1,42 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Records what happened to the account and the data, and lists it newest first.
+struct AuditLog: Sendable {
+    let db: any Database
+    let writer: DatabaseWriter
+    /// Where the request came from (`server` for commands).
+    let address: String
+
+    static let pageSize = 25
+    static let maxDetailLength = 300
+
+    /// Records one event. A detail is written by the app; it is cut to a bounded length anyway.
+    func record(_ event: AuditEvent.Kind, _ outcome: AuditEvent.Outcome = .succeeded, _ detail: String = "", at now: Date = Date()) async throws {
+        let row = AuditEvent(occurredAt: now, event: event, outcome: outcome, address: address,
+                             detail: String(detail.prefix(Self.maxDetailLength)))
+        try await writer.transaction(on: db) { db in try await row.create(on: db) }
+    }
+
+    /// Newest first; `page` counts from 1. One row more than a page is read to tell whether an older page exists.
+    static func page(_ page: Int, on db: any Database) async throws -> (events: [AuditEvent], hasOlder: Bool) {
+        let rows = try await AuditEvent.query(on: db)
+            .sort(\.$occurredAt, .descending).sort(\.$id, .descending)
+            .range(((page - 1) * pageSize)..<(page * pageSize + 1)).all()
+        return (Array(rows.prefix(pageSize)), rows.count > pageSize)
+    }
+}
+
+extension Request {
+    /// The audit log, with this request's client address.
+    var audit: AuditLog {
+        AuditLog(db: db, writer: application.databaseWriter,
+                 address: ClientAddress.address(of: self, trusting: application.appConfig.trustedProxies))
+    }
+}
+
+extension Application {
+    /// The audit log for `crm` commands run on the server.
+    var audit: AuditLog { AuditLog(db: db, writer: databaseWriter, address: "server") }
+}
