@@ -18,7 +18,7 @@ struct SecurityPageController {
         let form = try req.content.decode(PasswordConfirmForm.self)
         do {
             let totp = try await req.twoFactor.begin(account, password: form.password ?? "")
-            req.session.data[Self.setupKey] = totp.base32Secret
+            req.session.data[Self.setupKey] = totp.base32
             return try await render(req, Options(setup: totp)).encodeResponse(for: req)
         } catch let error as AppError {
             try await req.audit.record(.twoFactorEnabled, .failed, "refused: \(error.reason)")
@@ -29,7 +29,7 @@ struct SecurityPageController {
     func confirmTwoFactor(req: Request) async throws -> Response {
         let account = try req.auth.require(Account.self)
         let form = try req.content.decode(TwoFactorCodeForm.self)
-        guard let stored = req.session.data[Self.setupKey], let totp = TOTP(base32: stored) else {
+        guard let stored = req.session.data[Self.setupKey], let totp = AuthenticatorSecret(base32: stored) else {
             return try await render(req, Options(errors: ["two_factor": "Setting up two-factor sign-in timed out or was not started: enter your password to start again."]))
                 .encodeResponse(status: .conflict, for: req)
         }
@@ -114,7 +114,7 @@ struct SecurityPageController {
 
     struct Options {
         var flash: String?
-        var setup: TOTP?
+        var setup: AuthenticatorSecret?
         var newRecoveryCodes: [String]?
         var newToken: String?
         var tokenName = ""
@@ -130,8 +130,8 @@ struct SecurityPageController {
         let (events, hasOlder) = try await AuditLog.page(auditPage, on: req.db)
         let sessions = try await req.signedInSessions.list(current: req.session.id)
         let setup = options.setup.map { totp in
-            TwoFactorSetupView(secret: totp.base32Secret,
-                               groupedSecret: totp.base32Secret.chunkedString(4),
+            TwoFactorSetupView(secret: totp.base32,
+                               groupedSecret: totp.base32.chunkedString(4),
                                provisioningURI: totp.provisioningURI(account: account.email, issuer: TwoFactorService.issuer))
         }
         let context = SecurityPageContext(

@@ -26,17 +26,17 @@ struct TwoFactorService {
 
     /// Checks the password and makes a new secret, which takes effect only once a code made from it
     /// is confirmed.
-    func begin(_ account: Account, password: String) async throws -> TOTP {
+    func begin(_ account: Account, password: String) async throws -> AuthenticatorSecret {
         guard try await Self.passwordMatches(password, account) else {
             throw AppError.invalid(field: "password", message: "is not your current password")
         }
         guard !account.twoFactorEnabled else { throw AppError.conflict("Two-factor sign-in is already on") }
-        return TOTP(secret: TOTP.makeSecret())
+        return AuthenticatorSecret.make()
     }
 
     /// Turns two-factor sign-in on once `code` matches the new secret; returns the recovery codes,
     /// which are shown this once. A wrong code changes nothing.
-    func confirm(_ accountID: UUID, secret: TOTP, code: String, now: Date = Date()) async throws -> [String] {
+    func confirm(_ accountID: UUID, secret: AuthenticatorSecret, code: String, now: Date = Date()) async throws -> [String] {
         let digits = Self.digits(code)
         guard let digits else { throw AppError.invalid(field: "code", message: "must be the 6 digits your app shows") }
         guard let step = secret.matchingStep(of: digits, at: now) else {
@@ -46,7 +46,7 @@ struct TwoFactorService {
         try await writer.transaction(on: db) { db in
             guard let account = try await Account.find(accountID, on: db) else { throw AppError.notFound("Account") }
             guard !account.twoFactorEnabled else { throw AppError.conflict("Two-factor sign-in is already on") }
-            account.totpSecret = secret.base32Secret
+            account.totpSecret = secret.base32
             account.totpLastStep = step
             account.totpEnabledAt = now
             try await account.save(on: db)
@@ -104,7 +104,7 @@ struct TwoFactorService {
         }
         guard let digits = Self.digits(typed) else { return .malformed }
         guard let account = try await Account.find(accountID, on: db), let stored = account.totpSecret,
-              let totp = TOTP(base32: stored) else { return .wrong }
+              let totp = AuthenticatorSecret(base32: stored) else { return .wrong }
         guard let step = totp.matchingStep(of: digits, at: now) else { return .wrong }
         let claimed = try await writer.transaction(on: db) { db in
             try await db.sql().raw("""

@@ -9,10 +9,13 @@ final class BrowserSession {
     let app: Application
     private(set) var cookies: [String: String] = [:]
     private(set) var csrfToken: String?
+    /// Sent as `User-Agent` with every request, when set.
+    let userAgent: String?
     var cookie: String? { cookies["crm_session"].map { "crm_session=\($0)" } }
 
-    init(app: Application) {
+    init(app: Application, userAgent: String? = nil) {
         self.app = app
+        self.userAgent = userAgent
     }
 
     @discardableResult
@@ -46,6 +49,7 @@ final class BrowserSession {
 
     private func headers() -> HTTPHeaders {
         var headers = HTTPHeaders()
+        if let userAgent { headers.add(name: .userAgent, value: userAgent) }
         if !cookies.isEmpty {
             headers.add(name: "Cookie", value: cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
