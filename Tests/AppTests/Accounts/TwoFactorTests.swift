@@ -123,6 +123,27 @@ struct TwoFactorTests {
         }
     }
 
+    /// Every instance claims a code by one conditional update of the same row, so of several
+    /// simultaneous sign-ins with one code (or one recovery code) exactly one gets in.
+    @Test func simultaneousUsesOfOneCodeLetExactlyOneIn() async throws {
+        try await withTestApp { t in
+            let owner = BrowserSession(app: t.app)
+            try await owner.signIn()
+            try await owner.get("/settings/security")
+            let (totp, codes) = try await Self.enable(owner)
+            let id = try await Self.owner(t).requireID()
+            let service = t.app.twoFactor
+            for typed in [Self.freshCode(totp), codes[5]] {
+                let outcomes = try await withThrowingTaskGroup(of: TwoFactorService.CodeCheck.self) { group in
+                    for _ in 0..<8 { group.addTask { try await service.check(typed, for: id) } }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(outcomes.filter { if case .accepted = $0 { true } else { false } }.count == 1)
+                #expect(outcomes.count == 8)
+            }
+        }
+    }
+
     @Test func aRecoveryCodeSignsInOnce() async throws {
         try await withTestApp { t in
             let owner = BrowserSession(app: t.app)
