@@ -128,3 +128,12 @@ def test_two_factor_from_turning_on_to_signing_out_another_session(browser, seco
     browser.get(f"{crm.base}/settings/security")
     assert no_sideways_scroll(browser)
     screenshot("security-phone")
+
+    # From the server, `crm user reset-2fa` turns it off: the password alone signs in again.
+    with pytest.raises(RuntimeError, match="nobody@example.com"):
+        crm.run("user", "reset-2fa", "--email", "nobody@example.com")
+    out = crm.run("user", "reset-2fa", "--email", OWNER_EMAIL)
+    assert "Two-factor sign-in is off" in out
+    sign_in(other, crm)
+    other.get(f"{crm.base}/settings/security")
+    assert other.find_element(By.ID, "start-password").is_displayed()

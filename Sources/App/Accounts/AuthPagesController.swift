@@ -28,7 +28,7 @@ struct AuthPagesController {
                                                   error: "Too many failed attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
                                                   status: .tooManyRequests)
             response.headers.replaceOrAdd(name: "Retry-After", value: "\(wait)")
-            try await req.audit.record(.signIn, .throttled, "too many failed attempts")
+            try await req.audit.recordThrottled(within: throttle.window)
             return response
         }
         let email = FieldRules.normalizedEmail(form.email ?? "")

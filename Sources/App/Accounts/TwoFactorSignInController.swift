@@ -16,7 +16,7 @@ struct TwoFactorSignInController {
         let throttle = req.application.signInThrottle
         if case .throttled(let wait) = try await throttle.reserve(key, writer: req.application.databaseWriter, on: req.db) {
             let minutes = (wait + 59) / 60
-            try await req.audit.record(.signIn, .throttled, "too many failed attempts")
+            try await req.audit.recordThrottled(within: throttle.window)
             let response = try await render(req, error: "Too many failed attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
                                             status: .tooManyRequests)
             response.headers.replaceOrAdd(name: "Retry-After", value: "\(wait)")

@@ -19,6 +19,17 @@ struct AuditLog: Sendable {
         try await writer.transaction(on: db) { db in try await row.create(on: db) }
     }
 
+    /// Records a throttled sign-in only when the last sign-in event from this address was not
+    /// already one within `window`: a client hammering the sign-in page while throttled would
+    /// otherwise write a row per attempt and bury the events that matter.
+    func recordThrottled(within window: TimeInterval, at now: Date = Date()) async throws {
+        let last = try await AuditEvent.query(on: db).filter(\.$address == address).filter(\.$event == .signIn)
+            .filter(\.$occurredAt > now.addingTimeInterval(-window))
+            .sort(\.$occurredAt, .descending).first()
+        if last?.outcome == .throttled { return }
+        try await record(.signIn, .throttled, "too many failed attempts; more are not recorded until the wait is over", at: now)
+    }
+
     /// Newest first; `page` counts from 1. One row more than a page is read to tell whether an older page exists.
     static func page(_ page: Int, on db: any Database) async throws -> (events: [AuditEvent], hasOlder: Bool) {
         let rows = try await AuditEvent.query(on: db)

@@ -25,6 +25,8 @@ struct AddTwoFactor: AsyncMigration {
             .field("detail", .string, .required)
             .create()
         try await database.sql().raw("CREATE INDEX audit_events_by_time ON audit_events (occurred_at)").run()
+        // Finds an address's last sign-in event: a throttled client is recorded once per wait.
+        try await database.sql().raw("CREATE INDEX audit_events_by_address ON audit_events (address, occurred_at)").run()
         // Who each session is: shown on Settings so the owner can tell a stolen session from their own.
         try await database.schema("_fluent_sessions").field("user_agent", .string).update()
         try await database.schema("_fluent_sessions").field("address", .string).update()

@@ -194,6 +194,10 @@ struct TwoFactorTests {
             // A right password does not reset the count.
             let password = try await browser.signIn()
             #expect(password.status == .tooManyRequests)
+            // A client hammering while throttled is recorded once per wait, not once per attempt.
+            for _ in 0..<3 { try await browser.post("/sign-in/code", form: ["code": "123456"]) }
+            let throttledEvents = try await Self.audit(t).filter { $0.event == .signIn && $0.outcome == .throttled }
+            #expect(throttledEvents.count == 1)
         }
     }
 
