@@ -77,6 +77,7 @@ enum AppRoute {
         case settingsTwoFactor = "/settings/two-factor"
         case settingsTwoFactorConfirm = "/settings/two-factor/confirm"
         case settingsTwoFactorDisable = "/settings/two-factor/disable"
+        case settingsRecoveryCodes = "/settings/two-factor/recovery-codes"
         case settingsSessionsEndOthers = "/settings/sessions/end-others"
         case settingsSessionsEnd = "/settings/sessions/end"
         case settingsTokens = "/settings/tokens"

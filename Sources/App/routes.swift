@@ -130,6 +130,7 @@ func routes(_ app: Application) throws {
     pages.post(.settingsTwoFactor, use: security.startTwoFactor)
     pages.post(.settingsTwoFactorConfirm, use: security.confirmTwoFactor)
     pages.post(.settingsTwoFactorDisable, use: security.disableTwoFactor)
+    pages.post(.settingsRecoveryCodes, use: security.renewRecoveryCodes)
     pages.post(.settingsSessionsEndOthers, use: security.endOtherSessions)
     pages.post(.settingsSessionsEnd, use: security.endSession)
     pages.post(.settingsTokens, use: security.createToken)

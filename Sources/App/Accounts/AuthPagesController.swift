@@ -5,7 +5,7 @@ import Vapor
 struct AuthPagesController {
     /// Sign-out needs a signed-in session, so it is registered with the protected routes.
     func signOut(req: Request) async throws -> Response {
-        try await req.audit.record(.signOut)
+        await req.audit.record(.signOut)
         req.auth.logout(Account.self)
         req.session.destroy()
         return req.redirect(to: AppRoute.signIn().path + "?notice=\(Notice.signedOut.rawValue)")
@@ -28,7 +28,7 @@ struct AuthPagesController {
                                                   error: "Too many failed attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
                                                   status: .tooManyRequests)
             response.headers.replaceOrAdd(name: "Retry-After", value: "\(wait)")
-            try await req.audit.recordThrottled(within: throttle.window)
+            await req.audit.recordThrottled(within: throttle.window)
             return response
         }
         let email = FieldRules.normalizedEmail(form.email ?? "")
@@ -37,17 +37,18 @@ struct AuthPagesController {
         guard let account, verified else {
             // The reserved attempt stays counted as a failure. What was typed is not recorded: a
             // password typed into the email field would end up in the log.
-            try await req.audit.record(.signIn, .failed, "wrong email or password")
+            await req.audit.record(.signIn, .failed, "wrong email or password")
             return try await renderSignIn(req, email: form.email ?? "", next: next, error: "That email and password do not match.", status: .unauthorized)
         }
         if account.twoFactorEnabled {
             // The attempt stays counted until the code is right too: a right password must not
             // reset the count, or whoever has it could guess codes without end.
+            try await req.renewSession()
             PendingSignIn.start(try account.requireID(), next: next, in: req.session)
             return req.redirect(to: AppRoute.signInCode.path)
         }
         try await throttle.succeeded(key, writer: req.application.databaseWriter, on: req.db)
-        try await req.audit.record(.signIn, .succeeded, "password")
+        await req.audit.record(.signIn, .succeeded, "password")
         try await req.signIn(account)
         return req.redirect(to: next)
     }

@@ -108,15 +108,16 @@ enum ExpiredSessions {
 }
 
 extension ExpiredSessions {
-    /// While `serve` runs: a sweep at start-up, then one an hour.
+    /// While `serve` runs: a sweep at start-up, then one an hour; audit events past their retention go too.
     static func startSweeping(_ app: Application) {
         let idleLimit = TimeInterval(app.appConfig.sessionIdleDays) * 24 * 60 * 60
         let task = Task {
             while !Task.isCancelled {
                 do {
                     try await delete(olderThan: idleLimit, on: app.db)
+                    try await AuditLog.prune(on: app.db)
                 } catch {
-                    app.logger.warning("Deleting expired sessions failed: \(String(reflecting: error))")
+                    app.logger.warning("Deleting expired sessions and old audit events failed: \(String(reflecting: error))")
                 }
                 try? await Task.sleep(for: .seconds(60 * 60))
             }

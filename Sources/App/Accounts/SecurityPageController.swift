@@ -4,11 +4,14 @@ import Vapor
 /// Settings › Security: turning two-factor sign-in on and off, the signed-in sessions, API tokens,
 /// and the audit log. Every change here is itself recorded in the audit log, refused ones included.
 struct SecurityPageController {
-    /// The secret being set up lives in the session until its first code confirms it.
+    /// The secret being set up lives in the session until its first code confirms it, for at most
+    /// 30 minutes; until then the page shows it again, so an app already set up with it still fits.
     private static let setupKey = "two_factor_setup"
+    private static let setupStartedKey = "two_factor_setup_started"
+    private static let setupLifetime: TimeInterval = 30 * 60
 
     func show(req: Request) async throws -> View {
-        try await render(req, Options())
+        try await render(req, Options(setup: Self.setupInProgress(req)))
     }
 
     // MARK: - Two-factor sign-in
@@ -16,64 +19,126 @@ struct SecurityPageController {
     func startTwoFactor(req: Request) async throws -> Response {
         let account = try req.auth.require(Account.self)
         let form = try req.content.decode(PasswordConfirmForm.self)
+        if let throttled = try await Self.throttledPasswordCheck(req) { return throttled }
         do {
-            let totp = try await req.twoFactor.begin(account, password: form.password ?? "")
-            req.session.data[Self.setupKey] = totp.base32
-            return try await render(req, Options(setup: totp)).encodeResponse(for: req)
+            let secret = try await req.twoFactor.begin(account, password: form.password ?? "")
+            try await Self.passwordAccepted(req)
+            req.session.data[Self.setupKey] = secret.base32
+            req.session.data[Self.setupStartedKey] = String(Int(Date().timeIntervalSince1970))
+            return try await render(req, Options(setup: secret)).encodeResponse(for: req)
         } catch let error as AppError {
-            try await req.audit.record(.twoFactorEnabled, .failed, "refused: \(error.reason)")
-            return try await render(req, Options(errors: error.formErrors)).encodeResponse(status: error.status, for: req)
+            await req.audit.record(.twoFactorEnabled, .failed, "refused: \(error.reason)")
+            if error.formErrors["password"] == nil { try await Self.passwordAccepted(req) }
+            return try await render(req, Options(errors: Self.passwordErrors(error, field: "password"))).encodeResponse(status: error.status, for: req)
         }
     }
 
     func confirmTwoFactor(req: Request) async throws -> Response {
         let account = try req.auth.require(Account.self)
         let form = try req.content.decode(TwoFactorCodeForm.self)
-        guard let stored = req.session.data[Self.setupKey], let totp = AuthenticatorSecret(base32: stored) else {
-            return try await render(req, Options(errors: ["two_factor": "Setting up two-factor sign-in timed out or was not started: enter your password to start again."]))
+        guard let secret = Self.setupInProgress(req) else {
+            await req.audit.record(.twoFactorEnabled, .failed, "refused: setup not started or timed out")
+            return try await render(req, Options(errors: ["form": "Setting up two-factor sign-in timed out or was not started: enter your password to start again."]))
                 .encodeResponse(status: .conflict, for: req)
         }
         do {
-            let codes = try await req.twoFactor.confirm(try account.requireID(), secret: totp, code: form.code ?? "")
-            req.session.data[Self.setupKey] = nil
-            try await req.audit.record(.twoFactorEnabled)
+            let codes = try await req.twoFactor.confirm(try account.requireID(), secret: secret, code: form.code ?? "")
+            Self.endSetup(req)
+            await req.audit.record(.twoFactorEnabled)
             return try await render(req, Options(flash: "Two-factor sign-in is on.", newRecoveryCodes: codes)).encodeResponse(for: req)
         } catch let error as AppError {
-            try await req.audit.record(.twoFactorEnabled, .failed, "refused: \(error.reason)")
-            return try await render(req, Options(setup: totp, errors: error.formErrors)).encodeResponse(status: error.status, for: req)
+            await req.audit.record(.twoFactorEnabled, .failed, "refused: \(error.reason)")
+            if case .conflict = error { Self.endSetup(req) }
+            return try await render(req, Options(setup: Self.setupInProgress(req), errors: error.formErrors)).encodeResponse(status: error.status, for: req)
         }
     }
 
     func disableTwoFactor(req: Request) async throws -> Response {
         let account = try req.auth.require(Account.self)
         let form = try req.content.decode(PasswordConfirmForm.self)
+        if let throttled = try await Self.throttledPasswordCheck(req) { return throttled }
         do {
             try await req.twoFactor.disable(account, password: form.password ?? "")
-            try await req.audit.record(.twoFactorDisabled)
+            try await Self.passwordAccepted(req)
+            await req.audit.record(.twoFactorDisabled)
             return req.redirect(to: AppRoute.settingsSecurity.path + "?notice=\(Notice.twoFactorOff.rawValue)#two-factor")
         } catch let error as AppError {
-            try await req.audit.record(.twoFactorDisabled, .failed, "refused: \(error.reason)")
-            return try await render(req, Options(errors: ["disable_password": error.formErrors["password"] ?? error.reason]))
-                .encodeResponse(status: error.status, for: req)
+            await req.audit.record(.twoFactorDisabled, .failed, "refused: \(error.reason)")
+            if error.formErrors["password"] == nil { try await Self.passwordAccepted(req) }
+            return try await render(req, Options(errors: Self.passwordErrors(error, field: "disable_password"))).encodeResponse(status: error.status, for: req)
         }
+    }
+
+    func renewRecoveryCodes(req: Request) async throws -> Response {
+        let account = try req.auth.require(Account.self)
+        let form = try req.content.decode(PasswordConfirmForm.self)
+        if let throttled = try await Self.throttledPasswordCheck(req) { return throttled }
+        do {
+            let codes = try await req.twoFactor.renewRecoveryCodes(account, password: form.password ?? "")
+            try await Self.passwordAccepted(req)
+            await req.audit.record(.recoveryCodesRenewed)
+            return try await render(req, Options(flash: "New recovery codes made; the old ones no longer work.", newRecoveryCodes: codes))
+                .encodeResponse(for: req)
+        } catch let error as AppError {
+            await req.audit.record(.recoveryCodesRenewed, .failed, "refused: \(error.reason)")
+            if error.formErrors["password"] == nil { try await Self.passwordAccepted(req) }
+            return try await render(req, Options(errors: Self.passwordErrors(error, field: "renew_password"))).encodeResponse(status: error.status, for: req)
+        }
+    }
+
+    /// A wrong password for the field of this form; anything else for the page as a whole.
+    private static func passwordErrors(_ error: AppError, field: String) -> [String: String] {
+        if let message = error.formErrors["password"] { return [field: message] }
+        return ["form": error.reason]
+    }
+
+    private static func setupInProgress(_ req: Request, now: Date = Date()) -> AuthenticatorSecret? {
+        guard req.hasSession, let stored = req.session.data[setupKey],
+              let started = req.session.data[setupStartedKey].flatMap(TimeInterval.init),
+              now.timeIntervalSince1970 - started < setupLifetime else { return nil }
+        return AuthenticatorSecret(base32: stored)
+    }
+
+    private static func endSetup(_ req: Request) {
+        req.session.data[setupKey] = nil
+        req.session.data[setupStartedKey] = nil
+    }
+
+    /// Password checks here are throttled with sign-in's: a stolen session must not become a way
+    /// to guess the password.
+    private static func throttledPasswordCheck(_ req: Request) async throws -> Response? {
+        let key = ClientAddress.of(req, trusting: req.application.appConfig.trustedProxies)
+        guard case .throttled(let wait) = try await req.application.signInThrottle.reserve(key, writer: req.application.databaseWriter, on: req.db) else {
+            return nil
+        }
+        let minutes = (wait + 59) / 60
+        let response = try await SecurityPageController().render(req, Options(errors: ["form": "Too many wrong passwords. Try again in \(minutes) minute\(minutes == 1 ? "" : "s")."]))
+            .encodeResponse(status: .tooManyRequests, for: req)
+        response.headers.replaceOrAdd(name: "Retry-After", value: "\(wait)")
+        return response
+    }
+
+    private static func passwordAccepted(_ req: Request) async throws {
+        let key = ClientAddress.of(req, trusting: req.application.appConfig.trustedProxies)
+        try await req.application.signInThrottle.succeeded(key, writer: req.application.databaseWriter, on: req.db)
     }
 
     // MARK: - Sessions
 
     func endOtherSessions(req: Request) async throws -> Response {
         let ended = try await req.signedInSessions.endAll(except: req.session.id)
-        try await req.audit.record(.sessionsEnded, .succeeded, "every other session (\(ended))")
+        await req.audit.record(.sessionsEnded, .succeeded, "every other session (\(ended))")
         return req.redirect(to: AppRoute.settingsSecurity.path + "?notice=\(Notice.sessionsEnded.rawValue)#sessions")
     }
 
     func endSession(req: Request) async throws -> Response {
         let form = try req.content.decode(SessionEndForm.self)
         guard try await req.signedInSessions.end(handle: form.session ?? "", keeping: req.session.id) else {
-            try await req.audit.record(.sessionsEnded, .failed, "no such session")
+            await req.audit.record(.sessionsEnded, .failed, "no such session")
             return try await render(req, Options(errors: ["sessions": "That session is not signed in any more (or is this one: use Sign out)."]))
                 .encodeResponse(status: .notFound, for: req)
         }
-        try await req.audit.record(.sessionsEnded, .succeeded, "one session")
+        await req.audit.record(.sessionsEnded, .succeeded, "one session")
         return req.redirect(to: AppRoute.settingsSecurity.path + "?notice=\(Notice.sessionEnded.rawValue)#sessions")
     }
 
@@ -83,10 +148,11 @@ struct SecurityPageController {
         let form = try req.content.decode(TokenCreateForm.self)
         do {
             let plain = try await req.accounts.createToken(name: form.name ?? "")
-            try await req.audit.record(.tokenCreated, .succeeded, Self.quoted(form.name ?? ""))
+            await req.audit.record(.tokenCreated, .succeeded, Self.quoted(form.name ?? ""))
             return try await render(req, Options(flash: "API token made. Copy it now: it is not shown again.", newToken: plain))
                 .encodeResponse(for: req)
         } catch let error as AppError {
+            await req.audit.record(.tokenCreated, .failed, "refused: \(error.reason)")
             return try await render(req, Options(tokenName: form.name ?? "", errors: error.formErrors)).encodeResponse(status: error.status, for: req)
         }
     }
@@ -96,10 +162,10 @@ struct SecurityPageController {
         do {
             let id = try FieldRules.uuid(form.id, field: "id")
             let name = try await req.accounts.revokeToken(id)
-            try await req.audit.record(.tokenRevoked, .succeeded, Self.quoted(name))
+            await req.audit.record(.tokenRevoked, .succeeded, Self.quoted(name))
             return req.redirect(to: AppRoute.settingsSecurity.path + "?notice=\(Notice.tokenRevoked.rawValue)#tokens")
         } catch let error as AppError {
-            try await req.audit.record(.tokenRevoked, .failed, "no such token")
+            await req.audit.record(.tokenRevoked, .failed, "no such token")
             return try await render(req, Options(errors: ["tokens": "No API token has that id: it may be revoked already. Nothing was changed."]))
                 .encodeResponse(status: error.status, for: req)
         }
@@ -121,7 +187,7 @@ struct SecurityPageController {
         var errors: [String: String] = [:]
     }
 
-    private func render(_ req: Request, _ options: Options) async throws -> View {
+    fileprivate func render(_ req: Request, _ options: Options) async throws -> View {
         guard let accountID = req.auth.get(Account.self)?.id, let account = try await Account.find(accountID, on: req.db) else {
             throw AppError.unauthorized("Sign in first")
         }
@@ -153,7 +219,7 @@ struct SecurityPageController {
             newToken: options.newToken,
             tokenName: options.tokenName,
             audit: events.map {
-                AuditRow(at: time.format($0.occurredAt), event: $0.event.label, outcome: $0.outcome.rawValue, address: $0.address, detail: $0.detail)
+                AuditRow(at: time.format($0.occurredAt), event: $0.kind?.label ?? $0.event, outcome: $0.outcome, address: $0.address, detail: $0.detail)
             },
             auditPage: auditPage,
             olderAuditLink: hasOlder ? Self.auditLink(auditPage + 1) : nil,

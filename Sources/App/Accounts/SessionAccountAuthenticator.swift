@@ -24,14 +24,19 @@ struct SessionAccountAuthenticator: Middleware {
 extension Request {
     /// Stores the account in a fresh session: an id planted before sign-in is worthless after it.
     func signIn(_ account: Account) async throws {
+        try await renewSession()
+        PendingSignIn.clear(session)
+        session.data[SessionAccountAuthenticator.sessionKey] = try account.requireID().uuidString
+        auth.login(account)
+    }
+
+    /// Moves the session to a new id, and drops its CSRF token: an id or token planted or seen
+    /// before a sign-in step must be worthless after it.
+    func renewSession() async throws {
         if hasSession, let old = session.id {
             try await application.sessions.driver.deleteSession(old, for: self).get()
             session.id = nil
         }
-        // A new CSRF token too: one seen before sign-in must not be valid after it.
         session.data[CSRFToken.sessionKey] = nil
-        PendingSignIn.clear(session)
-        session.data[SessionAccountAuthenticator.sessionKey] = try account.requireID().uuidString
-        auth.login(account)
     }
 }

@@ -38,11 +38,15 @@ struct SignedInSessions {
         return entries.sorted { ($0.isCurrent ? 1 : 0, $0.lastSeenAt ?? .distantPast) > ($1.isCurrent ? 1 : 0, $1.lastSeenAt ?? .distantPast) }
     }
 
-    /// Ends every session but `current`; returns how many ended.
+    /// Ends every session but `current`, in one statement (a session opened meanwhile ends too);
+    /// returns how many of the ended ones were signed in.
     func endAll(except current: SessionID?) async throws -> Int {
-        let keys = try await keys().filter { $0 != current?.string }
-        try await delete(keys)
-        return keys.count
+        let ended = try await writer.transaction(on: db) { db in
+            try await db.sql().raw("""
+                DELETE FROM _fluent_sessions WHERE key <> \(bind: current?.string ?? "") RETURNING data
+                """).all().compactMap { try? $0.decode(column: "data", as: SessionData.self) }
+        }
+        return ended.filter { $0[SessionAccountAuthenticator.sessionKey] != nil }.count
     }
 
     /// Ends the session with this handle, unless it is `current` (sign-out does that); false if none has it.

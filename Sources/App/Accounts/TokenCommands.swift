@@ -18,7 +18,7 @@ struct CreateTokenCommand: AsyncCommand {
         let name = try CommandFailure.required(signature.name, "--name")
         try await context.onMigratedDatabase { app in
             let token = try await app.accounts.createToken(name: name)
-            try await app.audit.record(.tokenCreated, .succeeded, "“\(name.prefix(100))” (crm token create)")
+            await app.audit.record(.tokenCreated, .succeeded, "“\(name.prefix(100))” (crm token create)")
             context.console.output("API token \"\(name)\" created. It is shown only this once:")
             context.console.output(token.consoleText())
         }

@@ -7,6 +7,8 @@ import Vapor
 struct TwoFactorService {
     let db: any Database
     let writer: DatabaseWriter
+    /// Checks a password against its bcrypt hash (Vapor's async hasher, off the event loop).
+    let hasher: @Sendable (String, String) async throws -> Bool
     static let issuer = "Personal CRM"
 
     enum CodeCheck: Equatable {
@@ -15,8 +17,10 @@ struct TwoFactorService {
         case malformed
         /// Not the code of this moment (or a step either side), or not an unused recovery code.
         case wrong
-        /// The right code, already used once: a replay.
+        /// The right code, already used once (a replay), or older than the last one used.
         case reused
+        /// A recovery code that was good once and is used up.
+        case recoveryCodeUsed
     }
 
     enum Method: Equatable {
@@ -27,7 +31,7 @@ struct TwoFactorService {
     /// Checks the password and makes a new secret, which takes effect only once a code made from it
     /// is confirmed.
     func begin(_ account: Account, password: String) async throws -> AuthenticatorSecret {
-        guard try await Self.passwordMatches(password, account) else {
+        guard try await passwordMatches(password, account) else {
             throw AppError.invalid(field: "password", message: "is not your current password")
         }
         guard !account.twoFactorEnabled else { throw AppError.conflict("Two-factor sign-in is already on") }
@@ -44,23 +48,45 @@ struct TwoFactorService {
         }
         let codes = (0..<RecoveryCode.count).map { _ in RecoveryCode.make() }
         try await writer.transaction(on: db) { db in
-            guard let account = try await Account.find(accountID, on: db) else { throw AppError.notFound("Account") }
-            guard !account.twoFactorEnabled else { throw AppError.conflict("Two-factor sign-in is already on") }
-            account.totpSecret = secret.base32
-            account.totpLastStep = step
-            account.totpEnabledAt = now
-            try await account.save(on: db)
-            try await RecoveryCode.query(on: db).filter(\.$account.$id == accountID).delete()
-            for code in codes {
-                try await RecoveryCode(accountID: accountID, codeHash: RecoveryCode.hash(code)).create(on: db)
-            }
+            // Only while it is off, in one statement: of two confirmations at once (two tabs, two
+            // instances), the second changes nothing rather than replacing the codes just shown.
+            let turnedOn = try await db.sql().raw("""
+                UPDATE accounts SET totp_secret = \(bind: secret.base32), totp_last_step = \(bind: step), totp_enabled_at = \(bind: now)
+                WHERE id = \(bind: accountID) AND totp_secret IS NULL
+                RETURNING id
+                """).all().count
+            guard turnedOn > 0 else { throw AppError.conflict("Two-factor sign-in is already on") }
+            try await replaceRecoveryCodes(codes, for: accountID, on: db)
         }
         return codes
     }
 
+    /// New recovery codes in place of all the old ones, after checking the password.
+    func renewRecoveryCodes(_ account: Account, password: String) async throws -> [String] {
+        guard try await passwordMatches(password, account) else {
+            throw AppError.invalid(field: "password", message: "is not your current password")
+        }
+        let accountID = try account.requireID()
+        let codes = (0..<RecoveryCode.count).map { _ in RecoveryCode.make() }
+        try await writer.transaction(on: db) { db in
+            guard try await Account.find(accountID, on: db)?.twoFactorEnabled == true else {
+                throw AppError.conflict("Two-factor sign-in is off, so there are no recovery codes to renew")
+            }
+            try await replaceRecoveryCodes(codes, for: accountID, on: db)
+        }
+        return codes
+    }
+
+    private func replaceRecoveryCodes(_ codes: [String], for accountID: UUID, on db: any Database) async throws {
+        try await RecoveryCode.query(on: db).filter(\.$account.$id == accountID).delete()
+        for code in codes {
+            try await RecoveryCode(accountID: accountID, codeHash: RecoveryCode.hash(code)).create(on: db)
+        }
+    }
+
     /// Turns two-factor sign-in off after checking the password.
     func disable(_ account: Account, password: String) async throws {
-        guard try await Self.passwordMatches(password, account) else {
+        guard try await passwordMatches(password, account) else {
             throw AppError.invalid(field: "password", message: "is not your current password")
         }
         try await turnOff(try account.requireID())
@@ -98,7 +124,11 @@ struct TwoFactorService {
                     RETURNING id
                     """).all().count
             }
-            guard claimed > 0 else { return .wrong }
+            guard claimed > 0 else {
+                let spent = try await RecoveryCode.query(on: db).filter(\.$account.$id == accountID)
+                    .filter(\.$codeHash == RecoveryCode.hash(typed)).first()
+                return spent == nil ? .wrong : .recoveryCodeUsed
+            }
             let remaining = try await RecoveryCode.query(on: db).filter(\.$account.$id == accountID).filter(\.$usedAt == nil).count()
             return .accepted(.recoveryCode(remaining: remaining))
         }
@@ -127,15 +157,22 @@ struct TwoFactorService {
         return plain
     }
 
-    static func passwordMatches(_ password: String, _ account: Account) async throws -> Bool {
-        (try? Bcrypt.verify(password, created: account.passwordHash)) == true
+    /// bcrypt is slow by design: it runs on the blocking pool, not on the shared concurrency threads.
+    func passwordMatches(_ password: String, _ account: Account) async throws -> Bool {
+        let hash = account.passwordHash
+        return try await hasher(password, hash)
     }
 }
 
 extension Request {
-    var twoFactor: TwoFactorService { TwoFactorService(db: db, writer: application.databaseWriter) }
+    var twoFactor: TwoFactorService {
+        let hasher = password.async
+        return TwoFactorService(db: db, writer: application.databaseWriter) { (try? await hasher.verify($0, created: $1)) ?? false }
+    }
 }
 
 extension Application {
-    var twoFactor: TwoFactorService { TwoFactorService(db: db, writer: databaseWriter) }
+    var twoFactor: TwoFactorService {
+        TwoFactorService(db: db, writer: databaseWriter) { (try? Bcrypt.verify($0, created: $1)) ?? false }
+    }
 }

@@ -14,9 +14,17 @@ struct TwoFactorSignInController {
         let form = try req.content.decode(CodeForm.self)
         let key = ClientAddress.of(req, trusting: req.application.appConfig.trustedProxies)
         let throttle = req.application.signInThrottle
-        if case .throttled(let wait) = try await throttle.reserve(key, writer: req.application.databaseWriter, on: req.db) {
+        // Codes are counted per address like passwords, and per account too: whoever has the
+        // password must not get 5 guesses from each of many addresses.
+        let accountKey = "account:" + pending.accountID.uuidString
+        let writer = req.application.databaseWriter
+        var reservation = try await throttle.reserve(key, writer: writer, on: req.db)
+        if reservation == .allowed {
+            reservation = try await Self.accountThrottle.reserve(accountKey, writer: writer, on: req.db)
+        }
+        if case .throttled(let wait) = reservation {
             let minutes = (wait + 59) / 60
-            try await req.audit.recordThrottled(within: throttle.window)
+            await req.audit.recordThrottled(within: throttle.window)
             let response = try await render(req, error: "Too many failed attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
                                             status: .tooManyRequests)
             response.headers.replaceOrAdd(name: "Retry-After", value: "\(wait)")
@@ -25,28 +33,36 @@ struct TwoFactorSignInController {
         switch try await req.twoFactor.check(form.code ?? "", for: pending.accountID) {
         case .accepted(let method):
             guard let account = try await Account.find(pending.accountID, on: req.db) else { return Self.startOver(req) }
-            try await throttle.succeeded(key, writer: req.application.databaseWriter, on: req.db)
+            try await throttle.succeeded(key, writer: writer, on: req.db)
+            try await Self.accountThrottle.succeeded(accountKey, writer: writer, on: req.db)
             let detail = switch method {
             case .authenticatorCode: "password and authenticator code"
             case .recoveryCode(let remaining): "password and recovery code (\(remaining) left)"
             }
-            try await req.audit.record(.signIn, .succeeded, detail)
+            await req.audit.record(.signIn, .succeeded, detail)
             try await req.signIn(account)
             if case .recoveryCode = method {
                 return req.redirect(to: AppRoute.settingsSecurity.path + "?notice=\(Notice.recoveryCodeUsed.rawValue)#two-factor")
             }
             return req.redirect(to: pending.next)
         case .malformed:
-            try await req.audit.record(.signIn, .failed, "malformed code")
+            await req.audit.record(.signIn, .failed, "malformed code")
             return try await render(req, error: "Enter the 6 digits your authenticator app shows, or one of your recovery codes.", status: .unprocessableEntity)
         case .wrong:
-            try await req.audit.record(.signIn, .failed, "wrong code")
+            await req.audit.record(.signIn, .failed, "wrong code")
             return try await render(req, error: "That code is not right. Codes change every 30 seconds: enter the one showing now.", status: .unauthorized)
         case .reused:
-            try await req.audit.record(.signIn, .failed, "code already used")
-            return try await render(req, error: "That code was already used. Wait for the next one and enter it.", status: .unauthorized)
+            await req.audit.record(.signIn, .failed, "code already used")
+            return try await render(req, error: "That code was already used, or a newer one was. Wait for the next code and enter it.", status: .unauthorized)
+        case .recoveryCodeUsed:
+            await req.audit.record(.signIn, .failed, "recovery code already used")
+            return try await render(req, error: "That recovery code was already used: each works once. Enter another one, or a code from your app.", status: .unauthorized)
         }
     }
+
+    /// Wrong codes for one account, from any address: 10 in 15 minutes. Only someone who has the
+    /// password reaches this step, so only they could use it to keep the owner waiting.
+    static let accountThrottle = SignInThrottle(limit: 10)
 
     struct CodeForm: Content {
         var code: String?

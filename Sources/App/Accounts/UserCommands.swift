@@ -41,7 +41,7 @@ struct ResetPasswordCommand: AsyncCommand {
         try await context.onMigratedDatabase { app in
             let password = PasswordInput.read(console: context.console)
             try await app.accounts.resetPassword(email: email, to: password)
-            try await app.audit.record(.passwordChanged, .succeeded, "reset on the server; every session signed out")
+            await app.audit.record(.passwordChanged, .succeeded, "reset on the server; every session signed out")
             context.console.output("Password changed for \(FieldRules.normalizedEmail(email)); every session is signed out.".consoleText(.success))
         }
     }
@@ -60,7 +60,7 @@ struct ResetTwoFactorCommand: AsyncCommand {
         let email = try CommandFailure.required(signature.email, "--email")
         try await context.onMigratedDatabase { app in
             try await app.twoFactor.reset(email: email)
-            try await app.audit.record(.twoFactorDisabled, .succeeded, "reset on the server (crm user reset-2fa)")
+            await app.audit.record(.twoFactorDisabled, .succeeded, "reset on the server (crm user reset-2fa)")
             context.console.output("Two-factor sign-in is off for \(FieldRules.normalizedEmail(email)); the password alone signs in. Turn it on again from Settings › Security.".consoleText(.success))
         }
     }

@@ -24,13 +24,13 @@ struct CalendarFeedController {
 
     func make(req: Request) async throws -> Response {
         let token = try await req.calendarFeeds.make()
-        try await req.audit.record(.calendarFeedChanged, .succeeded, "new address made")
+        await req.audit.record(.calendarFeedChanged, .succeeded, "new address made")
         return try await FeedURL(url: Self.url(token: token, config: req.application.appConfig)).encodeResponse(status: .created, for: req)
     }
 
     func revoke(req: Request) async throws -> HTTPStatus {
         try await req.calendarFeeds.revoke()
-        try await req.audit.record(.calendarFeedChanged, .succeeded, "address revoked")
+        await req.audit.record(.calendarFeedChanged, .succeeded, "address revoked")
         return .noContent
     }
 

@@ -32,7 +32,7 @@ struct ExportController {
             [s.id?.uuidString ?? "", s.name, s.email, s.phone, s.notes, s.timeZone ?? "", s.source.rawValue,
              Self.time(s.archivedAt), Self.time(s.createdAt), Self.time(s.updatedAt)]
         }
-        try await req.audit.record(.dataExported, .succeeded, "students.csv (\(students.count) students)")
+        await req.audit.record(.dataExported, .succeeded, "students.csv (\(students.count) students)")
         return try Self.file(table.data(), type: "text/csv; charset=utf-8", name: "students")
     }
 
@@ -49,7 +49,7 @@ struct ExportController {
              Self.time(c.reconfirmationRequestedAt), Self.time(c.reconfirmedAt), c.moved ? "true" : "false",
              Self.time(c.calendlyUpdatedAt), Self.time(c.createdAt), Self.time(c.updatedAt)]
         }
-        try await req.audit.record(.dataExported, .succeeded, "consultations.csv (\(consultations.count) consultations)")
+        await req.audit.record(.dataExported, .succeeded, "consultations.csv (\(consultations.count) consultations)")
         return try Self.file(table.data(), type: "text/csv; charset=utf-8", name: "consultations")
     }
 
@@ -61,7 +61,7 @@ struct ExportController {
                                 consultations: try consultations.map { try ConsultationResponse($0) },
                                 followUps: try followUps.map { try FollowUpResponse($0) })
         let response = try await document.encodeResponse(for: req)
-        try await req.audit.record(.dataExported, .succeeded,
+        await req.audit.record(.dataExported, .succeeded,
                                    "export.json (\(students.count) students, \(consultations.count) consultations, \(followUps.count) follow-ups)")
         response.headers.replaceOrAdd(name: .contentDisposition, value: Self.disposition("personal-crm", ext: "json"))
         return response

@@ -139,11 +139,11 @@ extension StudentImport {
             let report = try await run(data, dryRun: dryRun)
             if !dryRun {
                 let totals = ["create", "update", "skip"].map { "\(report.totals[$0] ?? 0) \($0)" }.joined(separator: ", ")
-                try await log.record(.studentsImported, .succeeded, totals)
+                await log.record(.studentsImported, .succeeded, totals)
             }
             return report
         } catch let error as AppError where !dryRun {
-            try await log.record(.studentsImported, .failed, "refused: \(error.reason)")
+            await log.record(.studentsImported, .failed, "refused: \(error.reason)")
             throw error
         }
     }

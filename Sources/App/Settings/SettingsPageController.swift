@@ -49,10 +49,10 @@ struct SettingsPageController {
         do {
             try await req.accounts.changePassword(try account.requireID(), current: form.currentPassword ?? "", new: form.newPassword ?? "",
                                                   confirmation: form.newPasswordConfirmation ?? "", keeping: req.session.id)
-            try await req.audit.record(.passwordChanged, .succeeded, "every other session signed out")
+            await req.audit.record(.passwordChanged, .succeeded, "every other session signed out")
             return req.redirect(to: AppRoute.settings.path + "?notice=\(Notice.passwordChanged.rawValue)#password")
         } catch let error as AppError {
-            try await req.audit.record(.passwordChanged, .failed, "refused: " + error.formErrors.keys.sorted().joined(separator: ", "))
+            await req.audit.record(.passwordChanged, .failed, "refused: " + error.formErrors.keys.sorted().joined(separator: ", "))
             let view = try await render(req, flash: nil, syncResult: nil, errors: error.formErrors)
             return try await view.encodeResponse(status: error.status, for: req)
         }
@@ -104,14 +104,14 @@ struct SettingsPageController {
     /// A new calendar feed address, shown this once.
     func makeFeed(req: Request) async throws -> View {
         let token = try await req.calendarFeeds.make()
-        try await req.audit.record(.calendarFeedChanged, .succeeded, "new address made")
+        await req.audit.record(.calendarFeedChanged, .succeeded, "new address made")
         return try await render(req, flash: "New calendar feed address made; any earlier one no longer works.", syncResult: nil,
                                 newFeedURL: CalendarFeedController.url(token: token, config: req.application.appConfig))
     }
 
     func revokeFeed(req: Request) async throws -> View {
         try await req.calendarFeeds.revoke()
-        try await req.audit.record(.calendarFeedChanged, .succeeded, "address revoked")
+        await req.audit.record(.calendarFeedChanged, .succeeded, "address revoked")
         return try await render(req, flash: "Calendar feed address revoked: calendar apps can no longer read it.", syncResult: nil)
     }
 

@@ -56,7 +56,7 @@ struct StudentAPIController {
         let id = try req.uuidParameter()
         if try req.queryReader.bool("purge") {
             try await req.students.purge(id)
-            try await req.audit.record(.studentPurged, .succeeded, "student \(id.uuidString) and their consultations")
+            await req.audit.record(.studentPurged, .succeeded, "student \(id.uuidString) and their consultations")
             return Response(status: .noContent)
         }
         _ = try await Self.find(id, req)

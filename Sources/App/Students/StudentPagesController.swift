@@ -46,7 +46,7 @@ struct StudentPagesController {
     func purge(req: Request) async throws -> Response {
         let id = try req.uuidParameter()
         try await req.students.purge(id)
-        try await req.audit.record(.studentPurged, .succeeded, "student \(id.uuidString) and their consultations")
+        await req.audit.record(.studentPurged, .succeeded, "student \(id.uuidString) and their consultations")
         return req.redirect(to: AppRoute.students().path + "?notice=\(Notice.studentPurged.rawValue)")
     }
 

@@ -40,9 +40,17 @@ struct TwoFactorTests {
             #expect(refused.body.string.contains("Password is not your current password"))
             #expect(!refused.body.string.contains("data-secret"))
 
+            // a code before any setup: a clear message, nothing changed
+            let early = try await browser.post("/settings/two-factor/confirm", form: ["code": "123456"])
+            #expect(early.status == .conflict)
+            #expect(early.body.string.contains("id=\"form-error\">Setting up two-factor sign-in timed out or was not started"))
+
             // given the right password, then a wrong first code
             let started = try await browser.post("/settings/two-factor", form: ["password": Fixtures.ownerPassword])
             let secret = try #require(started.body.string.firstMatch(of: /data-secret="([A-Z2-7]+)"/)).1
+            // A reload shows the same secret, so an app already set up with it still fits.
+            let reloaded = try await browser.get("/settings/security")
+            #expect(reloaded.body.string.contains("data-secret=\"\(secret)\""))
             #expect(started.body.string.contains("otpauth://totp/"))
             let totp = try #require(AuthenticatorSecret(base32: String(secret)))
             let wrongCode = totp.code(step: totp.step(at: Date()) + 5)
@@ -70,7 +78,7 @@ struct TwoFactorTests {
             #expect(again.body.string.contains("Recovery codes left: <strong id=\"recovery-left\">10</strong>"))
 
             let events = try await Self.audit(t)
-            #expect(events.filter { $0.event == .twoFactorEnabled }.map(\.outcome) == [.failed, .failed, .failed, .succeeded])
+            #expect(events.filter { $0.kind == .twoFactorEnabled }.map(\.outcome) == ["failed", "failed", "failed", "failed", "succeeded"])
         }
     }
 
@@ -116,8 +124,8 @@ struct TwoFactorTests {
             #expect(malformed.status == .unprocessableEntity)
             #expect(malformed.body.string.contains("Enter the 6 digits"))
 
-            let signIns = try await Self.audit(t).filter { $0.event == .signIn }
-            #expect(signIns.map(\.outcome) == [.succeeded, .succeeded, .failed, .failed, .failed])
+            let signIns = try await Self.audit(t).filter { $0.kind == .signIn }
+            #expect(signIns.map(\.outcome) == ["succeeded", "succeeded", "failed", "failed", "failed"])
             #expect(signIns.map(\.detail) == ["password", "password and authenticator code", "code already used", "code already used", "malformed code"]
                 || signIns.map(\.detail) == ["password", "password and authenticator code", "code already used", "wrong code", "malformed code"])
         }
@@ -167,6 +175,7 @@ struct TwoFactorTests {
             try await again.get("/sign-in/code")
             let refused = try await again.post("/sign-in/code", form: ["code": codes[3]])
             #expect(refused.status == .unauthorized)
+            #expect(refused.body.string.contains("That recovery code was already used: each works once."))
             #expect(try await again.get("/calendar").status == .seeOther)
             #expect(try await RecoveryCode.query(on: t.app.db).filter(\.$usedAt != nil).count() == 1)
         }
@@ -196,8 +205,54 @@ struct TwoFactorTests {
             #expect(password.status == .tooManyRequests)
             // A client hammering while throttled is recorded once per wait, not once per attempt.
             for _ in 0..<3 { try await browser.post("/sign-in/code", form: ["code": "123456"]) }
-            let throttledEvents = try await Self.audit(t).filter { $0.event == .signIn && $0.outcome == .throttled }
+            let throttledEvents = try await Self.audit(t).filter { $0.kind == .signIn && $0.outcome == "throttled" }
             #expect(throttledEvents.count == 1)
+        }
+    }
+
+    /// Whoever has the password must not get five code guesses from each of many addresses.
+    @Test func wrongCodesAreCountedPerAccountAcrossAddresses() async throws {
+        try await withTestApp(adjust: { $0.trustedProxies = [IPRange("127.0.0.1/32"), IPRange("::1/128")].compactMap { $0 } }) { t in
+            let owner = BrowserSession(app: t.app)
+            try await owner.signIn()
+            try await owner.get("/settings/security")
+            let (totp, _) = try await Self.enable(owner)
+
+            let browser = BrowserSession(app: t.app)
+            let password = try await browser.signIn()
+            #expect(password.headers.first(name: .location) == "/sign-in/code")
+            // Each code from a new address, through a trusted proxy (over a real socket, which has an address).
+            for address in 1...10 {
+                let wrong = try await browser.post("/sign-in/code", form: ["code": totp.code(step: totp.step(at: Date()) + 9)],
+                                                   running: true, headers: ["X-Forwarded-For": "203.0.113.\(address)"])
+                #expect(wrong.status == .unauthorized)
+            }
+            let throttled = try await browser.post("/sign-in/code", form: ["code": Self.freshCode(totp)],
+                                                   running: true, headers: ["X-Forwarded-For": "192.0.2.99"])
+            #expect(throttled.status == .tooManyRequests)
+        }
+    }
+
+    @Test func newRecoveryCodesReplaceTheOldOnes() async throws {
+        try await withTestApp { t in
+            let owner = BrowserSession(app: t.app)
+            try await owner.signIn()
+            try await owner.get("/settings/security")
+            let (_, old) = try await Self.enable(owner)
+            let refused = try await owner.post("/settings/two-factor/recovery-codes", form: ["password": "wrong"])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("id=\"renew-password-error\">Password is not your current password"))
+            let renewed = try await owner.post("/settings/two-factor/recovery-codes", form: ["password": Fixtures.ownerPassword])
+            #expect(renewed.status == .ok)
+            let codes = renewed.body.string.matches(of: /<li><code>([a-z2-9-]{19})<\/code><\/li>/).map { String($0.1) }
+            #expect(codes.count == 10)
+            #expect(Set(codes).isDisjoint(with: old))
+
+            let browser = BrowserSession(app: t.app)
+            try await browser.signIn()
+            try await browser.get("/sign-in/code")
+            #expect(try await browser.post("/sign-in/code", form: ["code": old[0]]).status == .unauthorized)
+            #expect(try await browser.post("/sign-in/code", form: ["code": codes[0]]).status == .seeOther)
         }
     }
 
@@ -273,7 +328,7 @@ struct TwoFactorTests {
             let made = try await owner.post("/settings/tokens", form: ["name": "backup"])
             let token = try #require(made.body.string.firstMatch(of: /id="new-token-value">([^<]+)</)).1
 
-            let logged = try await Self.audit(t).map { "\($0.event.rawValue) \($0.outcome.rawValue) \($0.address) \($0.detail)" }.joined(separator: "\n")
+            let logged = try await Self.audit(t).map { "\($0.event) \($0.outcome) \($0.address) \($0.detail)" }.joined(separator: "\n")
             #expect(logged.contains("sign_in failed"))
             for secret in [Fixtures.ownerPassword, "typed-wrong-password-1", "typed-wrong-password-2", code, "999999",
                            totp.base32, String(token), t.token] + codes {
