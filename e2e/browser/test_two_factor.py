@@ -94,7 +94,7 @@ def test_two_factor_from_turning_on_to_signing_out_another_session(browser, seco
     password_step(other, crm)
     code_step(other, codes[0])
     error = wait(other).until(EC.presence_of_element_located((By.ID, "code-error")))
-    assert "not right" in error.text
+    assert "recovery code was already used" in error.text
     assert "/sign-in/code" in other.current_url
     other.save_screenshot(str(SCREENSHOTS / "two-factor-code-refused.png"))
     code_step(other, codes[1])
@@ -118,7 +118,7 @@ def test_two_factor_from_turning_on_to_signing_out_another_session(browser, seco
     log = browser.find_element(By.ID, "audit-log").text
     assert "Sessions ended" in log and "Two-factor turned on" in log
     assert "password and recovery code (8 left)" in log and "password and authenticator code" in log
-    assert "wrong code" in log
+    assert "recovery code already used" in log
     for secret_text in codes + [secret, OWNER_PASSWORD]:
         assert secret_text not in browser.page_source
 
