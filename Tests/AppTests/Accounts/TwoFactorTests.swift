@@ -23,6 +23,13 @@ struct TwoFactorTests {
         return (totp, codes)
     }
 
+    /// Signs the owner in on `browser` and turns two-factor on there.
+    static func signInAndEnable(_ browser: BrowserSession) async throws -> (AuthenticatorSecret, [String]) {
+        try await browser.signIn()
+        try await browser.get("/settings/security")
+        return try await enable(browser)
+    }
+
     /// A code no earlier step has used: the one for the next step, which the drift window accepts.
     static func freshCode(_ totp: AuthenticatorSecret) -> String {
         totp.code(step: totp.step(at: Date()) + 1)
@@ -85,9 +92,7 @@ struct TwoFactorTests {
     @Test func signInAsksForACodeAndTakesEachCodeOnce() async throws {
         try await withTestApp { t in
             let owner = BrowserSession(app: t.app)
-            try await owner.signIn()
-            try await owner.get("/settings/security")
-            let (totp, _) = try await Self.enable(owner)
+            let (totp, _) = try await Self.signInAndEnable(owner)
 
             // when the password is right
             let browser = BrowserSession(app: t.app)
@@ -136,9 +141,7 @@ struct TwoFactorTests {
     @Test func simultaneousUsesOfOneCodeLetExactlyOneIn() async throws {
         try await withTestApp { t in
             let owner = BrowserSession(app: t.app)
-            try await owner.signIn()
-            try await owner.get("/settings/security")
-            let (totp, codes) = try await Self.enable(owner)
+            let (totp, codes) = try await Self.signInAndEnable(owner)
             let id = try await Self.owner(t).requireID()
             let service = t.app.twoFactor
             for typed in [Self.freshCode(totp), codes[5]] {
@@ -155,9 +158,7 @@ struct TwoFactorTests {
     @Test func aRecoveryCodeSignsInOnce() async throws {
         try await withTestApp { t in
             let owner = BrowserSession(app: t.app)
-            try await owner.signIn()
-            try await owner.get("/settings/security")
-            let (_, codes) = try await Self.enable(owner)
+            let (_, codes) = try await Self.signInAndEnable(owner)
 
             let browser = BrowserSession(app: t.app)
             try await browser.signIn()
@@ -184,9 +185,7 @@ struct TwoFactorTests {
     @Test func wrongCodesAreThrottledWithWrongPasswords() async throws {
         try await withTestApp { t in
             let owner = BrowserSession(app: t.app)
-            try await owner.signIn()
-            try await owner.get("/settings/security")
-            let (totp, _) = try await Self.enable(owner)
+            let (totp, _) = try await Self.signInAndEnable(owner)
 
             let browser = BrowserSession(app: t.app)
             try await browser.signIn()
@@ -214,9 +213,7 @@ struct TwoFactorTests {
     @Test func wrongCodesAreCountedPerAccountAcrossAddresses() async throws {
         try await withTestApp(adjust: { $0.trustedProxies = [IPRange("127.0.0.1/32"), IPRange("::1/128")].compactMap { $0 } }) { t in
             let owner = BrowserSession(app: t.app)
-            try await owner.signIn()
-            try await owner.get("/settings/security")
-            let (totp, _) = try await Self.enable(owner)
+            let (totp, _) = try await Self.signInAndEnable(owner)
 
             let browser = BrowserSession(app: t.app)
             let password = try await browser.signIn()
@@ -236,9 +233,7 @@ struct TwoFactorTests {
     @Test func newRecoveryCodesReplaceTheOldOnes() async throws {
         try await withTestApp { t in
             let owner = BrowserSession(app: t.app)
-            try await owner.signIn()
-            try await owner.get("/settings/security")
-            let (_, old) = try await Self.enable(owner)
+            let (_, old) = try await Self.signInAndEnable(owner)
             let refused = try await owner.post("/settings/two-factor/recovery-codes", form: ["password": "wrong"])
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.string.contains("id=\"renew-password-error\">Password is not your current password"))
@@ -260,9 +255,7 @@ struct TwoFactorTests {
         try await withTestApp { t in
             let before = try await BrowserSession(app: t.app).signIn(password: "wrong password")
             let owner = BrowserSession(app: t.app)
-            try await owner.signIn()
-            try await owner.get("/settings/security")
-            _ = try await Self.enable(owner)
+            _ = try await Self.signInAndEnable(owner)
             let after = try await BrowserSession(app: t.app).signIn(password: "wrong password")
             #expect(before.status == after.status)
             #expect(Self.errorText(before) == Self.errorText(after))
@@ -273,9 +266,7 @@ struct TwoFactorTests {
     @Test func turningItOffNeedsThePasswordAndTheServerCanResetIt() async throws {
         try await withTestApp { t in
             let owner = BrowserSession(app: t.app)
-            try await owner.signIn()
-            try await owner.get("/settings/security")
-            _ = try await Self.enable(owner)
+            _ = try await Self.signInAndEnable(owner)
 
             let refused = try await owner.post("/settings/two-factor/disable", form: ["password": "wrong"])
             #expect(refused.status == .unprocessableEntity)
