@@ -2,7 +2,7 @@ import Fluent
 import Vapor
 
 /// The second step of signing in with two-factor on: a code from the authenticator app, or a
-/// recovery code. Wrong codes are throttled with wrong passwords, by client address.
+/// recovery code. Wrong codes are throttled with wrong passwords by client address, and by account.
 struct TwoFactorSignInController {
     func page(req: Request) async throws -> Response {
         guard PendingSignIn.current(req) != nil else { return Self.startOver(req) }
