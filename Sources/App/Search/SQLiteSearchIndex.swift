@@ -106,13 +106,13 @@ enum SQLiteSearchIndex {
         }
         let match = parts.joined(separator: " AND ")
         // Both walks in one statement: the records with every word in their names, then all.
-        let rows = try await sql.raw("""
+        let rows = try await RowReader.all(SQLQueryString("""
             SELECT * FROM (SELECT 0 AS tier, d.kind, d.ref FROM search_titles f JOIN search_documents d ON d.rowid = f.rowid
                            WHERE search_titles MATCH \(bind: match) ORDER BY f.rowid DESC LIMIT \(bind: limit))
             UNION ALL
             SELECT * FROM (SELECT 1 AS tier, d.kind, d.ref FROM search_full f JOIN search_documents d ON d.rowid = f.rowid
                            WHERE search_full MATCH \(bind: match) ORDER BY f.rowid DESC LIMIT \(bind: 2 * limit))
-            """).all()
+            """), on: sql)
         var names: [SearchIndex.Pending] = [], all: [SearchIndex.Pending] = []
         for row in rows {
             let hit = SearchIndex.Pending(kind: try row.decode(column: "kind", as: SearchKind.self),
@@ -129,10 +129,10 @@ enum SQLiteSearchIndex {
             terms = known
         } else {
             let generation = memory.generation
-            terms = try await sql.raw("""
+            terms = try await RowReader.all(SQLQueryString("""
                 SELECT term FROM search_terms WHERE term >= \(bind: word) AND term < \(bind: word + "\u{10FFFF}")
                 ORDER BY term LIMIT \(literal: maxExpansion + 1)
-                """).all(decodingColumn: "term", as: String.self).filter { SearchText.starts($0, with: word) }
+                """), on: sql).map { try $0.decode(column: "term", as: String.self) }.filter { SearchText.starts($0, with: word) }
             memory.remember(terms, for: word, readIn: generation)
         }
         if terms.isEmpty { return nil }

@@ -78,9 +78,9 @@ enum SearchSources {
     }
 
     private static func students(_ ids: [UUID], _ sql: any SQLDatabase) async throws -> [SearchSource] {
-        try await sql.raw("""
+        try await RowReader.all(SQLQueryString("""
             SELECT id, name, email, notes, archived_at, created_at FROM students WHERE id IN (\(binds: ids))
-            """).all().map { row in
+            """), on: sql).map { row in
             let id = try row.decode(column: "id", as: UUID.self)
             let name = try row.decode(column: "name", as: String.self), email = try row.decode(column: "email", as: String.self)
             let notes = try row.decode(column: "notes", as: String.self)
@@ -92,11 +92,11 @@ enum SearchSources {
     }
 
     private static func consultations(_ ids: [UUID], _ sql: any SQLDatabase) async throws -> [SearchSource] {
-        try await sql.raw("""
+        try await RowReader.all(SQLQueryString("""
             SELECT c.id, c.student_id, c.type, c.topic, c.notes, c.follow_up_notes, c.questions_and_answers,
                    c.consultation_date, s.name AS student_name
             FROM consultations c JOIN students s ON s.id = c.student_id WHERE c.id IN (\(binds: ids))
-            """).all().map { row in
+            """), on: sql).map { row in
             let id = try row.decode(column: "id", as: UUID.self)
             let type = try row.decode(column: "type", as: String.self), topic = try row.decode(column: "topic", as: String.self)
             let notes = try row.decode(column: "notes", as: String.self)
@@ -114,10 +114,10 @@ enum SearchSources {
     }
 
     private static func followUps(_ ids: [UUID], _ sql: any SQLDatabase) async throws -> [SearchSource] {
-        try await sql.raw("""
+        try await RowReader.all(SQLQueryString("""
             SELECT f.id, f.student_id, f.consultation_id, f.text, f.created_at, s.name AS student_name
             FROM follow_ups f JOIN students s ON s.id = f.student_id WHERE f.id IN (\(binds: ids))
-            """).all().map { row in
+            """), on: sql).map { row in
             let text = try row.decode(column: "text", as: String.self)
             return SearchSource(kind: .followUp, id: try row.decode(column: "id", as: UUID.self),
                                 studentID: try row.decode(column: "student_id", as: UUID.self),
