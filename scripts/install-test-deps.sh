@@ -19,7 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 VENV=.venv-test
-if [ ! -x "$VENV/bin/pytest" ] || ! "$VENV/bin/python" -c "import selenium, openapi_core, requests, yaml, icalendar, pyotp" 2>/dev/null; then
+if [ ! -x "$VENV/bin/pytest" ] || ! "$VENV/bin/python" -c "import selenium, openapi_core, requests, yaml, icalendar, pyotp, prometheus_client" 2>/dev/null; then
   echo "Creating the Python test environment in $VENV"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r e2e/requirements.txt

@@ -114,6 +114,8 @@ enum AppRoute {
         case apiExportConsultations = "/api/export/consultations.csv"
         case apiExport = "/api/export.json"
         case apiSearch = "/api/search"
+        // Prometheus scrapes it with an API token.
+        case metrics = "/metrics"
 
         var segments: [String] { rawValue.split(separator: "/").map(String.init) }
 

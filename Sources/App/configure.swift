@@ -17,7 +17,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     _ = app.setupLink
     _ = app.signInThrottle
     _ = app.tokenUse
-    app.calendly = CalendlyAccess(transport: LiveCalendlyTransport(client: app.http.client.shared))
+    app.metrics = AppMetrics()
+    app.calendly = CalendlyAccess(transport: LiveCalendlyTransport(client: app.http.client.shared), metrics: app.metrics)
     app.bookingsInFlight = BookingsInFlight()
 
     useLeafWithTemplateCache(app)

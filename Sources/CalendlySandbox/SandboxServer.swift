@@ -28,6 +28,8 @@ public final class SandboxServer: Sendable {
         app.middleware = Middlewares()
         app.middleware.use(CalendlyErrorMiddleware(logger: logger))
         app.routes.defaultMaxBodySize = "1mb"
+        // Embedded in `crm serve`, its requests must not count among the app's HTTP metrics.
+        app.http.server.configuration.reportMetrics = false
         SandboxRoutes.register(app, context: context)
         do {
             try await app.asyncBoot()

@@ -10,6 +10,7 @@ enum Entrypoint {
         // The level from `--log` or LOG_LEVEL, as Vapor reads it; the handler is the app's own.
         let level = try Logger.Level.detect(from: &env)
         LoggingSystem.bootstrap { label in SafeLogHandler(label: label, level: level) }
+        bootstrapMetrics()
         let app = try await Application.make(env)
         app.directory = ProjectDirectory.detect()
         var failed = false

@@ -12,6 +12,7 @@ struct CalendlyClient: Sendable {
     var sleep: @Sendable (Int) async throws -> Void = CalendlyClient.liveSleep
     /// Items asked for per list page (Calendly's maximum is 100).
     var pageSize = 100
+    var metrics: AppMetrics?
 
     static let liveSleep: @Sendable (Int) async throws -> Void = { seconds in try await Task.sleep(for: .seconds(seconds)) }
 
@@ -32,7 +33,15 @@ struct CalendlyClient: Sendable {
         if body != nil { headers.add(name: "Content-Type", value: "application/json") }
         var attempt = 0
         while true {
-            let response = try await transport.send(CalendlyHTTPRequest(method: method, url: url, headers: headers, body: body))
+            let started = ContinuousClock.now
+            let response: CalendlyHTTPResponse
+            do {
+                response = try await transport.send(CalendlyHTTPRequest(method: method, url: url, headers: headers, body: body))
+            } catch {
+                metrics?.calendlyRequest(method: method.rawValue, status: nil, seconds: Self.seconds(since: started))
+                throw error
+            }
+            metrics?.calendlyRequest(method: method.rawValue, status: response.status, seconds: Self.seconds(since: started))
             if response.status == 429 {
                 let reset = response.headers.first(name: "X-RateLimit-Reset").flatMap { Int($0) } ?? 60
                 guard waitOutRateLimit else {
@@ -47,6 +56,11 @@ struct CalendlyClient: Sendable {
             try Self.check(response, method: method, url: apiPath(of: url))
             return response
         }
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     /// `url`'s path below the configured base: the path Calendly documents (`/users/me`).

@@ -9,16 +9,21 @@ final class CalendlyAccess: Sendable {
     let accountCache = CalendlyAccountCache()
     /// How a client waits out a rate limit; tests record the wait instead of sleeping.
     let sleep: @Sendable (Int) async throws -> Void
+    /// Counts and times every request (`crm_calendly_requests_total`); none in tests that swap the transport.
+    let metrics: AppMetrics?
 
-    init(transport: any CalendlyTransport, sleep: @escaping @Sendable (Int) async throws -> Void = CalendlyClient.liveSleep) {
+    init(transport: any CalendlyTransport, sleep: @escaping @Sendable (Int) async throws -> Void = CalendlyClient.liveSleep,
+         metrics: AppMetrics? = nil) {
         self.transport = transport
         self.sleep = sleep
+        self.metrics = metrics
     }
 
     func client(_ settings: CalendlySettings) throws -> CalendlyClient {
         guard let key = settings.apiKey else { throw CalendlyError.notConfigured }
         var client = CalendlyClient(baseURL: settings.apiBaseURL, token: key, transport: transport)
         client.sleep = sleep
+        client.metrics = metrics
         return client
     }
 

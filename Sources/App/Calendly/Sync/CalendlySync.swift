@@ -101,6 +101,18 @@ extension Application {
     /// asked afresh, and records when it last did.
     func reconcileWithCalendly(from: Date? = nil, to: Date? = nil, rateLimitWait: Int = CalendlySync.backgroundRateLimitWait,
                                progress: @Sendable (String) -> Void = { _ in }) async throws -> CalendlySync.Counts {
+        do {
+            let counts = try await reconcileOnce(from: from, to: to, rateLimitWait: rateLimitWait, progress: progress)
+            metrics.reconcile(succeeded: true)
+            return counts
+        } catch {
+            metrics.reconcile(succeeded: false)
+            throw error
+        }
+    }
+
+    private func reconcileOnce(from: Date?, to: Date?, rateLimitWait: Int,
+                               progress: @Sendable (String) -> Void) async throws -> CalendlySync.Counts {
         let account = try await calendly.account(appConfig, fresh: true).get()
         // The owner's changes first, so what is read back already has them.
         _ = await noShowSender.retryPending()

@@ -28,11 +28,15 @@ struct WebhookController {
             try header.verify(body: body, keys: keys)
         } catch let failure as WebhookSignature.Failure {
             req.logger.warning("Refused a Calendly webhook: \(failure) (from \(req.remoteAddress?.ipAddress ?? "?"))")
+            req.application.metrics.webhookDelivery("signature_refused")
             throw AppError.unauthorized("Webhook signature refused: \(failure)")
         }
         do {
-            return Answer(status: try await req.webhookInbox.receive(body: body).rawValue)
+            let state = try await req.webhookInbox.receive(body: body)
+            req.application.metrics.webhookDelivery(state.rawValue)
+            return Answer(status: state.rawValue)
         } catch {
+            req.application.metrics.webhookDelivery("unavailable")
             // Nothing was committed: a 503 makes Calendly deliver it again.
             req.logger.error("Could not store a Calendly webhook delivery: \(String(reflecting: error))")
             throw AppError.unavailable("The delivery could not be stored; Calendly will retry")

@@ -21,7 +21,7 @@ struct AppErrorMiddleware: Middleware {
 }
 
 extension Request {
-    var isAPI: Bool { url.path == "/api" || url.path.hasPrefix("/api/") }
+    var isAPI: Bool { url.path == "/api" || url.path.hasPrefix("/api/") || url.path == AppRoute.Pattern.metrics.rawValue }
 }
 
 /// What the user is told about an error, whichever form it takes.
