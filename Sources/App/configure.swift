@@ -56,7 +56,10 @@ private func configureDatabase(_ app: Application, _ location: DatabaseLocation)
         // WAL lets pages read while a webhook writes.
         try await app.db.sql().raw("PRAGMA journal_mode=WAL").run()
     case .postgres(let url):
-        app.databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql)
+        var configuration = try SQLPostgresConfiguration(url: url)
+        // A server that never answers is reported within seconds, not left to hang the start.
+        configuration.coreConfiguration.options.connectTimeout = .seconds(5)
+        app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .trace), as: .psql)
         app.databaseWriter = DatabaseWriter(lock: nil)
     }
 }

@@ -21,7 +21,9 @@ enum Entrypoint {
             try await app.execute()
         } catch {
             SafeLogHandler.flush()
-            FileHandle.standardError.write(Data("crm: \(error)\n".utf8))
+            let databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"]
+            let message = DatabaseFailure.explain(error, databaseURL: databaseURL) ?? "\(error)"
+            FileHandle.standardError.write(Data("crm: \(message)\n".utf8))
             failed = true
         }
         try await app.asyncShutdown()
