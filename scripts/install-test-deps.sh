@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs when it is missing: Debian packages (Chromium and its driver,
+# Installs what the test suite needs when it is missing: Debian packages (Chromium and its driver, nginx,
 # PostgreSQL, wrk, faketime), a Python venv with pytest, Selenium and the OpenAPI validators, and schemathesis
 # in a venv of its own (it pins its own hypothesis).
 set -euo pipefail
@@ -11,6 +11,9 @@ command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v faketime >/dev/null 2>&1 || missing+=(faketime)
+command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

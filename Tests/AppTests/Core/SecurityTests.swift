@@ -64,6 +64,17 @@ struct SecurityTests {
             #expect(policy.contains("https://assets.calendly.com"))
             #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff")
             #expect(response.headers.first(name: "X-Frame-Options") == "DENY")
+            // Served over plain http here: no HSTS, which would lock browsers out of this address.
+            #expect(response.headers.first(name: "Strict-Transport-Security") == nil)
+        }
+    }
+
+    @Test func anHTTPSAddressGetsHSTS() async throws {
+        try await withTestApp(adjust: { $0.publicBaseURL = URL(string: "https://crm.example.org")! }) { t in
+            let page = try await t.app.testing().sendRequest(.GET, "/sign-in")
+            #expect(page.headers.first(name: "Strict-Transport-Security") == "max-age=31536000")
+            let api = try await t.app.testing().sendRequest(.GET, "/api/health")
+            #expect(api.headers.first(name: "Strict-Transport-Security") == "max-age=31536000")
         }
     }
 

@@ -2,7 +2,8 @@ import NIOConcurrencyHelpers
 import Vapor
 
 /// Adds the security headers to every response. The Content-Security-Policy allows scripts, styles
-/// and frames only from the app itself and the Calendly widget's origin.
+/// and frames only from the app itself and the Calendly widget's origin; HSTS is sent when
+/// `PUBLIC_BASE_URL` is https.
 /// The widget's origin is read per request: `serve --calendly-sandbox` sets it after start-up.
 ///
 /// This and the other middlewares that never wait on anything are written with futures: an async
@@ -19,6 +20,10 @@ struct SecurityHeadersMiddleware: Middleware {
             response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
             if !request.isAPI {
                 response.headers.replaceOrAdd(name: "Cache-Control", value: "no-store")
+            }
+            // Served at an https address (behind a TLS proxy): browsers must never come back over http.
+            if request.application.appConfig.publicBaseURL.scheme == "https" {
+                response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
             }
             Self.dropHeadersWithControlCharacters(response, request: request)
             return response
