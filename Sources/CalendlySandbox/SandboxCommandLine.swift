@@ -13,7 +13,7 @@ public enum SandboxCommandLine {
                             [--<misbehaviour> VALUE ...]
     Misbehaviour settings (rates are 0...1, times are seconds):
       \(Misbehaviour.settingNames.map { "--" + $0.replacingOccurrences(of: "_", with: "-") }.joined(separator: " "))
-    Control API (loopback only): <base>/_sandbox/{bookings,truth,misbehaviour,deliveries,test-page}
+    Control API (loopback only): <base>/_sandbox/{bookings,truth,misbehaviour,deliveries,requests,test-page}
     """
 
     /// Returns nil for `--help`.

@@ -8,6 +8,7 @@ final class SandboxContext: Sendable {
     let dispatcher: WebhookDispatcher
     let rateLimiter: RateLimiter
     let bookingLimiter = BookingLimiter()
+    let requestLog = RequestLog()
     let tokens: TokenScopes
     let logger: Logger
 

@@ -6,6 +6,15 @@ struct APIGuardMiddleware: AsyncMiddleware {
     let context: SandboxContext
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let started = Date()
+        let response = try await guarded(request, next)
+        await context.requestLog.record(.init(method: request.method.rawValue, path: request.url.path,
+                                              userAgent: request.headers.first(name: .userAgent) ?? "",
+                                              startedAt: started, finishedAt: Date(), status: Int(response.status.code)))
+        return response
+    }
+
+    private func guarded(_ request: Request, _ next: any AsyncResponder) async throws -> Response {
         guard let token = request.headers.bearerAuthorization?.token, let scopes = context.tokens.scopes(of: token) else {
             return with(await context.rateLimiter.peek(""), CalendlyError.unauthenticated.response())
         }

@@ -9,6 +9,7 @@ extension SandboxRoutes {
         InviteeChangeRoutes(context: context).register(on: control)
         EventTypeControlRoutes(context: context).register(on: control)
         TestPageRoutes(context: context).register(on: control)
+        RequestLogRoutes(context: context).register(on: control)
         AssetRoutes().register(on: app)
         BookingPageRoutes(context: context).register(on: app)
         ManagePageRoutes(context: context).register(on: app)

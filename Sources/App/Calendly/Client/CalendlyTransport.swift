@@ -25,6 +25,9 @@ struct CalendlyHTTPResponse: Sendable {
 /// The real thing: AsyncHTTPClient with a deadline; network failures become `CalendlyError`s.
 struct LiveCalendlyTransport: CalendlyTransport {
     let client: HTTPClient
+    /// Names the app and this instance (host and process), so Calendly's side (and the sandbox's
+    /// request log) can tell instances apart.
+    static let userAgent = "personal-crm (\(ProcessInfo.processInfo.hostName); pid \(ProcessInfo.processInfo.processIdentifier))"
     var timeout: TimeAmount = .seconds(15)
     var maxBodyBytes = 16 * 1024 * 1024
 
@@ -32,6 +35,7 @@ struct LiveCalendlyTransport: CalendlyTransport {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = request.method
         outgoing.headers = request.headers
+        outgoing.headers.replaceOrAdd(name: "User-Agent", value: Self.userAgent)
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(data: body)) }
         do {
             let response = try await client.execute(outgoing, timeout: timeout)

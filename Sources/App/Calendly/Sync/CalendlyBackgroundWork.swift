@@ -23,20 +23,30 @@ enum CalendlyBackgroundWork {
 
     static func processPendingDeliveries(_ app: Application) async {
         do {
-            let pending = try await WebhookDelivery.query(on: app.db).filter(\.$state == .pending).sort(\.$receivedAt).all()
-            for delivery in pending where !Task.isCancelled {
-                try await app.webhookInbox.process(delivery)
+            // One instance finishes them; the others, starting at the same time, leave it to it.
+            try await ExclusiveWork.run(.pendingDeliveries, on: app.db) {
+                let pending = try await WebhookDelivery.query(on: app.db).filter(\.$state == .pending).sort(\.$receivedAt).all()
+                for delivery in pending where !Task.isCancelled {
+                    try await app.webhookInbox.process(delivery)
+                }
+                if !pending.isEmpty { app.logger.info("Processed \(pending.count) webhook deliveries left pending") }
             }
-            if !pending.isEmpty { app.logger.info("Processed \(pending.count) webhook deliveries left pending") }
         } catch {
             app.logger.error("Processing pending webhook deliveries failed: \(String(reflecting: error))")
         }
     }
 
+    /// The periodic reconcile: on one instance at a time, and not again when another instance
+    /// finished one within the last half interval (several instances share the work, not repeat it).
     static func reconcileOnce(_ app: Application) async {
         do {
-            let counts = try await app.reconcileWithCalendly()
-            app.logger.info("Calendly sync: \(counts.summary)")
+            let interval = TimeInterval(app.appConfig.calendly.syncIntervalMinutes * 60)
+            try await ExclusiveWork.run(.reconcile, on: app.db) {
+                let store = CalendlyConnectionStore(db: app.db, sandbox: app.appConfig.sandboxMode)
+                if let last = try await store.load()?.lastSyncAt, Date().timeIntervalSince(last) < interval / 2 { return }
+                let counts = try await app.reconcileWithCalendly()
+                app.logger.info("Calendly sync: \(counts.summary)")
+            }
         } catch let error as CalendlyError {
             app.logger.warning("Calendly sync skipped: \(error.message) \(error.hint)")
         } catch {
