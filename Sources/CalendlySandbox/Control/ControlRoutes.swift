@@ -134,6 +134,7 @@ struct ControlRoutes {
             "POST /_sandbox/event_types/{slug}/questions {questions: [{name, type?, required?, answer_choices?}]}",
             "GET /_sandbox/truth", "GET /_sandbox/slots?event_type=slug",
             "GET|POST /_sandbox/misbehaviour", "POST /_sandbox/webhooks/flush", "GET /_sandbox/deliveries",
+            "GET /_sandbox/requests",
             "GET /_sandbox/test-page?event_type=slug",
             "POST /_sandbox/tokens {scopes: [users:read, ...]}",
         ]
