@@ -30,7 +30,8 @@ def crm_binary() -> Path:
 class CRMServer:
     """A running `crm serve`. `extra_args` go to `serve` (e.g. `--calendly-sandbox`)."""
 
-    def __init__(self, *extra_args: str, env: dict | None = None):
+    def __init__(self, *extra_args: str, env: dict | None = None, token: str | None = None):
+        """`token`: another instance on the same database made the owner and this API token."""
         self.dir = tempfile.TemporaryDirectory(prefix="crm-test-")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -38,8 +39,11 @@ class CRMServer:
                     "PUBLIC_BASE_URL": self.base, "LOG_LEVEL": "warning", **(env or {})}
         for key in [k for k in self.env if k.startswith("CALENDLY_") and k not in (env or {})]:
             del self.env[key]
-        self.run("user", "create", "--email", OWNER_EMAIL, "--time-zone", "Europe/Berlin", input=OWNER_PASSWORD + "\n")
-        self.token = self.run("token", "create", "--name", "python tests").strip().splitlines()[-1]
+        if token:
+            self.token = token
+        else:
+            self.run("user", "create", "--email", OWNER_EMAIL, "--time-zone", "Europe/Berlin", input=OWNER_PASSWORD + "\n")
+            self.token = self.run("token", "create", "--name", "python tests").strip().splitlines()[-1]
         self.extra_args = extra_args
         self.log = open(Path(self.dir.name) / "serve.log", "w+")
         self.start()
@@ -70,9 +74,9 @@ class CRMServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"crm serve exited early ({self.process.returncode}):\n{self.output()}")
             try:
-                if requests.get(f"{self.base}/api/health", timeout=1).status_code == 200:
+                if requests.get(f"{self.base}/api/health", timeout=2).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             time.sleep(0.2)
         raise RuntimeError(f"crm serve did not answer within {timeout}s:\n{self.output()}")

@@ -59,7 +59,9 @@ private func configureDatabase(_ app: Application, _ location: DatabaseLocation)
         var configuration = try SQLPostgresConfiguration(url: url)
         // A server that never answers is reported within seconds, not left to hang the start.
         configuration.coreConfiguration.options.connectTimeout = .seconds(5)
-        app.databases.use(.postgres(configuration: configuration, sqlLogLevel: .trace), as: .psql)
+        // Four connections per event loop: background work holds one for its advisory lock
+        // (`ExclusiveWork`), and a webhook's transaction must not wait behind a page's reads.
+        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
         app.databaseWriter = DatabaseWriter(lock: nil)
     }
 }
