@@ -30,4 +30,7 @@ for attempt in 1 2 3 4 5 6 7 8; do
 done
 psql -h 127.0.0.1 -p "$PORT" -U postgres -qc "CREATE DATABASE crm_test" >/dev/null
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
+# TEST_PG_STOP and TEST_PG_START let a test take the server away for a while (database outages).
+export TEST_PG_STOP="$(if [ "$(id -u)" = 0 ]; then echo "runuser -u postgres --"; fi) $PGBIN/pg_ctl -D $DIR/data -m fast -w stop"
+export TEST_PG_START="$(if [ "$(id -u)" = 0 ]; then echo "runuser -u postgres --"; fi) $PGBIN/pg_ctl -D $DIR/data -l $DIR/log -w start -o '-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c fsync=off'"
 TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/crm_test" "$@"

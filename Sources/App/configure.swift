@@ -18,6 +18,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     _ = app.signInThrottle
     _ = app.tokenUse
     app.metrics = AppMetrics()
+    app.databaseOutage = DatabaseOutage()
     app.calendly = CalendlyAccess(transport: LiveCalendlyTransport(client: app.http.client.shared), metrics: app.metrics)
     app.bookingsInFlight = BookingsInFlight()
 

@@ -38,7 +38,11 @@ struct WebhookController {
         } catch {
             req.application.metrics.webhookDelivery("unavailable")
             // Nothing was committed: a 503 makes Calendly deliver it again.
-            req.logger.error("Could not store a Calendly webhook delivery: \(String(reflecting: error))")
+            if DatabaseOutage.isOutage(error) {
+                req.application.databaseOutage.report(error, logger: req.logger)
+            } else {
+                req.logger.error("Could not store a Calendly webhook delivery: \(String(reflecting: error))")
+            }
             throw AppError.unavailable("The delivery could not be stored; Calendly will retry")
         }
     }

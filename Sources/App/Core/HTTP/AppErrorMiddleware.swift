@@ -6,7 +6,9 @@ struct AppErrorMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         next.respond(to: request).flatMapError { error in
             let failure = ErrorDescription(error, request: request)
-            if failure.status.code >= 500 {
+            if DatabaseOutage.isOutage(error) {
+                request.application.databaseOutage.report(error, logger: request.logger)
+            } else if failure.status.code >= 500 {
                 request.logger.error("\(request.method) \(request.url.path) failed: \(String(reflecting: error))")
             }
             if request.isAPI {
@@ -52,6 +54,8 @@ struct ErrorDescription {
         case let abort as any AbortError:
             let message = abort.status == .payloadTooLarge ? "The request body is larger than the limit" : abort.reason
             self.init(status: abort.status, code: Self.code(for: abort.status), message: message, headers: abort.headers)
+        case let error where DatabaseOutage.isOutage(error):
+            self.init(status: .serviceUnavailable, code: "unavailable", message: DatabaseOutage.message, headers: ["Retry-After": "30"])
         default:
             self.init(status: .internalServerError, code: "internal_error", message: "Something went wrong on our side; it has been logged")
         }

@@ -30,6 +30,8 @@ public struct SafeLogHandler: LogHandler {
 
     public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
         if Self.silencedSources.contains(source) || Self.silencedFiles.contains(where: { file.hasSuffix($0) }) { return }
+        // The pool says this for every request while the database is away; `DatabaseOutage` says it once.
+        if source == "AsyncKit", "\(message)".hasPrefix("Opening new connection for pool failed") { return }
         if level <= .debug, "\(message)".hasPrefix("Running query") || "\(message)".hasPrefix("Executing query") { return }
         var text = "[ \(level.rawValue.uppercased()) ] " + Self.escaped("\(message)")
         let all = explicit.map { metadata.merging($0) { $1 } } ?? metadata

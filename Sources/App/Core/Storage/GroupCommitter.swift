@@ -87,9 +87,18 @@ final class GroupCommitter<Item: Sendable, Output: Sendable>: Sendable {
         }
     }
 
+    /// A batch that has not committed within this long is answered as failed, and the committer
+    /// moves on with the next one. Why: when PostgreSQL went away mid-transaction, a batch was once
+    /// seen never to finish, and every delivery after it waited behind it past Calendly's 15-second
+    /// time-out, even after the server was back. If the late batch commits after all, Calendly's
+    /// retry of those deliveries is recognised as a duplicate; nothing is applied twice.
+    static var batchDeadline: Duration { .seconds(10) }
+
     private func run(_ items: [Item], on db: any Database) async throws -> [Result<Output, any Error>] {
-        let work = self.work
-        let results = try await writer.transaction(on: db) { db in try await work(items, db) }
+        let work = self.work, writer = self.writer
+        let results = try await Deadline.run(within: Self.batchDeadline) {
+            try await writer.transaction(on: db) { db in try await work(items, db) }
+        }
         precondition(results.count == items.count, "one result per item")
         return results
     }

@@ -1,0 +1,131 @@
+"""Database outages (SPEC 13): while the sandbox's webhooks arrive, PostgreSQL is stopped for a
+while and started again (or the SQLite file is made unwritable, then writable). Meanwhile webhooks
+get 503 (never 500, never a wait past Calendly's 15-second time-out) and the API answers 503 with a
+clear message; the sandbox's retries deliver everything afterwards, the end state is exactly the
+truth without restarting the app, and the log says it once."""
+import os
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from harness import SOAK, Sandbox, compare_with_truth, crm_for, generate_traffic, report
+
+OUTAGE_SECONDS = 20
+OPERATIONS = 600 if SOAK else 150
+
+
+def subscribe_app(sandbox: Sandbox, crm) -> None:
+    from harness import SIGNING_KEY
+    me = sandbox.api.get(f"{sandbox.base}/users/me").json()["resource"]
+    answer = sandbox.api.post(f"{sandbox.base}/webhook_subscriptions", json={
+        "url": f"{crm.base}/api/calendar/webhook/calendly", "organization": me["current_organization"], "scope": "organization",
+        "signing_key": SIGNING_KEY,
+        "events": ["invitee.created", "invitee.canceled", "invitee_no_show.created", "invitee_no_show.deleted"]})
+    assert answer.status_code == 201, answer.text
+
+
+def attempts(sandbox: Sandbox) -> list[dict]:
+    return sandbox.control("GET", "/deliveries").json()["deliveries"]
+
+
+def probe_during(crm, seconds: float) -> list[tuple[int, float, str]]:
+    """Asks the API and the webhook receiver every half second: (status, seconds taken, body)."""
+    seen, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for method, path in (("GET", "/api/students"), ("POST", "/api/students")):
+            started = time.monotonic()
+            try:
+                answer = crm.api.request(method, f"{crm.base}{path}", json={"name": "Outage Probe"} if method == "POST" else None, timeout=20)
+                seen.append((answer.status_code, time.monotonic() - started, answer.text[:300]))
+            except requests.RequestException as error:
+                seen.append((0, time.monotonic() - started, str(error)))
+        time.sleep(0.5)
+    return seen
+
+
+def run_outage(name: str, crm, sandbox: Sandbox, take_away, give_back) -> None:
+    subscribe_app(sandbox, crm)
+    traffic = threading.Thread(target=generate_traffic, args=(sandbox, OPERATIONS))
+    traffic.start()
+    time.sleep(1)
+    take_away()
+    try:
+        probes = probe_during(crm, OUTAGE_SECONDS)
+    finally:
+        give_back()
+    traffic.join()
+    # Every delivery is retried until the app takes it.
+    deadline = time.monotonic() + 180
+    while True:
+        log = attempts(sandbox)
+        ids = {a["delivery_id"] for a in log}
+        done = {a["delivery_id"] for a in log if a["status_code"] == 200}
+        if ids and ids == done:
+            break
+        assert time.monotonic() < deadline, (f"{len(ids - done)} deliveries never accepted: "
+                                             f"{[(a['delivery_id'], a['attempt'], a['status_code'], a['error'][:80]) for a in log if a['delivery_id'] in ids - done][-12:]}")
+        time.sleep(1)
+    statuses = sorted({a["status_code"] for a in log}, key=str)
+    refused = [a for a in log if a["status_code"] == 503]
+    checked, problems = compare_with_truth(crm, sandbox.truth(), only={a["invitee_uri"] for a in log})
+    probe_statuses = sorted({status for status, _, _ in probes})
+    slowest = max(seconds for _, seconds, _ in probes)
+    outage_lines = [line for line in crm.output().splitlines() if "The database cannot be reached" in line]
+    bad_probes = [p for p in probes if p[0] not in (200, 201, 503)]
+    report(name, checked - len(problems), len(problems), [
+        f"{len(ids)} deliveries in {len(log)} attempts; statuses {statuses}; {len(refused)} answered 503 during the outage",
+        f"API probes during the {OUTAGE_SECONDS} s outage: statuses {probe_statuses}, slowest {slowest:.2f} s",
+        f"outage lines in the app's log: {len(outage_lines)}",
+        f"compared {checked} invitees with the sandbox's truth: {len(problems)} differences", *problems[:10]])
+    assert set(statuses) <= {200, 503}, statuses
+    assert refused, "no delivery met the outage"
+    assert not bad_probes, bad_probes[:3]
+    assert 503 in probe_statuses
+    assert any('"unavailable"' in body and "cannot be reached" in body for status, _, body in probes if status == 503)
+    assert slowest < 15
+    assert len(outage_lines) == 1, outage_lines
+    assert not problems
+
+
+def test_postgres_stopped_for_a_while(postgres_url):
+    stop, start = os.environ.get("TEST_PG_STOP"), os.environ.get("TEST_PG_START")
+    if not stop or not start:
+        pytest.skip("needs scripts/with-postgres.sh's TEST_PG_STOP and TEST_PG_START")
+    sandbox = Sandbox("--retry-schedule", "1,2,2,3,3,5,5,5,5,5,10,10,10,10,10,10")
+    crm = None
+    try:
+        crm = crm_for(sandbox, postgres_url)
+        run_outage("PostgreSQL outage", crm, sandbox,
+                   lambda: subprocess.run(stop, shell=True, check=True, capture_output=True),
+                   lambda: subprocess.run(start, shell=True, check=True, capture_output=True))
+    finally:
+        subprocess.run(start, shell=True, capture_output=True)  # already running: harmless
+        if crm:
+            crm.stop()
+        sandbox.stop()
+
+
+def test_sqlite_file_that_cannot_be_written():
+    sandbox = Sandbox("--retry-schedule", "1,2,2,3,3,5,5,5,5,5,10,10,10,10,10,10")
+    crm = None
+    try:
+        crm = crm_for(sandbox)
+        database = Path(crm.env["DATABASE_URL"].removeprefix("sqlite:"))
+        files = [str(database), str(database) + "-wal"]
+        # Root writes through file modes; the immutable attribute stops even root.
+        if subprocess.run(["chattr", "+i", *files], capture_output=True).returncode != 0:
+            pytest.skip("chattr +i is not permitted here")
+        subprocess.run(["chattr", "-i", *files], check=True)
+        run_outage("SQLite file unwritable", crm, sandbox,
+                   lambda: subprocess.run(["chattr", "+i", *files], check=True),
+                   lambda: subprocess.run(["chattr", "-i", *files], check=True))
+    finally:
+        if crm:
+            subprocess.run(["chattr", "-i", str(Path(crm.env["DATABASE_URL"].removeprefix("sqlite:"))),
+                            crm.env["DATABASE_URL"].removeprefix("sqlite:") + "-wal"], capture_output=True)
+            crm.stop()
+        sandbox.stop()
