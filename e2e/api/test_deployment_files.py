@@ -45,7 +45,7 @@ def test_nginx_serves_the_app_over_tls_with_the_shipped_site_configuration():
             try:
                 health = requests.get(f"https://127.0.0.1:{tls_port}/api/health", verify=False, timeout=2)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 assert time.monotonic() < deadline, (tmp / "error.log").read_text()
                 time.sleep(0.2)
         assert health.status_code == 200

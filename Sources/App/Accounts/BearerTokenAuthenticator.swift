@@ -51,6 +51,8 @@ final class TokenUse: Sendable {
                 try await writer.transaction(on: db) { db in
                     try await APIToken.query(on: db).filter(\.$id == id).set(\.$lastUsedAt, to: Date()).update()
                 }
+            } catch where DatabaseOutage.isOutage(error) {
+                request.application.databaseOutage.report(error, logger: request.logger)
             } catch {
                 request.logger.warning("Recording an API token's last use failed: \(String(reflecting: error))")
             }

@@ -25,9 +25,9 @@ struct CalendlyHTTPResponse: Sendable {
 /// The real thing: AsyncHTTPClient with a deadline; network failures become `CalendlyError`s.
 struct LiveCalendlyTransport: CalendlyTransport {
     let client: HTTPClient
-    /// Names the app and this instance (host and process), so Calendly's side (and the sandbox's
-    /// request log) can tell instances apart.
-    static let userAgent = "personal-crm (\(ProcessInfo.processInfo.hostName); pid \(ProcessInfo.processInfo.processIdentifier))"
+    /// Names the app and this process, so the sandbox's request log (and Calendly's side) can tell
+    /// instances apart.
+    static let userAgent = "personal-crm (pid \(ProcessInfo.processInfo.processIdentifier))"
     var timeout: TimeAmount = .seconds(15)
     var maxBodyBytes = 16 * 1024 * 1024
 

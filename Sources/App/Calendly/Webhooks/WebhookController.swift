@@ -15,7 +15,13 @@ struct WebhookController {
 
     func receive(req: Request) async throws -> Answer {
         let config = req.application.appConfig.calendly
-        let keys = try await CalendlyConnectionStore(db: req.db, sandbox: req.application.appConfig.sandboxMode).signingKeys(configured: config.webhookSecret)
+        let keys: [String]
+        do {
+            keys = try await CalendlyConnectionStore(db: req.db, sandbox: req.application.appConfig.sandboxMode).signingKeys(configured: config.webhookSecret)
+        } catch {
+            req.application.metrics.webhookDelivery("unavailable")
+            throw error
+        }
         guard !keys.isEmpty else {
             throw AppError.unavailable("No webhook signing key is configured: set CALENDLY_WEBHOOK_SECRET or run `crm calendly subscribe`")
         }
@@ -38,11 +44,9 @@ struct WebhookController {
         } catch {
             req.application.metrics.webhookDelivery("unavailable")
             // Nothing was committed: a 503 makes Calendly deliver it again.
-            if DatabaseOutage.isOutage(error) {
-                req.application.databaseOutage.report(error, logger: req.logger)
-            } else {
-                req.logger.error("Could not store a Calendly webhook delivery: \(String(reflecting: error))")
-            }
+            // The error middleware answers an outage 503 and says it once per outage.
+            if DatabaseOutage.isOutage(error) { throw error }
+            req.logger.error("Could not store a Calendly webhook delivery: \(String(reflecting: error))")
             throw AppError.unavailable("The delivery could not be stored; Calendly will retry")
         }
     }

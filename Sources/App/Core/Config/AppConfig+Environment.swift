@@ -98,7 +98,7 @@ struct EnvironmentReader {
         if raw.hasPrefix("postgres://") || raw.hasPrefix("postgresql://") {
             if URL(string: raw)?.host != nil { return .postgres(raw) }
         }
-        problems.append("DATABASE_URL must be sqlite:PATH or postgres://USER@HOST/DB, got \"\(raw)\"")
+        problems.append("DATABASE_URL must be sqlite:PATH or postgres://USER@HOST/DB, got \"\(DatabaseFailure.redacted(raw))\"")
         return .sqliteMemory
     }
 }

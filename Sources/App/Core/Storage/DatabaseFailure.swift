@@ -9,16 +9,17 @@ public enum DatabaseFailure {
     /// changed; nil for any other error.
     public static func explain(_ error: any Error, databaseURL: String?) -> String? {
         let target = "DATABASE_URL (\(redacted(databaseURL ?? "sqlite:crm.sqlite")))"
-        if let error = error as? PSQLError {
-            return "cannot use the database in \(target): \(postgresCause(error))"
+        if let error = error as? PSQLError, let cause = postgresCause(error) {
+            return "cannot use the database in \(target): \(cause)"
         }
-        if let error = error as? SQLiteError {
-            return "cannot use the database in \(target): \(sqliteCause(error))"
+        if let error = error as? SQLiteError, let cause = sqliteCause(error) {
+            return "cannot use the database in \(target): \(cause)"
         }
         return nil
     }
 
-    private static func postgresCause(_ error: PSQLError) -> String {
+    /// Nil for an error that is not about reaching or using the database (a constraint, say).
+    private static func postgresCause(_ error: PSQLError) -> String? {
         if error.code == .connectionError || error.code == .serverClosedConnection || error.code == .uncleanShutdown {
             let underlying = error.underlying.map { String(describing: $0) } ?? "no answer"
             return "no PostgreSQL server could be reached (\(underlying)). Check the host and port, and that the server runs and accepts connections from here."
@@ -32,12 +33,14 @@ public enum DatabaseFailure {
             return "that database does not exist (\(message)). Create it (createdb) or correct its name in the URL."
         case "42501":
             return "the user may not create or change tables there (\(message)). Grant it CREATE on the database's schema, or use its owner."
+        case _ where state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("28"):
+            return "the server answered: \(message) (SQLSTATE \(state))"
         default:
-            return "the server answered: \(message)" + (state.isEmpty ? "" : " (SQLSTATE \(state))")
+            return nil
         }
     }
 
-    private static func sqliteCause(_ error: SQLiteError) -> String {
+    private static func sqliteCause(_ error: SQLiteError) -> String? {
         switch error.reason {
         case .cantOpen, .cantOpenDirectory, .cantOpenInvalidPath:
             return "the file cannot be opened or created (\(error.message)). Check that its folder exists and this user may write there."
@@ -46,14 +49,20 @@ public enum DatabaseFailure {
         case .full:
             return "the disk is full (\(error.message))."
         default:
-            return error.message
+            return nil
         }
     }
 
     /// The URL without its password: it goes to a terminal and to logs.
     static func redacted(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "***"
-        return components.string ?? "(unreadable URL)"
+        if var components = URLComponents(string: url) {
+            guard components.password != nil else { return url }
+            components.password = "***"
+            if let redacted = components.string { return redacted }
+        }
+        // Not a URL Foundation reads: hide everything between the scheme and the last `@`.
+        guard let scheme = url.range(of: "://"), let at = url.range(of: "@", options: .backwards),
+              scheme.upperBound <= at.lowerBound else { return url }
+        return String(url[..<scheme.upperBound]) + "***" + String(url[at.lowerBound...])
     }
 }

@@ -73,7 +73,9 @@ final class GroupCommitter<Item: Sendable, Output: Sendable>: Sendable {
             do {
                 let results = try await run(batch.map(\.item), on: db)
                 for (waiting, result) in zip(batch, results) { waiting.continuation.resume(with: result) }
-            } catch where batch.count > 1 {
+            } catch where batch.count > 1 && !DatabaseOutage.isOutage(error) {
+                // One bad item should fail alone. (Not when the database is away or too slow: every
+                // item would fail again, each after its own wait, and Calendly retries them anyway.)
                 for waiting in batch {
                     do {
                         waiting.continuation.resume(with: try await run([waiting.item], on: db)[0])

@@ -3,7 +3,8 @@ import Vapor
 
 /// `GET /metrics`: the Prometheus text format, for an API token (the series name the owner's
 /// activity). Gauges are read from the database as the scrape asks, so whichever instance answers
-/// tells the same: the last delivery, what is waiting, the subscription, the last sync.
+/// tells the same about the last delivery, what is waiting and the last sync; the subscription is
+/// as this instance's Calendly look-up last saw it.
 struct MetricsController {
     func scrape(req: Request) async throws -> Response {
         let app = req.application, metrics = app.metrics
@@ -21,9 +22,12 @@ struct MetricsController {
         let configured = app.appConfig.calendly.isConfigured
         metrics.set("crm_calendly_configured", configured ? 1 : 0)
         if configured {
-            // The account look-up is cached (and asks Calendly only when the cache is stale).
-            let active = (try? await app.calendly.account(app.appConfig).get())?.subscription?.state == "active"
-            metrics.set("crm_calendly_subscription_active", active ? 1 : 0)
+            // As this instance last saw it (the look-up is cached). When Calendly cannot be asked,
+            // `crm_calendly_reachable` says so and the subscription gauge keeps its last value,
+            // rather than reading 0 and setting off the subscription alert.
+            let account = try? await app.calendly.account(app.appConfig).get()
+            metrics.set("crm_calendly_reachable", account == nil ? 0 : 1)
+            if let account { metrics.set("crm_calendly_subscription_active", account.subscription?.state == "active" ? 1 : 0) }
         }
         var body = ByteBuffer()
         body.writeBytes(metrics.registry.emitToBuffer())
