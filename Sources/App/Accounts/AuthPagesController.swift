@@ -23,9 +23,8 @@ struct AuthPagesController {
         let key = ClientAddress.of(req, trusting: req.application.appConfig.trustedProxies)
         let throttle = req.application.signInThrottle
         if case .throttled(let wait) = try await throttle.reserve(key, writer: req.application.databaseWriter, on: req.db) {
-            let minutes = (wait + 59) / 60
             let response = try await renderSignIn(req, email: form.email ?? "", next: next,
-                                                  error: "Too many failed attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
+                                                  error: "Too many failed attempts. " + SignInThrottle.tryAgain(after: wait),
                                                   status: .tooManyRequests)
             response.headers.replaceOrAdd(name: "Retry-After", value: "\(wait)")
             await req.audit.recordThrottled(within: throttle.window)

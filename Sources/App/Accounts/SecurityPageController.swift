@@ -111,8 +111,7 @@ struct SecurityPageController {
         guard case .throttled(let wait) = try await req.application.signInThrottle.reserve(key, writer: req.application.databaseWriter, on: req.db) else {
             return nil
         }
-        let minutes = (wait + 59) / 60
-        let response = try await SecurityPageController().render(req, Options(errors: ["form": "Too many wrong passwords. Try again in \(minutes) minute\(minutes == 1 ? "" : "s")."]))
+        let response = try await SecurityPageController().render(req, Options(errors: ["form": "Too many wrong passwords. " + SignInThrottle.tryAgain(after: wait)]))
             .encodeResponse(status: .tooManyRequests, for: req)
         response.headers.replaceOrAdd(name: "Retry-After", value: "\(wait)")
         return response

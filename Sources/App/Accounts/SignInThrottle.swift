@@ -12,6 +12,12 @@ struct SignInThrottle: Sendable {
     var limit = 5
     var window: TimeInterval = 15 * 60
 
+    /// "Try again in N minutes." for a wait in seconds, rounded up to whole minutes.
+    static func tryAgain(after seconds: Int) -> String {
+        let minutes = (seconds + 59) / 60
+        return "Try again in \(minutes) minute\(minutes == 1 ? "" : "s")."
+    }
+
     enum Reservation: Equatable {
         /// The attempt may go ahead; it stays counted as a failure unless `succeeded` clears it.
         case allowed

@@ -129,8 +129,7 @@ struct TwoFactorService {
                     .filter(\.$codeHash == RecoveryCode.hash(typed)).first()
                 return spent == nil ? .wrong : .recoveryCodeUsed
             }
-            let remaining = try await RecoveryCode.query(on: db).filter(\.$account.$id == accountID).filter(\.$usedAt == nil).count()
-            return .accepted(.recoveryCode(remaining: remaining))
+            return .accepted(.recoveryCode(remaining: try await unusedRecoveryCodes(accountID)))
         }
         guard let digits = Self.digits(typed) else { return .malformed }
         guard let account = try await Account.find(accountID, on: db), let stored = account.totpSecret,

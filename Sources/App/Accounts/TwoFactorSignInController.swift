@@ -23,9 +23,8 @@ struct TwoFactorSignInController {
             reservation = try await Self.accountThrottle.reserve(accountKey, writer: writer, on: req.db)
         }
         if case .throttled(let wait) = reservation {
-            let minutes = (wait + 59) / 60
             await req.audit.recordThrottled(within: throttle.window)
-            let response = try await render(req, error: "Too many failed attempts. Try again in \(minutes) minute\(minutes == 1 ? "" : "s").",
+            let response = try await render(req, error: "Too many failed attempts. " + SignInThrottle.tryAgain(after: wait),
                                             status: .tooManyRequests)
             response.headers.replaceOrAdd(name: "Retry-After", value: "\(wait)")
             return response
