@@ -24,7 +24,8 @@ enum CalendlyPayloads {
     }
 
     static func invitee(_ b: Booking, status: String = "active", rescheduled: Bool = false, oldInvitee: String? = nil,
-                        newInvitee: String? = nil, canceler: String? = nil, noShow: Bool = false, updatedAt: String? = nil) -> [String: Any] {
+                        newInvitee: String? = nil, canceler: String? = nil, noShow: Bool = false, updatedAt: String? = nil,
+                        noShowMark: String? = nil) -> [String: Any] {
         func orNull(_ value: String?) -> Any { value.map { $0 as Any } ?? NSNull() }
         var payload: [String: Any] = [
             "uri": b.inviteeURI, "event": b.eventURI, "email": b.email, "name": b.name,
@@ -34,7 +35,7 @@ enum CalendlyPayloads {
                          "utm_content": orNull(b.utmContent), "utm_term": NSNull(), "salesforce_uuid": NSNull()],
             "rescheduled": rescheduled, "old_invitee": orNull(oldInvitee), "new_invitee": orNull(newInvitee),
             "cancel_url": "https://calendly.com/cancellations/\(b.invitee)", "reschedule_url": "https://calendly.com/reschedulings/\(b.invitee)",
-            "no_show": noShow ? ["uri": "\(base)/invitee_no_shows/\(b.invitee)", "created_at": "2031-11-28T10:00:00.000000Z"] as Any : NSNull(),
+            "no_show": noShow ? ["uri": "\(base)/invitee_no_shows/\(noShowMark ?? b.invitee)", "created_at": "2031-11-28T10:00:00.000000Z"] as Any : NSNull(),
             "created_at": "2031-11-24T14:00:02.517342Z", "updated_at": updatedAt ?? b.updatedAt,
         ]
         var event: [String: Any] = [

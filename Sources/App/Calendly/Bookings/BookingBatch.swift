@@ -19,7 +19,7 @@ final class BookingBatch {
     private var absentEmails: Set<String> = []
     private var students: Set<UUID> = []
     private var absentStudents: Set<UUID> = []
-    /// Ids of the processed deliveries by identity (event, invitee URI, envelope created_at).
+    /// Ids of the processed deliveries by identity (event, invitee URI, envelope created_at, mark).
     private var processedDeliveries: [DeliveryIdentity: Set<UUID>] = [:]
     private var deliveryURIsRead: Set<String> = []
     /// Made by this batch and not yet inserted, in the order they were made.
@@ -195,23 +195,28 @@ final class BookingBatch {
 
     // MARK: - Deliveries
 
+    /// What makes two deliveries the same change: the event, the invitee, the envelope's time and,
+    /// for a no-show event, the mark. Calendly's envelope time has whole seconds, and an invitee
+    /// marked, unmarked and marked again within one second gets two `invitee_no_show.created`
+    /// deliveries that differ only in the mark (mark URIs are never reused).
     struct DeliveryIdentity: Hashable {
         var event: String
         var inviteeURI: String?
         var envelopeCreatedAt: String?
+        var noShowURI: String?
     }
 
     /// Another delivery with the same identity was already applied.
-    func isDuplicate(_ delivery: WebhookDelivery) async throws -> Bool {
+    func isDuplicate(_ delivery: WebhookDelivery, saying snapshot: InviteeSnapshot) async throws -> Bool {
         if let uri = delivery.inviteeURI { try await prefetchProcessedDeliveries([uri]) }
-        let others = (processedDeliveries[DeliveryIdentity(delivery)] ?? []).subtracting(delivery.id.map { [$0] } ?? [])
+        let others = (processedDeliveries[DeliveryIdentity(delivery, saying: snapshot)] ?? []).subtracting(delivery.id.map { [$0] } ?? [])
         return !others.isEmpty
     }
 
     /// Records that `delivery` (with its id) was applied, for the deliveries after it.
-    func noteProcessed(_ delivery: WebhookDelivery) {
+    func noteProcessed(_ delivery: WebhookDelivery, saying snapshot: InviteeSnapshot) {
         guard let id = delivery.id else { return }
-        processedDeliveries[DeliveryIdentity(delivery), default: []].insert(id)
+        processedDeliveries[DeliveryIdentity(delivery, saying: snapshot), default: []].insert(id)
     }
 
     private func prefetchProcessedDeliveries(_ uris: Set<String>) async throws {
@@ -219,11 +224,15 @@ final class BookingBatch {
         guard !wanted.isEmpty else { return }
         // The state is checked here rather than in SQL: given `state = 'processed'`, SQLite picks the
         // state index and reads every processed delivery instead of the few with these URIs.
-        let rows = try await sql.select().columns("id", "event", "invitee_uri", "envelope_created_at", "state").from(WebhookDelivery.schema)
+        // Bodies are read only for no-show events, whose mark is part of their identity.
+        let rows = try await sql.select().columns("id", "event", "invitee_uri", "envelope_created_at", "state")
+            .column(SQLRaw("CASE WHEN event IN ('\(InviteeEvent.noShowCreated.rawValue)', '\(InviteeEvent.noShowDeleted.rawValue)') THEN body END AS no_show_body"))
+            .from(WebhookDelivery.schema)
             .where("invitee_uri", .in, SQLBind.group(Array(wanted)))
             .all(decoding: DeliveryRow.self)
         for row in rows where row.state == WebhookDeliveryState.processed.rawValue {
-            let identity = DeliveryIdentity(event: row.event, inviteeURI: row.invitee_uri, envelopeCreatedAt: row.envelope_created_at)
+            let identity = DeliveryIdentity(event: row.event, inviteeURI: row.invitee_uri, envelopeCreatedAt: row.envelope_created_at,
+                                            noShowURI: row.no_show_body.flatMap(NoShowMarkOfBody.uri(in:)))
             processedDeliveries[identity, default: []].insert(row.id)
         }
         deliveryURIsRead.formUnion(wanted)
@@ -235,11 +244,27 @@ final class BookingBatch {
         var invitee_uri: String?
         var envelope_created_at: String?
         var state: String
+        var no_show_body: Data?
+    }
+}
+
+/// The no-show mark a stored delivery's body names, read without decoding the whole invitee.
+private struct NoShowMarkOfBody: Decodable {
+    struct Payload: Decodable {
+        struct Mark: Decodable { var uri: String? }
+        var no_show: Mark?
+    }
+    var payload: Payload?
+
+    static func uri(in body: Data) -> String? {
+        (try? JSONDecoder().decode(Self.self, from: body))?.payload?.no_show?.uri
     }
 }
 
 extension BookingBatch.DeliveryIdentity {
-    init(_ delivery: WebhookDelivery) {
-        self.init(event: delivery.event, inviteeURI: delivery.inviteeURI, envelopeCreatedAt: delivery.envelopeCreatedAt)
+    init(_ delivery: WebhookDelivery, saying snapshot: InviteeSnapshot) {
+        let isNoShow = snapshot.source == .webhook(.noShowCreated) || snapshot.source == .webhook(.noShowDeleted)
+        self.init(event: delivery.event, inviteeURI: delivery.inviteeURI, envelopeCreatedAt: delivery.envelopeCreatedAt,
+                  noShowURI: isNoShow ? snapshot.invitee.noShow?.uri : nil)
     }
 }

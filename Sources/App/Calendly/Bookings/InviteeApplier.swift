@@ -98,13 +98,14 @@ struct InviteeApplier {
             consultation.canceledBy = cancellation?.canceledBy ?? cancellation?.cancelerType ?? consultation.canceledBy
             consultation.cancelReason = cancellation?.reason ?? consultation.cancelReason
         }
-        if let mark = snapshot.invitee.noShow?.uri, snapshot.noShowMarked { consultation.noShowMarkURI = mark }
         // The no-show mark is tracked on canceled invitees too, so a booking first seen canceled
         // (by sync) ends with the same mark as one seen created and then canceled (by webhooks).
         if NoShowOrdering.takes(snapshot, over: consultation) {
             let wasMarked = consultation.calendlyNoShow == true
             consultation.calendlyNoShow = snapshot.noShowMarked
             consultation.noShowChangedAt = NoShowOrdering.stored(snapshot.orderingTime)
+            // Kept after a removal too: it names the mark last seen, which orders ties.
+            if let mark = snapshot.invitee.noShow?.uri, snapshot.noShowMarked { consultation.noShowMarkURI = mark }
             if consultation.status == .scheduled || consultation.status == .noShow {
                 if snapshot.noShowMarked {
                     consultation.status = .noShow

@@ -12,7 +12,24 @@ enum NoShowOrdering {
         // it, whatever the fetch time says; the send is retried instead.
         if consultation.noShowSendError != nil, snapshot.source == .api { return false }
         guard let stored = consultation.noShowChangedAt else { return true }
-        return milliseconds(snapshot.orderingTime) > milliseconds(stored)
+        let incoming = milliseconds(snapshot.orderingTime), known = milliseconds(stored)
+        return incoming == known ? breaksTie(snapshot, over: consultation) : incoming > known
+    }
+
+    /// Calendly's envelope time has whole seconds and the invitee's `updated_at` need not move for
+    /// a mark, so a mark, its removal and a new mark can all carry the same time. What is known of
+    /// marks orders them then: a mark's removal comes after the mark, and a new mark (URIs are never
+    /// reused, and an invitee has one mark at a time) comes after the removal of the one before.
+    /// Were the new mark older, its own removal would follow and win its tie the same way.
+    static func breaksTie(_ snapshot: InviteeSnapshot, over consultation: ConsultationRow) -> Bool {
+        guard case .webhook(let event) = snapshot.source, let uri = snapshot.invitee.noShow?.uri,
+              let known = consultation.noShowMarkURI else { return false }
+        let marked = consultation.calendlyNoShow == true
+        switch event {
+        case .noShowDeleted: return marked && known == uri
+        case .noShowCreated: return !marked && known != uri
+        default: return false
+        }
     }
 
     /// A time as the no-show ordering keeps it: cut to the millisecond both databases hold exactly.

@@ -51,7 +51,9 @@ struct WebhookInbox {
             for received in batch {
                 let outcome = try await Self.outcome(of: received.reading, delivery: received.delivery, bookings: bookings, topicQuestion: topicQuestion)
                 received.delivery.finish(outcome, at: now)
-                if outcome.0 == .processed { bookings.noteProcessed(received.delivery) }
+                if outcome.0 == .processed, let snapshot = received.reading.snapshot {
+                    bookings.noteProcessed(received.delivery, saying: snapshot)
+                }
             }
         }
         try await insert(batch.map(\.delivery), on: sql)
@@ -150,7 +152,7 @@ struct WebhookInbox {
         case .verdict(let state, let error):
             return (state, error)
         case .apply(let snapshot):
-            if try await bookings.isDuplicate(delivery) { return (.duplicate, nil) }
+            if try await bookings.isDuplicate(delivery, saying: snapshot) { return (.duplicate, nil) }
             _ = try await InviteeApplier(bookings: bookings, topicQuestion: topicQuestion).apply(snapshot)
             return (.processed, nil)
         }

@@ -42,19 +42,65 @@ struct NoShowOrderingTests {
         }
     }
 
-    @Test func togglesWithinOneMillisecondTieWhicheverComesFirst() async throws {
+    @Test func aMarkAndItsRemovalInOneMillisecondEndUnmarkedWhicheverComesFirst() async throws {
         let booking = P.Booking(updatedAt: Self.updatedAt)
         let create = try P.envelope("invitee.created", createdAt: Self.envelopeTime, payload: P.invitee(booking))
-        // 0.4 ms apart: the same millisecond, so the one applied first stands.
+        // 0.4 ms apart: the same millisecond. A mark's removal comes after the mark, in either order.
         let marked = try P.envelope("invitee_no_show.created", createdAt: Self.envelopeTime,
                                     payload: P.invitee(booking, noShow: true, updatedAt: "2031-11-24T14:00:03.100100Z"))
         let unmarked = try P.envelope("invitee_no_show.deleted", createdAt: Self.envelopeTime,
                                       payload: P.invitee(booking, noShow: true, updatedAt: "2031-11-24T14:00:03.100500Z"))
-        for (order, expected) in [([create, marked, unmarked], ConsultationStatus.noShow), ([create, unmarked, marked], .scheduled)] {
+        for order in [[create, marked, unmarked], [create, unmarked, marked]] {
             try await withTestApp(calendly: webhookSettings) { t in
                 for body in order { try await t.deliver(body) }
-                #expect(try await Consultation.query(on: t.app.db).first()?.status == expected)
+                let stored = try #require(try await Consultation.query(on: t.app.db).first())
+                #expect(stored.status == .scheduled)
+                #expect(stored.calendlyNoShow == false)
             }
+        }
+    }
+
+    /// Marked, unmarked and marked again within one second, with an `updated_at` that does not move
+    /// (Calendly does not say it does): the three deliveries carry the same times and differ only in
+    /// the mark. Each is applied, retries of each are duplicates, and the invitee ends marked.
+    @Test func markedUnmarkedAndMarkedAgainInOneSecondEndsMarked() async throws {
+        let booking = P.Booking(updatedAt: Self.updatedAt)
+        let create = try P.envelope("invitee.created", createdAt: Self.envelopeTime, payload: P.invitee(booking))
+        // A second after the booking, all three in the same second.
+        let marks = "2031-11-24T14:00:03.000000Z"
+        let first = try P.envelope("invitee_no_show.created", createdAt: marks,
+                                   payload: P.invitee(booking, noShow: true, noShowMark: "mark-1"))
+        let removed = try P.envelope("invitee_no_show.deleted", createdAt: marks,
+                                     payload: P.invitee(booking, noShow: true, noShowMark: "mark-1"))
+        let second = try P.envelope("invitee_no_show.created", createdAt: marks,
+                                    payload: P.invitee(booking, noShow: true, noShowMark: "mark-2"))
+        try await withTestApp(calendly: webhookSettings) { t in
+            try await t.deliver(create)
+            var verdicts: [String] = []
+            for body in [first, removed, second, first, removed, second] {
+                verdicts.append(try await t.deliver(body).json()["status"] as? String ?? "?")
+            }
+            #expect(verdicts == ["processed", "processed", "processed", "duplicate", "duplicate", "duplicate"])
+            let stored = try #require(try await Consultation.query(on: t.app.db).first())
+            #expect(stored.status == .noShow)
+            #expect(stored.calendlyNoShow == true)
+            #expect(stored.noShowMarkURI == "\(P.base)/invitee_no_shows/mark-2")
+        }
+    }
+
+    /// A stale mark (older than the one stored) neither wins nor becomes the mark the CRM would remove.
+    @Test func aStaleMarkDoesNotReplaceTheKnownOne() async throws {
+        let booking = P.Booking(updatedAt: Self.updatedAt)
+        let create = try P.envelope("invitee.created", createdAt: Self.envelopeTime, payload: P.invitee(booking))
+        let newer = try P.envelope("invitee_no_show.created", createdAt: "2031-11-24T14:00:05.000000Z",
+                                   payload: P.invitee(booking, noShow: true, updatedAt: "2031-11-24T14:00:05.000000Z", noShowMark: "newer"))
+        let older = try P.envelope("invitee_no_show.created", createdAt: "2031-11-24T14:00:04.000000Z",
+                                   payload: P.invitee(booking, noShow: true, updatedAt: "2031-11-24T14:00:04.000000Z", noShowMark: "older"))
+        try await withTestApp(calendly: webhookSettings) { t in
+            for body in [create, newer, older] { try await t.deliver(body) }
+            let stored = try #require(try await Consultation.query(on: t.app.db).first())
+            #expect(stored.status == .noShow)
+            #expect(stored.noShowMarkURI == "\(P.base)/invitee_no_shows/newer")
         }
     }
 
