@@ -56,6 +56,17 @@ class CRMServer:
             cwd=REPO_ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         self._wait_until_up()
 
+    def restart(self) -> float:
+        """SIGTERM, as systemd stops a service, then start again on the same port; returns the
+        seconds the stop took."""
+        started = time.monotonic()
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        stopped = time.monotonic() - started
+        self.exit_codes = [*getattr(self, "exit_codes", []), self.process.returncode]
+        self.start()
+        return stopped
+
     def kill(self) -> None:
         """SIGKILL: no shutdown, no flush; what a crash or a power cut leaves."""
         self.process.kill()

@@ -29,7 +29,9 @@ def test_nginx_serves_the_app_over_tls_with_the_shipped_site_configuration():
         http_port, tls_port = free_port(), free_port()
         site = (DEPLOY / "nginx-personal-crm.conf").read_text()
         site = site.replace("/etc/letsencrypt/live/crm.example.org", str(tmp))
-        site = site.replace("server 127.0.0.1:8080;", f"server 127.0.0.1:{crm.port};")
+        # Never out of turn: a rolling restart would otherwise take every instance out (test_rolling_restart.py).
+        assert "server 127.0.0.1:8080 max_fails=0;" in site
+        site = site.replace("server 127.0.0.1:8080 ", f"server 127.0.0.1:{crm.port} ")
         site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)  # loopback IPv4 only here
         site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port};").replace("listen 443 ssl http2;", f"listen 127.0.0.1:{tls_port} ssl http2;")
         (tmp / "site.conf").write_text(site)

@@ -168,6 +168,26 @@ def generate_traffic(sandbox: Sandbox, operations: int, seed: int = 1) -> dict:
     return done
 
 
+def webhooks_made(done: dict) -> int:
+    """How many webhooks `generate_traffic`'s changes make: one each, two for a reschedule."""
+    return sum(done.values()) + done["reschedules"]
+
+
+def wait_until_every_delivery_accepted(sandbox: Sandbox, expected: int, timeout: float = 180) -> list[dict]:
+    """The sandbox's delivery log, once all `expected` webhooks have been answered 200 (retries included)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        log = sandbox.control("GET", "/deliveries").json()["deliveries"]
+        ids = {a["delivery_id"] for a in log}
+        accepted = {a["delivery_id"] for a in log if a["status_code"] == 200}
+        if len(ids) >= expected and ids == accepted:
+            return log
+        assert time.monotonic() < deadline, (
+            f"{len(ids)} of {expected} webhooks sent, {len(ids - accepted)} never accepted: "
+            f"{[(a['delivery_id'], a['attempt'], a['status_code'], (a.get('error') or '')[:80]) for a in log if a['delivery_id'] in ids - accepted][-12:]}")
+        time.sleep(1)
+
+
 def sign(body: bytes, key: str = SIGNING_KEY, at: int | None = None) -> str:
     stamp = str(at if at is not None else int(time.time()))
     return f"t={stamp},v1=" + hmac.new(key.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()

@@ -34,7 +34,8 @@ class Nginx:
     def __init__(self, ports: list[int]):
         self.dir = Path(tempfile.mkdtemp(prefix="crm-nginx."))
         self.port = free_port()
-        upstream = "".join(f"    server 127.0.0.1:{port};\n" for port in ports)
+        # As deploy/nginx-personal-crm.conf: a stopped instance is not taken out of turn (max_fails=0).
+        upstream = "".join(f"    server 127.0.0.1:{port} max_fails=0;\n" for port in ports)
         (self.dir / "nginx.conf").write_text(f"""pid {self.dir}/nginx.pid;
 error_log {self.dir}/error.log;
 events {{}}

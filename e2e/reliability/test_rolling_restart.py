@@ -1,0 +1,105 @@
+"""A rolling restart (SPEC 13): three instances on one PostgreSQL behind nginx, and while the
+sandbox's webhooks and an API client keep coming through nginx, each instance in turn is stopped
+with SIGTERM (as systemd stops it) and started again. No client gets a 5xx other than 503, every
+delivery the app acknowledged is stored, and the end state is the sandbox's truth. The instances
+have no Calendly token, so no reconcile can repair a lost delivery: the webhooks alone must do it."""
+import subprocess
+import threading
+import time
+import uuid
+from collections import Counter
+
+import requests
+
+from crm_server import CRMServer
+from harness import (SIGNING_KEY, SOAK, Sandbox, compare_with_truth, generate_traffic, report, wait_until_every_delivery_accepted,
+                     webhooks_made)
+from test_instances import Front, Nginx
+
+OPERATIONS = 1_200 if SOAK else 300
+ROUNDS = 3 if SOAK else 1
+
+
+def probe_until(front: Front, stop: threading.Event, seen: list, created: list) -> None:
+    """One API client through nginx: reads the upcoming list and adds a student, over and over."""
+    while not stop.is_set():
+        try:
+            seen.append(("GET", requests.get(f"{front.base}/api/calendar/meetings/upcoming", headers=front.api.headers, timeout=20).status_code))
+            name = f"Restart Probe {uuid.uuid4().hex[:12]}"
+            answer = requests.post(f"{front.base}/api/students", json={"name": name}, headers=front.api.headers, timeout=20)
+            seen.append(("POST", answer.status_code))
+            if answer.status_code == 201:
+                created.append(name)
+        except requests.RequestException as error:
+            seen.append(("error", str(error)[:200]))
+        time.sleep(0.02)
+
+
+def psql(url: str, query: str) -> str:
+    return subprocess.run(["psql", url, "-Atqc", query], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_rolling_restart_loses_nothing(postgres_url):
+    sandbox = Sandbox("--retry-schedule", "1,2,2,3,3,5,5,5,5,5,10,10,10,10,10,10")
+    env = {"DATABASE_URL": postgres_url, "CALENDLY_WEBHOOK_SECRET": SIGNING_KEY, "TRUSTED_PROXIES": "127.0.0.1/32"}
+    instances: list[CRMServer] = []
+    nginx = None
+    try:
+        first = CRMServer(env=env)
+        instances = [first] + [CRMServer(env=env, token=first.token) for _ in range(2)]
+        nginx = Nginx([instance.port for instance in instances])
+        front = Front(nginx.base, first.token)
+        me = sandbox.api.get(f"{sandbox.base}/users/me").json()["resource"]
+        assert sandbox.api.post(f"{sandbox.base}/webhook_subscriptions", json={
+            "url": f"{nginx.base}/api/calendar/webhook/calendly", "organization": me["current_organization"], "scope": "organization",
+            "signing_key": SIGNING_KEY,
+            "events": ["invitee.created", "invitee.canceled", "invitee_no_show.created", "invitee_no_show.deleted"]}).status_code == 201
+
+        stop, probes, created = threading.Event(), [], []
+        probers = [threading.Thread(target=probe_until, args=(front, stop, probes, created)) for _ in range(3)]
+        done: dict = {}
+        traffic = threading.Thread(target=lambda: done.update(generate_traffic(sandbox, OPERATIONS)))
+        for prober in probers:
+            prober.start()
+        traffic.start()
+        stops = []
+        time.sleep(2)
+        for _ in range(ROUNDS):
+            for instance in instances:
+                stops.append(instance.restart())
+                time.sleep(1)
+        traffic.join()
+        stop.set()
+        for prober in probers:
+            prober.join()
+
+        assert done, "the sandbox's traffic did not finish"
+        log = wait_until_every_delivery_accepted(sandbox, webhooks_made(done))
+        ids = {a["delivery_id"] for a in log}
+        delivery_statuses = sorted({a["status_code"] for a in log}, key=str)
+        answers = Counter(a["status_code"] for a in log)
+        acknowledged = sum(1 for a in log if a["status_code"] == 200)
+        stored = int(psql(postgres_url, "SELECT count(*) FROM webhook_deliveries"))
+        checked, problems = compare_with_truth(front, sandbox.truth(), only={a["invitee_uri"] for a in log})
+        probe_statuses = sorted({status for _, status in probes}, key=str)
+        probe_answers = Counter(status for _, status in probes)
+        names = psql(postgres_url, "SELECT name FROM students WHERE name LIKE 'Restart Probe %'").splitlines()
+        exit_codes = [code for instance in instances for code in getattr(instance, "exit_codes", [])]
+        report("rolling restart of 3 instances behind nginx", checked - len(problems), len(problems), [
+            f"{len(stops)} restarts by SIGTERM; stops took {min(stops):.2f}-{max(stops):.2f} s; exit codes {sorted(set(exit_codes))}",
+            f"{len(ids)} deliveries in {len(log)} attempts; answers {dict(sorted(answers.items(), key=str))}",
+            f"{acknowledged} attempts acknowledged with 200, {stored} deliveries stored",
+            f"API requests: {len(probes)}, answers {dict(sorted(probe_answers.items(), key=str))}; {len(created)} students created, {len(names)} stored",
+            f"compared {checked} invitees with the sandbox's truth: {len(problems)} differences", *problems[:10]])
+        assert set(delivery_statuses) <= {200, 503}, delivery_statuses
+        assert set(probe_statuses) <= {200, 201, 503}, [p for p in probes if p[1] not in (200, 201, 503)][:5]
+        assert stored == acknowledged
+        assert sorted(names) == sorted(created)
+        assert set(exit_codes) == {0}
+        assert not problems
+    finally:
+        if nginx:
+            nginx.stop()
+        for instance in instances:
+            instance.stop()
+        sandbox.stop()
