@@ -43,8 +43,10 @@ db-postgres:
 clean:
 	rm -rf .build $(VENV) .venv-fuzz
 
-## Load figures (release build, seeded SQLite, wrk on loopback): bench/results/latest.md. Not part of `make test`.
+## Load figures (release build, wrk on loopback), on seeded SQLite and then on PostgreSQL with fsync
+## on: bench/results/latest.md and latest-postgres.md. Not part of `make test`.
 bench:
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk)
 	$(SWIFT) build -c release --product crm --scratch-path .build-release
 	python3 bench/run.py
+	PG_FSYNC=on bash scripts/with-postgres.sh python3 bench/run.py --postgres

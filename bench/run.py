@@ -10,7 +10,11 @@ Seeds a fresh SQLite database (10,000 students, 200,000 consultations), starts t
   search           GET /api/search: a common word, a rare word, a two-word prefix query
   webhook ingest   POST /api/calendar/webhook/calendly, distinct signed invitee.created bookings
   health (again)   the ceiling once more, to show drift from other load on the machine
-plus start-up time on that database and the server's peak RSS (VmHWM).
+plus start-up time on that database, the server's peak RSS (VmHWM) and what webhook ingest writes
+to disk per delivery (search indexing and checkpoints included).
+
+With `--postgres` (`make bench` runs it under scripts/with-postgres.sh, fsync on) the same rows are
+copied into PostgreSQL and the same figures measured there, into latest-postgres.md and .json.
 
 Prints a Markdown table and writes bench/results/latest.md and latest.json. Missed targets are
 reported, not failures: the exit status is non-zero only when the harness itself breaks.
@@ -33,6 +37,7 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH_DIR)
 sys.path.insert(0, BENCH_DIR)
 sys.dont_write_bytecode = True  # no __pycache__ in bench/
+import postgres  # noqa: E402
 import seed as seeder  # noqa: E402
 from report import TARGETS, build_report, render_markdown  # noqa: E402
 from webhooks import WEBHOOK_KEY, build_webhooks  # noqa: E402
@@ -51,6 +56,52 @@ def db_scalar(db_path, query):
         return con.execute(query).fetchone()[0]
     finally:
         con.close()
+
+
+class BenchDatabase:
+    """The database under test: a SQLite file in the temporary directory, or PostgreSQL."""
+
+    def __init__(self, tmp, postgres_url=None):
+        self.postgres_url = postgres_url
+        self.sqlite_path = os.path.join(tmp, "bench.sqlite")
+
+    @property
+    def url(self):
+        return self.postgres_url or f"sqlite:{self.sqlite_path}"
+
+    @property
+    def name(self):
+        return "PostgreSQL" if self.postgres_url else "SQLite"
+
+    def scalar(self, query):
+        return postgres.scalar(self.postgres_url, query) if self.postgres_url else db_scalar(self.sqlite_path, query)
+
+    def counts(self):
+        return postgres.counts(self.postgres_url) if self.postgres_url else db_counts(self.sqlite_path)
+
+    def checkpoint(self):
+        """Writes what the WAL holds into the database files, as the server would sooner or later."""
+        if self.postgres_url:
+            postgres.psql(self.postgres_url, "-c", "CHECKPOINT")
+        else:
+            import sqlite3
+            con = sqlite3.connect(self.sqlite_path, timeout=60)
+            try:
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                con.close()
+
+
+def own_write_bytes(pid="self"):
+    with open(f"/proc/{pid}/io") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("write_bytes:"))
+
+
+def device_bytes_written(path):
+    """Bytes the block device holding `path` has written since boot (all processes)."""
+    st = os.stat(path)
+    with open(f"/sys/dev/block/{os.major(st.st_dev)}:{os.minor(st.st_dev)}/stat") as f:
+        return int(f.read().split()[6]) * 512
 
 
 def varied_searches(count, rng_seed=7):
@@ -83,6 +134,8 @@ def main():
     ap.add_argument("--log-level", default="info", help="LOG_LEVEL of the server (default: the app's default, info)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (database, server log)")
     ap.add_argument("--results", default=os.path.join(BENCH_DIR, "results"))
+    ap.add_argument("--postgres", action="store_true",
+                    help="measure on the PostgreSQL database in TEST_DATABASE_URL (scripts/with-postgres.sh)")
     args = ap.parse_args()
     args.binary = os.path.abspath(args.binary)
 
@@ -93,6 +146,9 @@ def main():
         log("wrk is missing; installing it with apt-get")
         subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
 
+    postgres_url = os.environ.get("TEST_DATABASE_URL") if args.postgres else None
+    if args.postgres and not postgres_url:
+        raise HarnessError("--postgres needs TEST_DATABASE_URL: run it under scripts/with-postgres.sh")
     res = {"started_at": datetime.datetime.now().isoformat(timespec="seconds"), "binary": args.binary,
            "machine": {"host": platform.node(), "cpus": os.cpu_count()}, "log_level": args.log_level,
            "warmup_s": args.warmup, "targets": TARGETS}
@@ -107,15 +163,17 @@ def main():
     tmp = tempfile.mkdtemp(prefix="crm-bench.")
     server = None
     try:
-        db_path = os.path.join(tmp, "bench.sqlite")
+        db = BenchDatabase(tmp, postgres_url)
+        res["database"] = db.name
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CALENDLY_", "DATABASE_", "PUBLIC_BASE"))}
-        env.update({"DATABASE_URL": f"sqlite:{db_path}", "CALENDLY_WEBHOOK_SECRET": WEBHOOK_KEY,
+        env.update({"DATABASE_URL": db.url, "CALENDLY_WEBHOOK_SECRET": WEBHOOK_KEY,
                     "CALENDLY_SYNC_INTERVAL": "0", "LOG_LEVEL": args.log_level,
                     "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"})
 
-        def crm(*argv, stdin=None):
-            out = subprocess.run([args.binary, *argv], cwd=tmp, env=env, input=stdin, capture_output=True,
+        def crm(*argv, stdin=None, database_url=None):
+            out = subprocess.run([args.binary, *argv], cwd=tmp, env={**env, "DATABASE_URL": database_url or db.url},
+                                 input=stdin, capture_output=True,
                                  text=True, timeout=120)
             if out.returncode != 0:
                 raise HarnessError(f"crm {' '.join(argv)} failed: {out.stdout[-400:]} {out.stderr[-400:]}")
@@ -127,7 +185,14 @@ def main():
         token = crm("token", "create", "--name", "bench").strip().splitlines()[-1].strip()
 
         t0 = time.monotonic()
-        data = seeder.seed(db_path, students=args.students, consultations=args.consultations)
+        if postgres_url:
+            # Seeded into SQLite as always, then copied: the same rows on both databases.
+            crm("migrate", database_url=f"sqlite:{db.sqlite_path}")
+            data = seeder.seed(db.sqlite_path, students=args.students, consultations=args.consultations)
+            postgres.copy_seeded_rows(db.sqlite_path, postgres_url)
+            os.remove(db.sqlite_path)
+        else:
+            data = seeder.seed(db.sqlite_path, students=args.students, consultations=args.consultations)
         data["seconds"] = time.monotonic() - t0
         emails = data.pop("emails")
         res["data"] = data
@@ -151,7 +216,7 @@ def main():
         cookie, res["calendar_page_bytes"] = sign_in(port)
         # Search: the seeded rows were queued for indexing by the search triggers, and the server
         # indexes them in the background; wait for the queue to empty before measuring anything.
-        while db_scalar(db_path, "SELECT count(*) FROM search_pending") > 0:
+        while db.scalar("SELECT count(*) FROM search_pending") > 0:
             if time.monotonic() - started > 1800:
                 raise HarnessError("the search index did not catch up within 30 minutes")
             time.sleep(0.5)
@@ -204,17 +269,40 @@ def main():
             f"errors {res['search_varied']['errors']}")
 
         server.settle()
-        before = db_counts(db_path)
+        before = db.counts()
         wh_file = os.path.join(tmp, "webhooks.tsv")
         res["webhook_bodies"] = args.webhook_bodies
         build_webhooks(wh_file, args.webhook_bodies, emails)  # signed now, just before wrk starts
+        db.checkpoint()
+        os.sync()
+        written_before = {"device": device_bytes_written(tmp), "server": own_write_bytes(server.proc.pid),
+                          "bench": own_write_bytes(),
+                          "wal": postgres.wal_bytes(postgres_url) if postgres_url else 0}
         log(f"measuring webhook ({args.duration} s, {args.webhook_connections} connections)")
         res["webhook"] = run_wrk(port, "/api/calendar/webhook/calendly", script="webhook.lua",
                                  seconds=args.duration, threads=args.threads, connections=args.webhook_connections,
                                  extra_env={"BENCH_WEBHOOK_FILE": wh_file}, server=server)
         log(f"  {res['webhook']['rps']:,.0f} req/s, p99 {res['webhook']['p99_ms']:.2f} ms, errors {res['webhook']['errors']}")
         server.settle()
-        after = db_counts(db_path)
+        # What the deliveries cost on disk: their rows, the search index of what they made, and the
+        # checkpoint that writes the WAL into the database files.
+        while db.scalar("SELECT count(*) FROM search_pending") > 0:
+            time.sleep(0.2)
+        server.settle()
+        db.checkpoint()
+        os.sync()
+        after = db.counts()
+        stored = after["deliveries"] - before["deliveries"]
+        res["webhook_writes"] = {
+            "deliveries": stored,
+            "device_bytes": device_bytes_written(tmp) - written_before["device"],
+            "server_write_bytes": own_write_bytes(server.proc.pid) - written_before["server"],
+            "checkpoint_write_bytes": own_write_bytes() - written_before["bench"],
+            "wal_bytes": (postgres.wal_bytes(postgres_url) - written_before["wal"]) if postgres_url else None,
+        }
+        w = res["webhook_writes"]
+        log(f"  written per delivery: device {w['device_bytes'] / max(stored, 1) / 1024:.1f} KB, "
+            f"write_bytes {(w['server_write_bytes'] + w['checkpoint_write_bytes']) / max(stored, 1) / 1024:.1f} KB")
         res["webhook_db"] = {"deliveries": after["deliveries"], "states": after["states"],
                              "new_consultations": after["consultations"] - before["consultations"],
                              "new_students": after["students"] - before["students"]}
@@ -266,9 +354,10 @@ def main():
     res["checks"] = checks
     md = render_markdown(res, table, checks)
     os.makedirs(args.results, exist_ok=True)
-    with open(os.path.join(args.results, "latest.md"), "w") as f:
+    name = "latest-postgres" if postgres_url else "latest"
+    with open(os.path.join(args.results, f"{name}.md"), "w") as f:
         f.write(md)
-    with open(os.path.join(args.results, "latest.json"), "w") as f:
+    with open(os.path.join(args.results, f"{name}.json"), "w") as f:
         json.dump(res, f, indent=2, sort_keys=True)
         f.write("\n")
     print(md)
