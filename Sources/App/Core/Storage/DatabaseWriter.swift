@@ -18,10 +18,6 @@ struct DatabaseWriter: Sendable {
         return try await lock.withLock {
             try await database.withConnection { connection in
                 let sql = try connection.sql()
-                // A statement that may need undoing on its own (an INSERT of many rows, an UPDATE
-                // with triggers) keeps a statement journal, which past 64 KiB SQLite spills to a
-                // file on disk by default: kept in memory, a delivery's batch writes only the WAL.
-                try await sql.raw("PRAGMA temp_store = MEMORY").run()
                 try await sql.raw("BEGIN IMMEDIATE").run()
                 do {
                     let result = try await body(connection)
