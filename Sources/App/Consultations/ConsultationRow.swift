@@ -81,7 +81,7 @@ struct ConsultationRow: Codable, Equatable, Sendable {
     typealias Column = CodingKeys
 
     /// A new booking's row, before Calendly's data is copied in.
-    init(id: UUID = UUID(), studentID: UUID, inviteeURI: String, type: String, topic: String, startsAt: Date) {
+    init(id: UUID = TimeOrderedID.make(), studentID: UUID, inviteeURI: String, type: String, topic: String, startsAt: Date) {
         self.id = id
         self.studentID = studentID
         self.calendlyInviteeURI = inviteeURI

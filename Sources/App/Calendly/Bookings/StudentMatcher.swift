@@ -18,7 +18,7 @@ struct StudentMatcher {
             return found
         }
         let name = (snapshot.invitee.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let student = StudentRow(id: UUID(), name: String((name.isEmpty ? (email.isEmpty ? "Calendly invitee" : email) : name).prefix(200)),
+        let student = StudentRow(id: TimeOrderedID.make(), name: String((name.isEmpty ? (email.isEmpty ? "Calendly invitee" : email) : name).prefix(200)),
                                               email: email, createdAt: now, updatedAt: now)
         bookings.insertStudent(student)
         return student.id

@@ -26,7 +26,7 @@ struct WebhookInbox {
     func receive(body: Data, receivedAt: Date = Date()) async throws -> WebhookDeliveryState {
         // Reading the body needs no lock; only applying it does.
         let (head, reading) = Self.read(body)
-        let delivery = WebhookDelivery(id: UUID(), receivedAt: receivedAt, event: head.event ?? "(unreadable)",
+        let delivery = WebhookDelivery(id: TimeOrderedID.make(at: receivedAt), receivedAt: receivedAt, event: head.event ?? "(unreadable)",
                                        inviteeURI: head.inviteeURI, envelopeCreatedAt: head.createdAt, body: body)
         return try await committer.submit(ReceivedDelivery(delivery: delivery, reading: reading))
     }
@@ -163,7 +163,7 @@ struct WebhookInbox {
         let insert = sql.insert(into: WebhookDelivery.schema)
             .columns("id", "received_at", "event", "invitee_uri", "envelope_created_at", "body", "state", "error", "processed_at")
         for delivery in deliveries {
-            let id = delivery.id ?? UUID()
+            let id = delivery.id ?? TimeOrderedID.make()
             delivery.id = id
             insert.values(SQLBind(id), SQLBind(delivery.receivedAt), SQLBind(delivery.event), SQLBind(delivery.inviteeURI),
                           SQLBind(delivery.envelopeCreatedAt), SQLBind(delivery.body), SQLBind(delivery.state.rawValue),
