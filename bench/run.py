@@ -286,6 +286,9 @@ def main():
         server.settle()
         # What the deliveries cost on disk: their rows, the search index of what they made, and the
         # checkpoint that writes the WAL into the database files.
+        os.sync()
+        device_before_indexing = device_bytes_written(tmp)
+        queued_for_search = db.scalar("SELECT count(*) FROM search_pending")
         while db.scalar("SELECT count(*) FROM search_pending") > 0:
             time.sleep(0.2)
         server.settle()
@@ -299,9 +302,14 @@ def main():
             "server_write_bytes": own_write_bytes(server.proc.pid) - written_before["server"],
             "checkpoint_write_bytes": own_write_bytes() - written_before["bench"],
             "wal_bytes": (postgres.wal_bytes(postgres_url) - written_before["wal"]) if postgres_url else None,
+            # Split at the end of the run: what was written by then, and the search queue left to index.
+            "device_bytes_during_run": device_before_indexing - written_before["device"],
+            "queued_for_search_after_run": queued_for_search,
         }
         w = res["webhook_writes"]
-        log(f"  written per delivery: device {w['device_bytes'] / max(stored, 1) / 1024:.1f} KB, "
+        log(f"  written per delivery: device {w['device_bytes'] / max(stored, 1) / 1024:.1f} KB "
+            f"({w['device_bytes_during_run'] / max(stored, 1) / 1024:.1f} KB by the end of the run, when "
+            f"{queued_for_search:,} records waited for the search index), "
             f"write_bytes {(w['server_write_bytes'] + w['checkpoint_write_bytes']) / max(stored, 1) / 1024:.1f} KB")
         res["webhook_db"] = {"deliveries": after["deliveries"], "states": after["states"],
                              "new_consultations": after["consultations"] - before["consultations"],

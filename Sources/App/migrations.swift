@@ -21,4 +21,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateCalendarFeed())
     app.migrations.add(CreateSearchIndex())
     app.migrations.add(AddTwoFactor())
+    app.migrations.add(IndexDeliveriesByEnvelopeTime())
 }

@@ -22,7 +22,7 @@ struct SchemaTests {
                 ? "SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'public'"
                 : "SELECT name FROM sqlite_master WHERE type = 'index'").all(decoding: Name.self).map(\.name)
             for index in ["students_email_unique", "consultations_status_date", "consultations_student_date",
-                          "consultations_invitee_uri_unique", "webhook_deliveries_identity"] {
+                          "consultations_invitee_uri_unique", "webhook_deliveries_by_envelope"] {
                 #expect(indexes.contains(index), "missing index \(index)")
             }
         }

@@ -21,7 +21,7 @@ final class BookingBatch {
     private var absentStudents: Set<UUID> = []
     /// Ids of the processed deliveries by identity (event, invitee URI, envelope created_at, mark).
     private var processedDeliveries: [DeliveryIdentity: Set<UUID>] = [:]
-    private var deliveryURIsRead: Set<String> = []
+    private var deliveryKeysRead: Set<DeliveryKey> = []
     /// Made by this batch and not yet inserted, in the order they were made.
     private var newStudents: [StudentRow] = []
     private var newConsultations: [String] = []
@@ -78,7 +78,7 @@ final class BookingBatch {
         try await bookings.prefetchConsultations(Set(snapshots.flatMap { [$0.invitee.uri, $0.invitee.oldInvitee, $0.invitee.newInvitee].compactMap { $0 } }))
         try await bookings.prefetchStudents(emails: Set(snapshots.map(\.studentEmail).filter { !$0.isEmpty }),
                                          ids: Set(snapshots.compactMap(\.trackedStudentID)))
-        try await bookings.prefetchProcessedDeliveries(Set(deliveries.compactMap(\.inviteeURI)))
+        try await bookings.prefetchProcessedDeliveries(Set(deliveries.compactMap(DeliveryKey.init)))
         return bookings
     }
 
@@ -208,7 +208,7 @@ final class BookingBatch {
 
     /// Another delivery with the same identity was already applied.
     func isDuplicate(_ delivery: WebhookDelivery, saying snapshot: InviteeSnapshot) async throws -> Bool {
-        if let uri = delivery.inviteeURI { try await prefetchProcessedDeliveries([uri]) }
+        if let key = DeliveryKey(delivery) { try await prefetchProcessedDeliveries([key]) }
         let others = (processedDeliveries[DeliveryIdentity(delivery, saying: snapshot)] ?? []).subtracting(delivery.id.map { [$0] } ?? [])
         return !others.isEmpty
     }
@@ -219,23 +219,39 @@ final class BookingBatch {
         processedDeliveries[DeliveryIdentity(delivery, saying: snapshot), default: []].insert(id)
     }
 
-    private func prefetchProcessedDeliveries(_ uris: Set<String>) async throws {
-        let wanted = uris.subtracting(deliveryURIsRead)
+    /// What a processed delivery is looked up by: its envelope's time and its invitee, which lead
+    /// the index (`IndexDeliveriesByEnvelopeTime`). A delivery without them is never a duplicate.
+    struct DeliveryKey: Hashable {
+        var envelopeCreatedAt: String
+        var inviteeURI: String
+
+        init?(_ delivery: WebhookDelivery) {
+            guard let time = delivery.envelopeCreatedAt, let uri = delivery.inviteeURI else { return nil }
+            envelopeCreatedAt = time
+            inviteeURI = uri
+        }
+    }
+
+    private func prefetchProcessedDeliveries(_ keys: Set<DeliveryKey>) async throws {
+        let wanted = keys.subtracting(deliveryKeysRead)
         guard !wanted.isEmpty else { return }
         // The state is checked here rather than in SQL: given `state = 'processed'`, SQLite picks the
-        // state index and reads every processed delivery instead of the few with these URIs.
-        // Bodies are read only for no-show events, whose mark is part of their identity.
+        // state index and reads every processed delivery instead of the few with these keys.
+        // Bodies are read only for no-show events, whose mark is part of their identity. The two
+        // lists may pair a time with another delivery's invitee: such a row is a processed delivery
+        // all the same, and knowing it does no harm.
         let rows = try await sql.select().columns("id", "event", "invitee_uri", "envelope_created_at", "state")
             .column(SQLRaw("CASE WHEN event IN ('\(InviteeEvent.noShowCreated.rawValue)', '\(InviteeEvent.noShowDeleted.rawValue)') THEN body END AS no_show_body"))
             .from(WebhookDelivery.schema)
-            .where("invitee_uri", .in, SQLBind.group(Array(wanted)))
+            .where("envelope_created_at", .in, SQLBind.group(Set(wanted.map(\.envelopeCreatedAt)).sorted()))
+            .where("invitee_uri", .in, SQLBind.group(Set(wanted.map(\.inviteeURI)).sorted()))
             .all(decoding: DeliveryRow.self)
         for row in rows where row.state == WebhookDeliveryState.processed.rawValue {
             let identity = DeliveryIdentity(event: row.event, inviteeURI: row.invitee_uri, envelopeCreatedAt: row.envelope_created_at,
                                             noShowURI: row.no_show_body.flatMap(NoShowMarkOfBody.uri(in:)))
             processedDeliveries[identity, default: []].insert(row.id)
         }
-        deliveryURIsRead.formUnion(wanted)
+        deliveryKeysRead.formUnion(wanted)
     }
 
     private struct DeliveryRow: Decodable {
