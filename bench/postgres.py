@@ -53,13 +53,9 @@ def copy_seeded_rows(sqlite_path, url):
             text = io.StringIO()
             writer = csv.writer(text)
             for row in cursor:
-                # An empty field is NULL in COPY's CSV; an empty string is written quoted.
-                writer.writerow(["" if v is None else _value(c, v, spec) for c, v in zip(columns, row)])
-            # Empty strings must stay empty strings: FORCE_NOT_NULL on the NOT NULL text columns.
-            not_null = psql(url, "-c", f"SELECT string_agg(column_name, ',') FROM information_schema.columns "
-                                       f"WHERE table_name = '{table}' AND is_nullable = 'NO' AND data_type = 'text'")
-            force = f", FORCE_NOT_NULL ({not_null})" if not_null else ""
-            psql(url, "-c", f"\\copy {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force})", stdin=text.getvalue())
+                # NULL is written \N (COPY's NULL below), so an empty string stays an empty string.
+                writer.writerow(["\\N" if v is None else _value(c, v, spec) for c, v in zip(columns, row)])
+            psql(url, "-c", f"\\copy {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", stdin=text.getvalue())
         psql(url, "-c", "ANALYZE")
     finally:
         source.close()

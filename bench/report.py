@@ -108,8 +108,9 @@ def build_report(res):
                         f"| ≤ 15 KB: {verdict(checks['webhook_write'])} |")
         if writes.get("wal_bytes") is not None:
             rows.append(f"| PostgreSQL WAL per webhook delivery (pg_stat_wal), search indexing included | {writes['wal_bytes'] / n / 1024:,.1f} KB | not a target |")
-        rows.append(f"| Written per webhook delivery by the disk (its sector count: every process, the file system's "
-                    f"journal, the checkpoint, search indexing) | {writes['device_bytes'] / n / 1024:,.1f} KB | not a target |")
+        if writes["device_bytes"] > 0:
+            rows.append(f"| Written per webhook delivery by the disk (its sector count: every process, the file system's "
+                        f"journal, the checkpoint, search indexing) | {writes['device_bytes'] / n / 1024:,.1f} KB | not a target |")
     if "search_index_s" in res:
         rows.append(f"| Indexing every seeded record for search in the background (server start → queue empty) "
                     f"| {res['search_index_s']:.1f} s | not a target |")

@@ -98,10 +98,14 @@ def own_write_bytes(pid="self"):
 
 
 def device_bytes_written(path):
-    """Bytes the block device holding `path` has written since boot (all processes)."""
+    """Bytes the block device holding `path` has written since boot (all processes); 0 where the
+    file system has no block device of its own (tmpfs, overlay), and the figure is then left out."""
     st = os.stat(path)
-    with open(f"/sys/dev/block/{os.major(st.st_dev)}:{os.minor(st.st_dev)}/stat") as f:
-        return int(f.read().split()[6]) * 512
+    try:
+        with open(f"/sys/dev/block/{os.major(st.st_dev)}:{os.minor(st.st_dev)}/stat") as f:
+            return int(f.read().split()[6]) * 512
+    except OSError:
+        return 0
 
 
 def varied_searches(count, rng_seed=7):
@@ -289,7 +293,10 @@ def main():
         os.sync()
         device_before_indexing = device_bytes_written(tmp)
         queued_for_search = db.scalar("SELECT count(*) FROM search_pending")
+        indexing_started = time.monotonic()
         while db.scalar("SELECT count(*) FROM search_pending") > 0:
+            if time.monotonic() - indexing_started > 1800:
+                raise HarnessError("the search index did not take in the deliveries within 30 minutes")
             time.sleep(0.2)
         server.settle()
         db.checkpoint()

@@ -20,7 +20,8 @@ DEPLOY = REPO_ROOT / "deploy"
 
 
 def test_nginx_serves_the_app_over_tls_with_the_shipped_site_configuration():
-    crm = CRMServer(env={"PUBLIC_BASE_URL": "https://crm.example.org", "TRUSTED_PROXIES": "127.0.0.1/32"})
+    crm = CRMServer(env={"PUBLIC_BASE_URL": "https://crm.example.org", "TRUSTED_PROXIES": "127.0.0.1/32",
+                         "CALENDLY_WEBHOOK_SECRET": "deployment-test-signing-key-0123456789"})
     tmp = Path(tempfile.mkdtemp(prefix="crm-nginx."))
     nginx = None
     try:
@@ -54,6 +55,10 @@ def test_nginx_serves_the_app_over_tls_with_the_shipped_site_configuration():
         assert health.headers["Strict-Transport-Security"] == "max-age=31536000"
         page = requests.get(f"https://127.0.0.1:{tls_port}/sign-in", verify=False, timeout=5)
         assert page.status_code == 200 and "Sign in" in page.text
+        # The webhook's own location reaches the app: an unsigned delivery is refused by it.
+        webhook = requests.post(f"https://127.0.0.1:{tls_port}/api/calendar/webhook/calendly", data=b"{}", verify=False, timeout=5,
+                                headers={"Content-Type": "application/json"})
+        assert webhook.status_code == 401 and webhook.headers["Content-Type"].startswith("application/"), webhook.text
         redirect = requests.get(f"http://127.0.0.1:{http_port}/students", allow_redirects=False, timeout=5)
         assert redirect.status_code == 301
         assert redirect.headers["Location"].startswith("https://") and redirect.headers["Location"].endswith("/students")

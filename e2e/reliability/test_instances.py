@@ -47,12 +47,17 @@ http {{
   server {{
     listen 127.0.0.1:{self.port};
     client_max_body_size 6m;
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    proxy_set_header Host $host;
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
     location / {{
       proxy_pass http://crm;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    }}
+    # As deploy/nginx-personal-crm.conf: a webhook may be retried on another instance.
+    location = /api/calendar/webhook/calendly {{
+      proxy_pass http://crm;
+      proxy_next_upstream error timeout http_503 non_idempotent;
     }}
   }}
 }}

@@ -104,8 +104,11 @@ struct InviteeApplier {
             let wasMarked = consultation.calendlyNoShow == true
             consultation.calendlyNoShow = snapshot.noShowMarked
             consultation.noShowChangedAt = NoShowOrdering.stored(snapshot.orderingTime)
-            // Kept after a removal too: it names the mark last seen, which orders ties.
-            if let mark = snapshot.invitee.noShow?.uri, snapshot.noShowMarked { consultation.noShowMarkURI = mark }
+            // The mark this observation names, set or removed (a removal's webhook still names it):
+            // kept after a removal too, since the mark last seen orders ties.
+            if let mark = snapshot.invitee.noShow?.uri, snapshot.noShowMarked || snapshot.source != .api {
+                consultation.noShowMarkURI = mark
+            }
             if consultation.status == .scheduled || consultation.status == .noShow {
                 if snapshot.noShowMarked {
                     consultation.status = .noShow

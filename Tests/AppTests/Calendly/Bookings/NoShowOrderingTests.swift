@@ -88,6 +88,50 @@ struct NoShowOrderingTests {
         }
     }
 
+    /// The same three deliveries in other orders, as retries may bring them. Five of the six orders
+    /// end marked with the second mark. The sixth (first mark, second mark, then the removal of the
+    /// first) ends unmarked until the next reconcile: nothing stored says that the second mark came
+    /// after the removal rather than before the first mark (README, "No-show marks set and removed
+    /// quickly").
+    @Test(arguments: [[0, 1, 2], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]])
+    func markedUnmarkedAndMarkedAgainInOtherOrders(order: [Int]) async throws {
+        let booking = P.Booking(updatedAt: Self.updatedAt)
+        let create = try P.envelope("invitee.created", createdAt: Self.envelopeTime, payload: P.invitee(booking))
+        let marks = "2031-11-24T14:00:03.000000Z"
+        let deliveries = [
+            try P.envelope("invitee_no_show.created", createdAt: marks, payload: P.invitee(booking, noShow: true, noShowMark: "mark-1")),
+            try P.envelope("invitee_no_show.deleted", createdAt: marks, payload: P.invitee(booking, noShow: true, noShowMark: "mark-1")),
+            try P.envelope("invitee_no_show.created", createdAt: marks, payload: P.invitee(booking, noShow: true, noShowMark: "mark-2")),
+        ]
+        try await withTestApp(calendly: webhookSettings) { t in
+            try await t.deliver(create)
+            for index in order { try await t.deliver(deliveries[index]) }
+            let stored = try #require(try await Consultation.query(on: t.app.db).first())
+            #expect(stored.status == .noShow, "order \(order)")
+            #expect(stored.noShowMarkURI == "\(P.base)/invitee_no_shows/mark-2", "order \(order)")
+        }
+    }
+
+    /// An invitee marked and unmarked long ago, then marked and unmarked again within one second:
+    /// it ends unmarked whichever of the last two arrives first.
+    @Test func aMarkAndItsRemovalInOneSecondAfterAnOlderMarkEndUnmarked() async throws {
+        let booking = P.Booking(updatedAt: Self.updatedAt)
+        let create = try P.envelope("invitee.created", createdAt: Self.envelopeTime, payload: P.invitee(booking))
+        let old = "2031-11-24T14:00:03.000000Z", recent = "2031-11-24T14:10:00.000000Z"
+        let oldMark = try P.envelope("invitee_no_show.created", createdAt: old, payload: P.invitee(booking, noShow: true, noShowMark: "mark-0"))
+        let oldRemoval = try P.envelope("invitee_no_show.deleted", createdAt: old, payload: P.invitee(booking, noShow: true, noShowMark: "mark-0"))
+        let mark = try P.envelope("invitee_no_show.created", createdAt: recent, payload: P.invitee(booking, noShow: true, noShowMark: "mark-1"))
+        let removal = try P.envelope("invitee_no_show.deleted", createdAt: recent, payload: P.invitee(booking, noShow: true, noShowMark: "mark-1"))
+        for last in [[mark, removal], [removal, mark]] {
+            try await withTestApp(calendly: webhookSettings) { t in
+                for body in [create, oldMark, oldRemoval] + last { try await t.deliver(body) }
+                let stored = try #require(try await Consultation.query(on: t.app.db).first())
+                #expect(stored.status == .scheduled)
+                #expect(stored.calendlyNoShow == false)
+            }
+        }
+    }
+
     /// A stale mark (older than the one stored) neither wins nor becomes the mark the CRM would remove.
     @Test func aStaleMarkDoesNotReplaceTheKnownOne() async throws {
         let booking = P.Booking(updatedAt: Self.updatedAt)
