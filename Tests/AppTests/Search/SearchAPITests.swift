@@ -68,6 +68,26 @@ struct SearchAPITests {
         }
     }
 
+    /// A limit that cuts through the matches keeps the newest; one above them gives them all, in the
+    /// same order. (On PostgreSQL the first is answered from the newest records, the second by the
+    /// GIN index alone.)
+    @Test func aLimitKeepsTheNewestMatchesAndAHigherOneGivesAllInTheSameOrder() async throws {
+        try await withTestApp { t in
+            let student = try await Fixtures.student("Ben Okafor", email: "ben@example.com", on: t.app)
+            var made: [UUID] = []
+            for days in [40.0, 3, 25, 9, 31, 1, 17, 12] {
+                let meeting = try await SearchCorpus.consultation(for: student, daysAgo: days, topic: "Weekly",
+                                                                  notes: "Reviewed the thesis outline.", on: t.app)
+                made.append(try #require(meeting.id))
+            }
+            let newestFirst = zip([40.0, 3, 25, 9, 31, 1, 17, 12], made).sorted { $0.0 < $1.0 }.map(\.1.uuidString)
+            let three = try await search(t, "outl", limit: 3).compactMap { $0["id"] as? String }
+            #expect(three == Array(newestFirst.prefix(3)))
+            let all = try await search(t, "outl", limit: 100).compactMap { $0["id"] as? String }
+            #expect(all == newestFirst)
+        }
+    }
+
     @Test func whatIsSavedIsFoundAtOnceAndWhatIsGoneIsNot() async throws {
         try await withTestApp { t in
             // given
