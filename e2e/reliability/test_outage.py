@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from harness import SOAK, Sandbox, compare_with_truth, crm_for, generate_traffic, report
+from harness import (SOAK, Sandbox, compare_with_truth, crm_for, generate_traffic, report, wait_until_every_delivery_accepted,
+                     webhooks_made)
 
 OUTAGE_SECONDS = 20
 OPERATIONS = 600 if SOAK else 150
@@ -26,10 +27,6 @@ def subscribe_app(sandbox: Sandbox, crm) -> None:
         "signing_key": SIGNING_KEY,
         "events": ["invitee.created", "invitee.canceled", "invitee_no_show.created", "invitee_no_show.deleted"]})
     assert answer.status_code == 201, answer.text
-
-
-def attempts(sandbox: Sandbox) -> list[dict]:
-    return sandbox.control("GET", "/deliveries").json()["deliveries"]
 
 
 def probe_during(crm, seconds: float) -> list[tuple[int, float, str]]:
@@ -49,7 +46,8 @@ def probe_during(crm, seconds: float) -> list[tuple[int, float, str]]:
 
 def run_outage(name: str, crm, sandbox: Sandbox, take_away, give_back) -> None:
     subscribe_app(sandbox, crm)
-    traffic = threading.Thread(target=generate_traffic, args=(sandbox, OPERATIONS))
+    done: dict = {}
+    traffic = threading.Thread(target=lambda: done.update(generate_traffic(sandbox, OPERATIONS)))
     traffic.start()
     time.sleep(1)
     take_away()
@@ -58,17 +56,9 @@ def run_outage(name: str, crm, sandbox: Sandbox, take_away, give_back) -> None:
     finally:
         give_back()
     traffic.join()
+    assert done, "the sandbox's traffic did not finish"
     # Every delivery is retried until the app takes it.
-    deadline = time.monotonic() + 180
-    while True:
-        log = attempts(sandbox)
-        ids = {a["delivery_id"] for a in log}
-        done = {a["delivery_id"] for a in log if a["status_code"] == 200}
-        if ids and ids == done:
-            break
-        assert time.monotonic() < deadline, (f"{len(ids - done)} deliveries never accepted: "
-                                             f"{[(a['delivery_id'], a['attempt'], a['status_code'], a['error'][:80]) for a in log if a['delivery_id'] in ids - done][-12:]}")
-        time.sleep(1)
+    log = wait_until_every_delivery_accepted(sandbox, webhooks_made(done))
     statuses = sorted({a["status_code"] for a in log}, key=str)
     refused = [a for a in log if a["status_code"] == 503]
     checked, problems = compare_with_truth(crm, sandbox.truth(), only={a["invitee_uri"] for a in log})
@@ -80,7 +70,7 @@ def run_outage(name: str, crm, sandbox: Sandbox, take_away, give_back) -> None:
     per_request = [line for line in output if " failed: " in line or "Could not store" in line or "Opening new connection" in line]
     bad_probes = [p for p in probes if p[0] not in (200, 201, 503)]
     report(name, checked - len(problems), len(problems), [
-        f"{len(ids)} deliveries in {len(log)} attempts; statuses {statuses}; {len(refused)} answered 503 during the outage",
+        f"{len({a['delivery_id'] for a in log})} deliveries in {len(log)} attempts; statuses {statuses}; {len(refused)} answered 503 during the outage",
         f"API probes during the {OUTAGE_SECONDS} s outage: statuses {probe_statuses}, slowest {slowest:.2f} s",
         f"outage lines in the app's log: {len(outage_lines)}; other lines about failed requests: {len(per_request)}",
         f"compared {checked} invitees with the sandbox's truth: {len(problems)} differences", *problems[:10]])
