@@ -22,4 +22,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateSearchIndex())
     app.migrations.add(AddTwoFactor())
     app.migrations.add(IndexDeliveriesByEnvelopeTime())
+    app.migrations.add(WatchCalendlyTokenForDataVersion())
 }

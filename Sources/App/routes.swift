@@ -16,8 +16,9 @@ func routes(_ app: Application) throws {
 
     // The API: an API token (Bearer), or the session cookie with the X-CSRF-Token header on writes.
     // Bodies are read whole (within size and time limits) before the CSRF check looks at them.
+    // Signed-in routes first make sure the Calendly token is the one stored now (`CalendlyTokenRefresh`).
     let api = app.grouped(BearerTokenAuthenticator(), SessionAccountAuthenticator(), RequireAccountMiddleware(),
-                          BodyCollector(maxSize: BodyLimits.prose), CSRFMiddleware())
+                          CalendlyTokenRefresh(), BodyCollector(maxSize: BodyLimits.prose), CSRFMiddleware())
     // A students CSV may be larger than any form: its own body limit (SPEC 12).
     let importAPI = app.grouped(BearerTokenAuthenticator(), SessionAccountAuthenticator(), RequireAccountMiddleware(),
                                 BodyCollector(maxSize: BodyLimits.csvImport), CSRFMiddleware())
@@ -82,7 +83,7 @@ func routes(_ app: Application) throws {
     open.get(.setup, use: auth.setupPage)
     open.post(.setup, use: auth.setup)
 
-    let pages = browser.grouped(RequireAccountMiddleware(), BodyCollector(maxSize: BodyLimits.prose), CSRFMiddleware())
+    let pages = browser.grouped(RequireAccountMiddleware(), CalendlyTokenRefresh(), BodyCollector(maxSize: BodyLimits.prose), CSRFMiddleware())
     pages.post(.signOut, use: auth.signOut)
     let calendar = CalendarPageController()
     pages.get(.home, use: calendar.home)

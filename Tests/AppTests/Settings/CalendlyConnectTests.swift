@@ -3,6 +3,7 @@
 import Fluent
 import Foundation
 import Testing
+import Vapor
 import VaporTesting
 
 /// Connecting Calendly from Settings, without a restart (SPEC section 7): the token is checked at
@@ -38,6 +39,30 @@ struct CalendlyConnectTests {
             #expect(try await browser.post("/settings/calendly/token/remove", form: [:]).status == .seeOther)
             #expect(s.app.appConfig.calendly.apiKey == nil)
             #expect(try await CalendlyConfigTests.config(s.t).codes == ["calendly_not_configured"])
+        }
+    }
+
+    /// Several instances (SPEC 13): the token another instance saved or removed is in use here
+    /// from the next request; this app learns of it only through the database.
+    @Test func aTokenStoredByAnotherInstanceIsUsedAtTheNextRequest() async throws {
+        try await withSandboxedApp(subscribe: false, settings: { $0.apiKey = nil }) { s in
+            #expect(try await CalendlyConfigTests.config(s.t).codes == ["calendly_not_configured"])
+            try await Self.storeToken(s.sandbox.apiToken, app: s.app)
+            let (json, _) = try await CalendlyConfigTests.config(s.t)
+            #expect(json["configured"] as? Bool == true)
+            #expect(s.app.calendlyTokenOrigin == .settings)
+            try await Self.storeToken(nil, app: s.app)
+            #expect(try await CalendlyConfigTests.config(s.t).codes == ["calendly_not_configured"])
+            #expect(s.app.calendlyTokenOrigin == CalendlyTokenOrigin.none)
+        }
+    }
+
+    /// What another instance's Settings does to the database, without telling this app.
+    private static func storeToken(_ token: String?, app: Application) async throws {
+        try await app.databaseWriter.transaction(on: app.db) { db in
+            let connection = try await CalendlyConnectionStore(db: db, sandbox: app.appConfig.sandboxMode).loadOrNew()
+            connection.apiToken = token
+            try await connection.save(on: db)
         }
     }
 

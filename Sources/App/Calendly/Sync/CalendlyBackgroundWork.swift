@@ -10,15 +10,34 @@ enum CalendlyBackgroundWork {
         let task = Task {
             await processPendingDeliveries(app)
             let minutes = app.appConfig.calendly.syncIntervalMinutes
-            guard app.appConfig.calendly.isConfigured, minutes > 0 else { return }
-            // A first reconcile shortly after start-up, then one every interval.
+            guard minutes > 0 else { return }
+            // A first reconcile shortly after start-up, then one every interval. Without a token
+            // the loop looks again every few seconds, so a token entered on Settings (through any
+            // instance) starts the reconciles without a restart.
             try? await Task.sleep(for: .seconds(2))
             while !Task.isCancelled {
-                await reconcileOnce(app)
-                try? await Task.sleep(for: .seconds(minutes * 60))
+                await refreshToken(app)
+                if app.appConfig.calendly.isConfigured {
+                    await reconcileOnce(app)
+                    try? await Task.sleep(for: .seconds(minutes * 60))
+                } else {
+                    try? await Task.sleep(for: .seconds(min(minutes * 60, tokenLookInterval)))
+                }
             }
         }
         app.lifecycle.use(CancelOnShutdown(task: task))
+    }
+
+    /// Seconds between looks for a token entered on Settings while none is configured.
+    static let tokenLookInterval = 5
+
+    private static func refreshToken(_ app: Application) async {
+        do {
+            try await app.refreshCalendlySettingsToken()
+        } catch {
+            // Only while the database is away (which the requests report); the token in use stays.
+            app.logger.debug("Reading the Calendly token entered on Settings failed: \(String(reflecting: error))")
+        }
     }
 
     static func processPendingDeliveries(_ app: Application) async {

@@ -95,10 +95,17 @@ public enum DatabaseLocation: Sendable, Equatable {
 /// reads both with one look-up: `Application.storage` copies its whole dictionary under a lock on
 /// every access, and the configuration is read several times a request.
 final class AppConfigState: Sendable {
-    private let state: NIOLockedValueBox<(environment: AppConfig, settingsToken: String?)>
+    private struct State {
+        var environment: AppConfig
+        var settingsToken: String?
+        /// The data version the Settings token was read from the database at (nil: not read so).
+        var settingsTokenReadAt: Int64?
+    }
+
+    private let state: NIOLockedValueBox<State>
 
     init(_ environment: AppConfig) {
-        state = NIOLockedValueBox((environment, nil))
+        state = NIOLockedValueBox(State(environment: environment))
     }
 
     /// What is in use: the environment's, with the Settings token when the environment sets none.
@@ -119,6 +126,23 @@ final class AppConfigState: Sendable {
     var settingsToken: String? {
         get { state.withLockedValue { $0.settingsToken } }
         set { state.withLockedValue { $0.settingsToken = newValue } }
+    }
+
+    /// Whether the Settings token in use was read at data version `version` or later.
+    func settingsTokenIsCurrent(at version: Int64) -> Bool {
+        state.withLockedValue { $0.settingsTokenReadAt.map { $0 >= version } ?? false }
+    }
+
+    /// Uses `token`, read from the database at data version `version`, unless a later read is in
+    /// use already (two requests may read it at once). Returns whether the token changed.
+    func useSettingsToken(_ token: String?, readAt version: Int64) -> Bool {
+        state.withLockedValue { state in
+            if let readAt = state.settingsTokenReadAt, readAt > version { return false }
+            let changed = state.settingsToken != token
+            state.settingsToken = token
+            state.settingsTokenReadAt = version
+            return changed
+        }
     }
 }
 
