@@ -23,4 +23,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddTwoFactor())
     app.migrations.add(IndexDeliveriesByEnvelopeTime())
     app.migrations.add(WatchCalendlyTokenForDataVersion())
+    app.migrations.add(DropRedundantIndexes())
 }

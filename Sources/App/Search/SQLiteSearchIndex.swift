@@ -33,9 +33,10 @@ enum SQLiteSearchIndex {
     static func write(_ documents: [SearchDocument], replacing pending: [SearchIndex.Pending], on sql: any SQLDatabase) async throws {
         // Every queued record's old rows go; the ones that still exist come back with their text.
         var old: [SearchIndex.Pending: Int64] = [:]
-        for part in pending.map(\.ref).chunked(chunk) {
+        for part in pending.chunked(chunk) {
+            let keys = part.map { SQLGroupExpression([SQLBind($0.kind.rawValue), SQLBind($0.ref)]) }
             for document in try await sql.raw("""
-                SELECT rowid, kind, ref FROM search_documents WHERE ref IN (\(binds: part))
+                SELECT rowid, kind, ref FROM search_documents WHERE (kind, ref) IN (VALUES \(SQLList(keys)))
                 """).all(decoding: Document.self) {
                 old[.init(kind: document.kind, ref: document.ref)] = document.rowid
             }
