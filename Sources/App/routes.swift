@@ -12,7 +12,7 @@ func routes(_ app: Application) throws {
     app.get(.calendarFeed, use: feed.feed)
 
     // Metrics: an API token only, as a scraper sends (README › Metrics).
-    app.grouped(BearerTokenAuthenticator(), RequireAccountMiddleware()).get(.metrics, use: MetricsController().scrape)
+    app.grouped(BearerTokenAuthenticator(), RequireAccountMiddleware(), CalendlyTokenRefresh()).get(.metrics, use: MetricsController().scrape)
 
     // The API: an API token (Bearer), or the session cookie with the X-CSRF-Token header on writes.
     // Bodies are read whole (within size and time limits) before the CSRF check looks at them.

@@ -46,14 +46,25 @@ struct CalendlyConnectTests {
     /// from the next request; this app learns of it only through the database.
     @Test func aTokenStoredByAnotherInstanceIsUsedAtTheNextRequest() async throws {
         try await withSandboxedApp(subscribe: false, settings: { $0.apiKey = nil }) { s in
+            // given no token anywhere
             #expect(try await CalendlyConfigTests.config(s.t).codes == ["calendly_not_configured"])
+
+            // when another instance saves one, then replaces it, then removes it, then saves and deletes the row
             try await Self.storeToken(s.sandbox.apiToken, app: s.app)
             let (json, _) = try await CalendlyConfigTests.config(s.t)
+            // then each is in use here from the next request
             #expect(json["configured"] as? Bool == true)
             #expect(s.app.calendlyTokenOrigin == .settings)
+            try await Self.storeToken("a-replacement-token", app: s.app)
+            #expect(try await CalendlyConfigTests.config(s.t).codes.contains("calendly_token_invalid"))
+            #expect(s.app.appConfig.calendly.apiKey == "a-replacement-token")
             try await Self.storeToken(nil, app: s.app)
             #expect(try await CalendlyConfigTests.config(s.t).codes == ["calendly_not_configured"])
             #expect(s.app.calendlyTokenOrigin == CalendlyTokenOrigin.none)
+            try await Self.storeToken(s.sandbox.apiToken, app: s.app)
+            #expect(try await CalendlyConfigTests.config(s.t).0["configured"] as? Bool == true)
+            try await CalendlyConnection.query(on: s.app.db).delete()
+            #expect(try await CalendlyConfigTests.config(s.t).codes == ["calendly_not_configured"])
         }
     }
 

@@ -65,6 +65,8 @@ actor CalendlyAccountCache {
     private let failureTTL: TimeInterval
     private var cached: (at: Date, result: Result<CalendlyAccount, CalendlyError>)?
     private var inFlight: Task<Result<CalendlyAccount, CalendlyError>, Never>?
+    /// Moves at each `invalidate`, so a look-up begun before it is not kept.
+    private var generation = 0
     /// The token's user as last seen, kept past expiry: pages that only label meetings "booked by
     /// you" read it without asking Calendly.
     private(set) var lastUserURI: String?
@@ -90,7 +92,11 @@ actor CalendlyAccountCache {
             }
         }
         inFlight = task
+        let started = generation
         let result = await task.value
+        // Invalidated meanwhile (a new token): this answer is the old token's; it is neither kept
+        // nor given to later callers.
+        guard started == generation else { return result }
         inFlight = nil
         cached = (Date(), result)
         if case .success(let account) = result { lastUserURI = account.user.uri }
@@ -99,5 +105,7 @@ actor CalendlyAccountCache {
 
     func invalidate() {
         cached = nil
+        inFlight = nil
+        generation += 1
     }
 }

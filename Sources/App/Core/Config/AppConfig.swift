@@ -103,6 +103,8 @@ final class AppConfigState: Sendable {
     }
 
     private let state: NIOLockedValueBox<State>
+    /// Reads of the stored Settings token, shared by requests that need one at once (`CalendlyTokenRefresh`).
+    let settingsTokenReads = CoalescedRead<String?>()
 
     init(_ environment: AppConfig) {
         state = NIOLockedValueBox(State(environment: environment))
@@ -123,9 +125,17 @@ final class AppConfigState: Sendable {
         set { state.withLockedValue { $0.environment = newValue } }
     }
 
+    /// Setting it directly (Settings on this instance, start-up) leaves its data version unknown,
+    /// so the next signed-in request reads the stored token again: another instance may have
+    /// changed it in between.
     var settingsToken: String? {
         get { state.withLockedValue { $0.settingsToken } }
-        set { state.withLockedValue { $0.settingsToken = newValue } }
+        set {
+            state.withLockedValue { state in
+                state.settingsToken = newValue
+                state.settingsTokenReadAt = nil
+            }
+        }
     }
 
     /// Whether the Settings token in use was read at data version `version` or later.
