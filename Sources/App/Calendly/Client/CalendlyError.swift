@@ -65,8 +65,8 @@ enum CalendlyError: Error, Sendable, Equatable {
 
     var hint: String {
         switch self {
-        case .notConfigured: "Set CALENDLY_API_KEY to a personal access token (Calendly → Integrations → API and webhooks) and restart."
-        case .unauthorized: "Create a new personal access token in Calendly (Integrations → API and webhooks), put it in CALENDLY_API_KEY and restart. Tokens stop working when the Calendly password changes."
+        case .notConfigured: "Paste a personal access token (Calendly → Integrations → API and webhooks) on Settings, or set CALENDLY_API_KEY and restart."
+        case .unauthorized: "Create a new personal access token in Calendly (Integrations → API and webhooks) and put it where the old one is: on Settings, or in CALENDLY_API_KEY (then restart). Tokens stop working when the Calendly password changes."
         case .forbidden: "Organization-wide access needs an organization owner's or admin's token; with your own token the app reads your own bookings."
         case .missingScope: "In Calendly (Integrations → API and webhooks) create a new personal access token with these scopes ticked: \(CalendlyAPIScope.all.map(\.rawValue).joined(separator: ", ")); then enter it on Settings or in CALENDLY_API_KEY."
         case .planLimit: "Upgrade the Calendly plan, or do without this feature: bookings still arrive from the Calendar page and the periodic sync."
