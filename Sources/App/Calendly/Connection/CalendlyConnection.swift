@@ -46,6 +46,11 @@ struct CalendlyConnectionStore {
         try await CalendlyConnection.query(on: db).filter(\.$key == key).first()
     }
 
+    /// The Calendly token entered on Settings, if any.
+    func settingsToken() async throws -> String? {
+        try await load()?.apiToken
+    }
+
     func loadOrNew() async throws -> CalendlyConnection {
         if let existing = try await load() { return existing }
         let connection = CalendlyConnection()

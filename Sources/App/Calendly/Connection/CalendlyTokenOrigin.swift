@@ -14,13 +14,12 @@ extension Application {
 
     /// Loads the token stored on Settings; `serve` and the commands call this after migrating.
     func loadCalendlyTokenFromSettings() async throws {
-        let connection = try await CalendlyConnectionStore(db: db, sandbox: appConfig.sandboxMode).load()
-        useCalendlySettingsToken(connection?.apiToken)
+        useCalendlySettingsToken(try await CalendlyConnectionStore(db: db, sandbox: appConfig.sandboxMode).settingsToken())
     }
 
     /// Which token is in use, for Settings to say.
     var calendlyTokenOrigin: CalendlyTokenOrigin {
-        if environmentConfig.calendly.apiKey != nil { return .environment }
+        if configState.environmentSetsToken { return .environment }
         return configState.settingsToken == nil ? .none : .settings
     }
 }

@@ -11,16 +11,15 @@ import Vapor
 /// (With futures: see `SecurityHeadersMiddleware`.)
 struct CalendlyTokenRefresh: Middleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        let app = request.application
+        let app = request.application, state = app.configState
         // A token in the environment wins over Settings: nothing to read.
-        guard app.environmentConfig.calendly.apiKey == nil else { return next.respond(to: request) }
+        guard !state.environmentSetsToken else { return next.respond(to: request) }
         return request.dataVersionFuture().flatMap { version in
-            let state = app.configState
             if state.settingsTokenIsCurrent(at: version) { return next.respond(to: request) }
             let db = request.db, sandbox = app.appConfig.sandboxMode
             // The shared read begins after every request sharing it read its version (`CoalescedRead`).
             return state.settingsTokenReads.value(on: request.eventLoop) {
-                db.eventLoop.makeFutureWithTask { try await CalendlyConnectionStore(db: db, sandbox: sandbox).load()?.apiToken }
+                db.eventLoop.makeFutureWithTask { try await CalendlyConnectionStore(db: db, sandbox: sandbox).settingsToken() }
             }.flatMap { token in
                 guard state.useSettingsToken(token, readAt: version) else { return next.respond(to: request) }
                 // Who the account is and what it may do were the old token's answers.
@@ -35,10 +34,10 @@ extension Application {
     /// The Settings token as stored now, for background work, which has no request to read the
     /// data version for it.
     func refreshCalendlySettingsToken() async throws {
-        guard environmentConfig.calendly.apiKey == nil else { return }
+        guard !configState.environmentSetsToken else { return }
         let version = try await DataVersion.future(on: db).get()
         guard !configState.settingsTokenIsCurrent(at: version) else { return }
-        let token = try await CalendlyConnectionStore(db: db, sandbox: appConfig.sandboxMode).load()?.apiToken
+        let token = try await CalendlyConnectionStore(db: db, sandbox: appConfig.sandboxMode).settingsToken()
         if configState.useSettingsToken(token, readAt: version) { await calendly.accountCache.invalidate() }
     }
 }

@@ -138,6 +138,12 @@ final class AppConfigState: Sendable {
         }
     }
 
+    /// Whether `CALENDLY_API_KEY` sets the token (which then wins over Settings); cheaper than
+    /// copying the whole environment's configuration, for a check made on every signed-in request.
+    var environmentSetsToken: Bool {
+        state.withLockedValue { $0.environment.calendly.apiKey != nil }
+    }
+
     /// Whether the Settings token in use was read at data version `version` or later.
     func settingsTokenIsCurrent(at version: Int64) -> Bool {
         state.withLockedValue { $0.settingsTokenReadAt.map { $0 >= version } ?? false }
