@@ -34,7 +34,8 @@ class Nginx:
     def __init__(self, ports: list[int]):
         self.dir = Path(tempfile.mkdtemp(prefix="crm-nginx."))
         self.port = free_port()
-        # As deploy/nginx-personal-crm.conf: a stopped instance is not taken out of turn (max_fails=0).
+        # As deploy/nginx-personal-crm.conf: a stopped instance is not taken out of turn (max_fails=0),
+        # and an idle connection is let go of after 4 s, within an instance's SHUTDOWN_DRAIN_SECONDS.
         upstream = "".join(f"    server 127.0.0.1:{port} max_fails=0;\n" for port in ports)
         (self.dir / "nginx.conf").write_text(f"""pid {self.dir}/nginx.pid;
 error_log {self.dir}/error.log;
@@ -43,6 +44,7 @@ http {{
   access_log off;
   upstream crm {{
 {upstream}    keepalive 32;
+    keepalive_timeout 4s;
   }}
   server {{
     listen 127.0.0.1:{self.port};

@@ -44,3 +44,56 @@ struct ShutdownTests {
         try await app.asyncShutdown()
     }
 }
+
+/// A stopping instance behind a load balancer lets the balancer close its kept-alive connections
+/// before it stops listening (`ConnectionDrain`).
+@Suite("Shutdown drain")
+struct ConnectionDrainTests {
+    private struct Answers: Responder {
+        func respond(to request: Request) -> EventLoopFuture<Response> {
+            request.eventLoop.makeSucceededFuture(Response(status: .ok))
+        }
+    }
+
+    @Test func answersCloseTheirConnectionsOnceStoppingAndStoppingWaitsOutTheWindow() async throws {
+        let app = try await Application.make(.testing)
+        let drain = ConnectionDrain(window: .seconds(2))
+        let loop = app.eventLoopGroup.any()
+        let before = try await drain.respond(to: Request(application: app, on: loop), chainingTo: Answers()).get()
+        #expect(before.headers[.connection].isEmpty)
+
+        let clock = ContinuousClock()
+        let began = clock.now
+        let stopped = NIOLockedValueBox(false)
+        let shutdown = Task {
+            await drain.shutdownAsync(app)
+            stopped.withLockedValue { $0 = true }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        // Still answering, and asking each client to close the connection.
+        #expect(stopped.withLockedValue { $0 } == false)
+        let during = try await drain.respond(to: Request(application: app, on: loop), chainingTo: Answers()).get()
+        #expect(during.status == .ok)
+        #expect(during.headers[.connection] == ["close"])
+        await shutdown.value
+        // The window counts from the last answer that left its connection open.
+        #expect(clock.now - began >= .milliseconds(1_900))
+        try await app.asyncShutdown()
+    }
+
+    @Test func withNoConnectionLeftOpenStoppingDoesNotWait() async throws {
+        let app = try await Application.make(.testing)
+        let drain = ConnectionDrain(window: .seconds(60))
+        // Without an answer ever given, no connection can be left open, so stopping does not wait
+        // out the 60 s window: it finishes before a 10 s timer does.
+        let first = await withTaskGroup(of: String.self) { group in
+            group.addTask { await drain.shutdownAsync(app); return "stopped" }
+            group.addTask { try? await Task.sleep(for: .seconds(10)); return "timer" }
+            let first = await group.next()
+            group.cancelAll()
+            return first
+        }
+        #expect(first == "stopped")
+        try await app.asyncShutdown()
+    }
+}
