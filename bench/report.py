@@ -55,8 +55,10 @@ def build_report(res):
         "today_p99": seen(res["today"]) and res["today"]["p99_ms"] < T["today_p99_ms"],
         "brief_ratio": ratio(res["brief"]) >= T["brief_ratio"],
         "brief_p99": seen(res["brief"]) and res["brief"]["p99_ms"] < T["brief_p99_ms"],
-        **{f"{key}_ratio": ratio(res[key]) >= T["search_ratio"] for key in SEARCH_QUERIES if key in res},
-        **{f"{key}_p99": seen(res[key]) and res[key]["p99_ms"] < T["search_p99_ms"] for key in SEARCH_QUERIES if key in res},
+        # Judged on searches run afresh (Cache-Control: no-cache), not on the answer kept for a repeat.
+        **{f"{key}_ratio": ratio(res[key + "_fresh"]) >= T["search_ratio"] for key in SEARCH_QUERIES if key + "_fresh" in res},
+        **{f"{key}_p99": seen(res[key + "_fresh"]) and res[key + "_fresh"]["p99_ms"] < T["search_p99_ms"]
+           for key in SEARCH_QUERIES if key + "_fresh" in res},
         "rss": res["peak_rss_mb"] < T["rss_mb"],
         "startup": res["startup_s"] < T["startup_s"],
     }
@@ -77,9 +79,13 @@ def build_report(res):
     rows.append(line(f"GET /api/consultations/{{id}}/brief ({res['brief']['connections']} conn)", res["brief"],
                      f"≥ 40% of health: {verdict(checks['brief_ratio'])}; p99 < 15 ms: {verdict(checks['brief_p99'])}"))
     for key, (label, query) in SEARCH_QUERIES.items():
-        if key in res:
-            rows.append(line(f"GET /api/search?q={query}, {label} ({res[key]['connections']} conn)", res[key],
+        if key + "_fresh" in res:
+            fresh = res[key + "_fresh"]
+            rows.append(line(f"GET /api/search?q={query}, {label}, run afresh (Cache-Control: no-cache; {fresh['connections']} conn)", fresh,
                              f"≥ 25% of health: {verdict(checks[key + '_ratio'])}; p99 < 20 ms: {verdict(checks[key + '_p99'])}"))
+        if key in res:
+            rows.append(line(f"GET /api/search?q={query}, {label}, repeated ({res[key]['connections']} conn)", res[key],
+                             "no target: answered from the answer kept under the data version"))
     if "search_varied" in res:
         rows.append(line(f"GET /api/search, 6,000 different queries, nearly all run afresh ({res['search_varied']['connections']} conn)",
                          res["search_varied"], "no target: what a search not answered before costs"))
@@ -126,7 +132,8 @@ def build_report(res):
         for key, label in (("health", "GET /api/health"), ("upcoming", "GET /api/calendar/meetings/upcoming?limit=50"),
                            ("calendar", "GET /calendar"), ("today", "GET /api/today"),
                            ("brief", "GET /api/consultations/{id}/brief"),
-                           *((key, f"GET /api/search?q={query}") for key, (_, query) in SEARCH_QUERIES.items()),
+                           *((key, f"GET /api/search?q={query}, repeated") for key, (_, query) in SEARCH_QUERIES.items()),
+                           *((key + "_fresh", f"GET /api/search?q={query}, run afresh") for key, (_, query) in SEARCH_QUERIES.items()),
                            ("webhook", "POST /api/calendar/webhook/calendly")):
             if key not in res["single"]:
                 continue

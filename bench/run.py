@@ -251,6 +251,8 @@ def main():
             ("today", "/api/today", [f"Authorization: Bearer {token}"]),
             ("brief", brief_path, [f"Authorization: Bearer {token}"]),
         ] + [(key, "/api/search?q=" + query, [f"Authorization: Bearer {token}"])
+             for key, (_, query) in SEARCH_QUERIES.items()
+        ] + [(key + "_fresh", "/api/search?q=" + query, [f"Authorization: Bearer {token}", "Cache-Control: no-cache"])
              for key, (_, query) in SEARCH_QUERIES.items()]
         for key, path, headers in gets:
             server.settle()

@@ -6,7 +6,8 @@ import Vapor
 /// An answer is kept under the data version, as the other hot reads are (`ReadCaches`): the same
 /// search again while nothing changed (a reload, the back button, a client polling) is answered
 /// from memory. Any write to students, consultations or follow-ups moves the version, so a kept
-/// answer is never older than the data.
+/// answer is never older than the data. A request with `Cache-Control: no-cache` (a browser's
+/// forced reload sends it) is searched afresh, and its answer replaces the kept one.
 struct SearchAPIController {
     struct CacheKey: Hashable, Sendable {
         var words: [String]
@@ -18,7 +19,8 @@ struct SearchAPIController {
         let text = req.searchText
         let key = CacheKey(words: SearchText.queryWords(text), limit: limit)
         let cache = req.application.readCaches.searches
-        return req.cachedJSON(cached: { cache.value(for: key, version: $0) }, build: { version in
+        let afresh = req.headers.cacheControl?.noCache == true
+        return req.cachedJSON(cached: { afresh ? nil : cache.value(for: key, version: $0) }, build: { version in
             let search = try await Search.run(text, limit: limit, on: req)
             let body = ByteBuffer(data: try PlainJSON.encode(SearchResponse(results: search.results,
                                                                              indexing: search.indexing ? true : nil)))

@@ -116,6 +116,27 @@ struct SearchAPITests {
         }
     }
 
+    @Test func aKeptAnswerServesTheSameSearchUntilTheClientAsksForAFreshOne() async throws {
+        try await withTestApp { t in
+            // given: a search answered, so its answer is kept; then a different answer put in its place
+            _ = try await Fixtures.student("Ada Lovelace", email: "ada@example.com", on: t.app)
+            #expect(try await search(t, "lovelace").count == 1)
+            let version = try await DataVersion.future(on: t.app.db).get()
+            let key = SearchAPIController.CacheKey(words: ["lovelace"], limit: Search.defaultLimit)
+            t.app.readCaches.searches.store(ByteBuffer(string: #"{"results":[]}"#), for: key, version: version)
+            // when / then: the same search is answered from what is kept
+            #expect(try await search(t, "lovelace").isEmpty)
+            // when: the client asks for a fresh answer (a forced reload)
+            var headers = t.bearer
+            headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
+            let fresh = try await t.app.testing().sendRequest(.GET, "/api/search?q=lovelace", headers: headers)
+            // then: the search runs again, and its answer replaces the kept one
+            #expect(fresh.status == .ok)
+            #expect((try fresh.json()["results"] as? [[String: Any]])?.count == 1)
+            #expect(try await search(t, "lovelace").count == 1)
+        }
+    }
+
     @Test func anyTextIsSearchedAsWordsAndNeverRefused() async throws {
         try await withTestApp { t in
             // given

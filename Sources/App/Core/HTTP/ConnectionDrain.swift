@@ -2,17 +2,21 @@ import NIOConcurrencyHelpers
 import NIOCore
 import Vapor
 
-/// Lets a load balancer stop using an instance's connections before the instance closes them.
+/// Lets a stopping instance go on answering while a load balancer takes its traffic elsewhere.
 ///
-/// When a stopping server closes a kept-alive connection, a load balancer may be sending a request
-/// on it at that very moment; nginx never sends a POST twice, so its client gets a 502. Instead, once
-/// shutdown begins, the instance goes on answering for up to `window`, asks the other end to close
-/// each connection after its answer (`Connection: close`), and closes none itself. A connection
-/// left idle since an earlier answer is closed by the balancer when its own keep-alive time-out
-/// passes (nginx: `keepalive_timeout` in the `upstream` block), which `window` must exceed. When
-/// every such connection has had that long, the server stops listening: new connections are
-/// refused, so nginx sends their requests to another instance (a POST too, since nothing was sent),
-/// and the requests in flight finish.
+/// Without it, SIGTERM turns new requests away with a 503 at once (`RequestsInFlight`), and the
+/// server then closes its kept-alive connections, one of which a load balancer may be sending a
+/// request on at that very moment. With it, once shutdown begins, the instance goes on answering
+/// for up to `window`, asks the other end to close each connection after its answer
+/// (`Connection: close`), and closes none itself. A connection left idle since an earlier answer is
+/// closed by the balancer when its own keep-alive time-out passes (nginx: `keepalive_timeout` in the
+/// `upstream` block), which `window` must exceed. When every such connection has had that long, the
+/// server stops listening: new connections are refused, so nginx sends their requests to another
+/// instance (a POST too, since nothing was sent), and the requests in flight finish.
+///
+/// What remains: a connection nginx opens at the very moment the server stops listening is closed
+/// or reset, and nginx answers a POST sent on it with a 502 (it never sends a POST twice). Only
+/// taking the instance out of the balancer's list before stopping it avoids that.
 ///
 /// Set by `SHUTDOWN_DRAIN_SECONDS`; with 0 (the default) it is not installed at all.
 final class ConnectionDrain: Middleware, LifecycleHandler, Sendable {
