@@ -171,7 +171,8 @@ def render_markdown(res, table, checks):
         f"Afterwards the inbox held {w['deliveries']:,} deliveries: {json.dumps(w['states'])}; "
         f"consultations +{w['new_consultations']:,}, students +{w['new_students']:,}.",
     ]
-    for key in ("health", "upcoming", "calendar", "today", "brief", *SEARCH_QUERIES, "search_varied", "webhook"):
+    for key in ("health", "upcoming", "calendar", "today", "brief", *SEARCH_QUERIES, *(k + "_fresh" for k in SEARCH_QUERIES),
+                "search_varied", "webhook"):
         if key not in res:
             continue
         r = res[key]

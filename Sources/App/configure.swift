@@ -34,7 +34,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware = Middlewares()
     // Outermost, so that every answer given while stopping asks for its connection to be closed.
     let drain = config.shutdownDrainSeconds > 0 ? ConnectionDrain(window: .seconds(Int64(config.shutdownDrainSeconds))) : nil
-    if let drain { app.middleware.use(drain) }
+    if let drain {
+        app.connectionDrain = drain
+        app.middleware.use(drain)
+    }
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(AppErrorMiddleware())
@@ -47,8 +50,6 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     try routes(app)
     registerCommands(app)
     app.lifecycle.use(inFlight)
-    // After `inFlight`, so it stops first: it waits while the databases are still open.
-    if let drain { app.lifecycle.use(drain) }
 }
 
 private func configureDatabase(_ app: Application, _ location: DatabaseLocation) async throws {

@@ -14,6 +14,7 @@ import time
 import uuid
 from collections import Counter
 from datetime import datetime, timezone
+from pathlib import Path
 
 import requests
 
@@ -50,7 +51,7 @@ def test_a_stopping_instance_leaves_its_kept_alive_connections_to_the_client():
     kept alive, and does not close it under the client: the next request on it (a POST, which nginx
     would never send twice) is answered and asks the client to close. Without the drain the
     instance closes the idle connection at once and the POST fails."""
-    server = CRMServer(env={"SHUTDOWN_DRAIN_SECONDS": "3"})
+    server = CRMServer(env={"SHUTDOWN_DRAIN_SECONDS": "5", "LOG_LEVEL": "notice"})
     try:
         connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
         connection.request("GET", "/api/health")
@@ -58,7 +59,12 @@ def test_a_stopping_instance_leaves_its_kept_alive_connections_to_the_client():
         first.read()
         assert first.status == 200 and not first.will_close
         server.process.terminate()
-        time.sleep(1)
+        # The drain has begun when the instance says so.
+        log = Path(server.dir.name) / "serve.log"
+        deadline = time.monotonic() + 10
+        while "Stopping: answering" not in log.read_text():
+            assert time.monotonic() < deadline and server.process.poll() is None, log.read_text()[-2000:]
+            time.sleep(0.05)
         connection.request("POST", "/api/students", body=json.dumps({"name": "Drain Probe"}),
                            headers={"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"})
         second = connection.getresponse()

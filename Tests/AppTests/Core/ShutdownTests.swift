@@ -81,6 +81,21 @@ struct ConnectionDrainTests {
         try await app.asyncShutdown()
     }
 
+    @Test func theWindowCountsFromTheLastAnswerThatLeftItsConnectionOpen() async throws {
+        let app = try await Application.make(.testing)
+        let drain = ConnectionDrain(window: .seconds(3))
+        let loop = app.eventLoopGroup.any()
+        _ = try await drain.respond(to: Request(application: app, on: loop), chainingTo: Answers()).get()
+        // when: stopping begins 2 s after that answer
+        try await Task.sleep(for: .seconds(2))
+        let clock = ContinuousClock()
+        let began = clock.now
+        await drain.shutdownAsync(app)
+        // then: it waits about the 1 s left of the window, not the whole 3 s
+        #expect(clock.now - began < .milliseconds(2_500))
+        try await app.asyncShutdown()
+    }
+
     @Test func withNoConnectionLeftOpenStoppingDoesNotWait() async throws {
         let app = try await Application.make(.testing)
         let drain = ConnectionDrain(window: .seconds(60))

@@ -18,7 +18,12 @@ import Vapor
 /// or reset, and nginx answers a POST sent on it with a 502 (it never sends a POST twice). Only
 /// taking the instance out of the balancer's list before stopping it avoids that.
 ///
-/// Set by `SHUTDOWN_DRAIN_SECONDS`; with 0 (the default) it is not installed at all.
+/// Vapor adds its own `Connection: keep-alive` after ours, so such an answer carries both; a client
+/// that finds "close" in either (nginx, NIO, Go, browsers) closes the connection.
+///
+/// Set by `SHUTDOWN_DRAIN_SECONDS`; with 0 (the default) it is not installed at all. `serve` adds it
+/// as the last shutdown handler, so it runs first, while background work and the databases are
+/// still there.
 final class ConnectionDrain: Middleware, LifecycleHandler, Sendable {
     private struct State {
         var closing = false
@@ -34,15 +39,13 @@ final class ConnectionDrain: Middleware, LifecycleHandler, Sendable {
     }
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        // An error that escapes every middleware gets no answer: Vapor closes its connection.
         next.respond(to: request).map { response in
-            if self.answerCloses() {
+            // HTTP/2 has no Connection header, and closes its streams itself.
+            if request.version.major == 1, self.answerCloses() {
                 response.headers.replaceOrAdd(name: .connection, value: "close")
             }
             return response
-        }.flatMapErrorThrowing { error in
-            // Vapor answers an error that escaped every middleware on a connection it keeps open.
-            _ = self.answerCloses()
-            throw error
         }
     }
 
@@ -54,8 +57,7 @@ final class ConnectionDrain: Middleware, LifecycleHandler, Sendable {
         }
     }
 
-    /// The first shutdown handler to run (it is added after `RequestsInFlight`, and handlers stop in
-    /// reverse order), so the databases are still open while it waits.
+    /// Runs first at shutdown (handlers stop in reverse order, and `serve` adds this one last).
     func shutdownAsync(_ application: Application) async {
         let lastKeptOpen = state.withLockedValue { state in
             state.closing = true
@@ -74,5 +76,15 @@ final class ConnectionDrain: Middleware, LifecycleHandler, Sendable {
 
     private static func seconds(_ amount: TimeAmount) -> String {
         String(format: "%.1f", Double(amount.nanoseconds) / 1_000_000_000)
+    }
+}
+
+extension Application {
+    private struct ConnectionDrainKey: StorageKey { typealias Value = ConnectionDrain }
+
+    /// Set by `configure` when `SHUTDOWN_DRAIN_SECONDS` is above 0.
+    var connectionDrain: ConnectionDrain? {
+        get { storage[ConnectionDrainKey.self] }
+        set { storage[ConnectionDrainKey.self] = newValue }
     }
 }
