@@ -32,12 +32,6 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     // Order matters: errors wrap everything, so even failures get security headers and the JSON shape.
     app.middleware = Middlewares()
-    // Outermost, so that every answer given while stopping asks for its connection to be closed.
-    let drain = config.shutdownDrainSeconds > 0 ? ConnectionDrain(window: .seconds(Int64(config.shutdownDrainSeconds))) : nil
-    if let drain {
-        app.connectionDrain = drain
-        app.middleware.use(drain)
-    }
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(AppErrorMiddleware())

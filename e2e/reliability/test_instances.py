@@ -35,7 +35,7 @@ class Nginx:
         self.dir = Path(tempfile.mkdtemp(prefix="crm-nginx."))
         self.port = free_port()
         # As deploy/nginx-personal-crm.conf: a stopped instance is not taken out of turn (max_fails=0),
-        # and an idle connection is let go of after 4 s, within an instance's SHUTDOWN_DRAIN_SECONDS.
+        # and an idle connection is let go of after 4 s, before the app's idle time-out.
         upstream = "".join(f"    server 127.0.0.1:{port} max_fails=0;\n" for port in ports)
         (self.dir / "nginx.conf").write_text(f"""pid {self.dir}/nginx.pid;
 error_log {self.dir}/error.log;

@@ -43,8 +43,8 @@ struct CRMServeCommand: AsyncCommand {
             context.console.output("  \(base)\(AppRoute.setup(token: token).path)".consoleText(.info))
             context.console.output("(or run: crm user create --email you@example.com)")
         }
-        // Added last, so it stops first: it goes on answering while everything else still runs.
-        if let drain = app.connectionDrain { app.lifecycle.use(drain) }
+        // Added last, so it stops first, while everything else still runs.
+        app.lifecycle.use(StopListeningFirst())
         var serveContext = context
         serveContext.input = CommandInput(arguments: ["serve", "--hostname", hostname, "--port", String(port)])
         try await app.servers.asyncCommand.run(using: &serveContext)

@@ -28,11 +28,10 @@ extension AppConfig {
         let trustedProxies = reader.ipRanges("TRUSTED_PROXIES")
         let sessionIdleDays = reader.integer("SESSION_IDLE_DAYS", default: 30, range: 1...3650)
         let attentionAfterDays = reader.integer("ATTENTION_AFTER_DAYS", default: 30, range: 1...3650)
-        let shutdownDrainSeconds = reader.integer("SHUTDOWN_DRAIN_SECONDS", default: 0, range: 0...15)
         guard reader.problems.isEmpty else { throw ConfigurationError(problems: reader.problems) }
         return AppConfig(database: database, publicBaseURL: publicBaseURL, publicBaseURLIsSet: reader.string("PUBLIC_BASE_URL") != nil, calendly: calendly,
                          trustedProxies: trustedProxies, sessionIdleDays: sessionIdleDays,
-                         attentionAfterDays: attentionAfterDays, shutdownDrainSeconds: shutdownDrainSeconds)
+                         attentionAfterDays: attentionAfterDays)
     }
 }
 

@@ -21,14 +21,9 @@ public struct AppConfig: Sendable {
     /// Days without a held meeting after which Today lists a student under "Haven't met in a while"
     /// (`ATTENTION_AFTER_DAYS`).
     public var attentionAfterDays: Int
-    /// Seconds a stopping instance goes on answering, closing each connection after its answer, so
-    /// that a load balancer lets go of its kept-alive connections first (`SHUTDOWN_DRAIN_SECONDS`;
-    /// 0: stop at once). See `ConnectionDrain`.
-    public var shutdownDrainSeconds: Int
 
     public init(database: DatabaseLocation, publicBaseURL: URL, publicBaseURLIsSet: Bool = true, calendly: CalendlySettings, sandboxMode: Bool = false,
-                trustedProxies: [IPRange] = [], sessionIdleDays: Int = 30, attentionAfterDays: Int = 30, shutdownDrainSeconds: Int = 0) {
-        self.shutdownDrainSeconds = shutdownDrainSeconds
+                trustedProxies: [IPRange] = [], sessionIdleDays: Int = 30, attentionAfterDays: Int = 30) {
         self.trustedProxies = trustedProxies
         self.sessionIdleDays = sessionIdleDays
         self.attentionAfterDays = attentionAfterDays

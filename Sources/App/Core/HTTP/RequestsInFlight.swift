@@ -7,7 +7,8 @@ import Vapor
 /// Vapor closes the databases (a lifecycle handler of Fluent's) before it stops the HTTP server, so
 /// on Ctrl-C or SIGTERM a request still queued reached a closed database and crashed the process.
 /// When shutdown begins, this turns new requests away with a 503, which Calendly and browsers
-/// retry, and waits up to `drainLimit` for those already admitted.
+/// retry, and waits up to `drainLimit` for those already admitted. Under `serve` the server has
+/// stopped listening by then (`StopListeningFirst`), so this only guards what is still in flight.
 final class RequestsInFlight: Middleware, LifecycleHandler, Sendable {
     private struct State {
         var count = 0
