@@ -84,6 +84,16 @@ struct SearchTextTests {
         #expect(SearchSnippet.make(["first", "second"], words: ["zzz"]) == "first")
     }
 
+    @Test(arguments: ["", " ", "one", "one two", " one", "one ", "one  two", "one\ntwo", "one\ttwo", "one\u{00A0}two",
+                      "José und Zoë", "ภาษา ไทย", "a \u{2003}b", "x\r\ny", "  lead and trail  ", "é"])
+    func textAlreadySingleSpacedIsKeptAsItIsAndOtherTextIsTidied(_ text: String) {
+        let scalars = Substring(text).unicodeScalars
+        let tidied = SearchSnippet.singleSpaced(scalars)
+        // The check says yes exactly when tidying would change nothing.
+        #expect(SearchSnippet.isSingleSpaced(scalars) == (tidied == text), "\(text.debugDescription)")
+        #expect(!tidied.hasPrefix(" ") && !tidied.hasSuffix(" ") && !tidied.contains("  "))
+    }
+
     @Test func marksAreWholeWordsThatStartWithAQueryWordWhateverTheirAccents() {
         let pieces = SearchSnippet.marked("José's thesis; Jose again, and jo-se", words: ["jose", "thes"])
         #expect(pieces.filter(\.marked).map(\.text) == ["José", "thesis", "Jose"])
