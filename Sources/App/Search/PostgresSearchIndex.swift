@@ -37,26 +37,37 @@ enum PostgresSearchIndex {
         return SearchIndex.ranked(names: names, all: all, limit: limit)
     }
 
-    /// How many of the newest records are looked through before asking the GIN index instead.
-    static let window = 1_000
+    /// How many of the newest records are looked through, first the fewer, before asking the GIN
+    /// index instead.
+    static let windows = [100, 1_000]
 
     /// The newest `limit` records whose `column` matches.
     ///
     /// PostgreSQL's estimate of how many records match a prefix is often a hundred times off, so
     /// left to choose, it walked the date index past nearly every record for a rare word (110 ms for
     /// "scholarship" over the benchmark's data; the GIN index alone: 0.5 ms). So: when the newest
-    /// `window` records hold `limit` matches, they are the answer, found by the date index walk that
-    /// stops at the limit; when they hold fewer, matches are sparse, and the GIN index finds them all
-    /// at once to be sorted. Both give exactly the same order: date, then kind, then ref.
+    /// records of a window hold `limit` matches, they are the answer, found by the date index walk
+    /// that stops at the window; when they hold fewer, matches are sparse, and the GIN index finds
+    /// them all at once to be sorted. A common word is answered from the newest 100; the next window
+    /// is tried only when the matches among those 100 say it could hold `limit` of them, so a rare
+    /// word goes to the GIN index at once. Every way gives exactly the same order: date, then kind,
+    /// then ref.
     private static func matches(_ column: String, _ query: String, limit: Int, on sql: any SQLDatabase) async throws -> [SearchIndex.Pending] {
-        let recent = try await sql.raw("""
-            SELECT kind, ref FROM (
-                SELECT kind, ref, date, \(unsafeRaw: column) AS words FROM search_documents
-                ORDER BY date DESC, kind, ref LIMIT \(literal: window)
-            ) AS newest
-            WHERE words @@ \(bind: query)::tsquery ORDER BY date DESC, kind, ref LIMIT \(bind: limit)
-            """).all(decoding: SearchIndex.Pending.self)
-        if recent.count >= limit { return recent }
+        var looked = 0, found = 0
+        for window in windows {
+            // Matches as dense as in the window before would fall short of the limit in this one.
+            if looked > 0, found * window < limit * looked { break }
+            let recent = try await sql.raw("""
+                SELECT kind, ref FROM (
+                    SELECT kind, ref, date, \(unsafeRaw: column) AS words FROM search_documents
+                    ORDER BY date DESC, kind, ref LIMIT \(literal: window)
+                ) AS newest
+                WHERE words @@ \(bind: query)::tsquery ORDER BY date DESC, kind, ref LIMIT \(bind: limit)
+                """).all(decoding: SearchIndex.Pending.self)
+            if recent.count >= limit { return recent }
+            looked = window
+            found = recent.count
+        }
         return try await sql.withSession { session in
             // The settings last until the end of this transaction: only this query uses the GIN index alone.
             try await session.raw("BEGIN").run()

@@ -88,6 +88,33 @@ struct SearchAPITests {
         }
     }
 
+    @Test func everyWayTheNewestMatchesAreFoundGivesTheSameNewestFirst() async throws {
+        try await withTestApp { t in
+            // given: more meetings than PostgreSQL's windows of newest records (100, then 1,000),
+            // one an hour back from now, with words as common, as sparse and as rare as a mentor's,
+            // and one word only in meetings older than the newest 500.
+            let student = try await Fixtures.student("Ben Okafor", email: "ben@example.com", on: t.app)
+            var notes: [(id: String, text: String)] = []
+            for hour in 0..<1_150 {
+                var words = ["weekly"]
+                if hour % 30 == 7 { words.append("sparse") }
+                if [3, 250, 640, 900, 1_149].contains(hour) { words.append("rarest") }
+                if hour >= 500 { words.append("archival") }
+                let meeting = try await SearchCorpus.consultation(for: student, daysAgo: (Double(hour) + 0.5) / 24, topic: "Check-in",
+                                                                  notes: words.joined(separator: " "), on: t.app)
+                notes.append((try #require(meeting.id).uuidString, words.joined(separator: " ")))
+            }
+            // when / then: each finds exactly the newest of its matches, newest first, at either limit
+            for word in ["weekly", "sparse", "rarest", "archival"] {
+                let newestFirst = notes.filter { $0.text.contains(word) }.map(\.id)
+                for limit in [20, 100] {
+                    let found = try await search(t, word, limit: limit).compactMap { $0["id"] as? String }
+                    #expect(found == Array(newestFirst.prefix(limit)), "\(word), limit \(limit)")
+                }
+            }
+        }
+    }
+
     @Test func whatIsSavedIsFoundAtOnceAndWhatIsGoneIsNot() async throws {
         try await withTestApp { t in
             // given
