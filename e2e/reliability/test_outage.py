@@ -49,7 +49,12 @@ def run_outage(name: str, crm, sandbox: Sandbox, take_away, give_back) -> None:
     done: dict = {}
     traffic = threading.Thread(target=lambda: done.update(generate_traffic(sandbox, OPERATIONS)))
     traffic.start()
-    time.sleep(1)
+    # The outage begins once deliveries have begun to arrive (at most a second in): a burst that
+    # the sandbox sends faster than that would otherwise be over before the outage began.
+    deadline = time.monotonic() + 1
+    while time.monotonic() < deadline and not any(
+            a["status_code"] == 200 for a in sandbox.control("GET", "/deliveries").json()["deliveries"]):
+        time.sleep(0.02)
     take_away()
     try:
         probes = probe_during(crm, OUTAGE_SECONDS)
