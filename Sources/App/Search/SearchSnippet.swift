@@ -36,15 +36,18 @@ enum SearchSnippet {
            let space = scalars[range.upperBound..<end].lastIndex(where: isSpace) {
             end = space
         }
-        let kept = scalars[start..<end]
-        // Most notes are already single-spaced: then the text is kept as it is, in one copy, rather
-        // than rebuilt a code point at a time (which was a tenth of a fresh search's work).
-        let body = isSingleSpaced(kept) ? String(kept) : singleSpaced(kept)
-        return (start > scalars.startIndex ? "…" : "") + body + (end < scalars.endIndex ? "…" : "")
+        return (start > scalars.startIndex ? "…" : "") + singleSpaced(scalars[start..<end]) + (end < scalars.endIndex ? "…" : "")
     }
 
     /// `scalars` with runs of white space (line breaks too) as one space, and none at either end.
     static func singleSpaced(_ scalars: Substring.UnicodeScalarView) -> String {
+        // Most notes are already single-spaced: then the text is kept as it is, in one copy, rather
+        // than rebuilt a code point at a time (which was a tenth of a fresh search's work).
+        isSingleSpaced(scalars) ? String(scalars) : rebuiltSingleSpaced(scalars)
+    }
+
+    /// `singleSpaced`, built a code point at a time.
+    static func rebuiltSingleSpaced(_ scalars: Substring.UnicodeScalarView) -> String {
         var body = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in scalars {
@@ -59,7 +62,7 @@ enum SearchSnippet {
         return String(body)
     }
 
-    /// Whether `singleSpaced` would leave `scalars` as they are: no white space but single plain
+    /// Whether `rebuiltSingleSpaced` would leave `scalars` as they are: no white space but single plain
     /// spaces between other characters.
     static func isSingleSpaced(_ scalars: Substring.UnicodeScalarView) -> Bool {
         var afterSpace = true

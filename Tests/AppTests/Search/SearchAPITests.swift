@@ -100,9 +100,10 @@ struct SearchAPITests {
                 if hour % 30 == 7 { words.append("sparse") }
                 if [3, 250, 640, 900, 1_149].contains(hour) { words.append("rarest") }
                 if hour >= 500 { words.append("archival") }
+                let text = words.joined(separator: " ")
                 let meeting = try await SearchCorpus.consultation(for: student, daysAgo: (Double(hour) + 0.5) / 24, topic: "Check-in",
-                                                                  notes: words.joined(separator: " "), on: t.app)
-                notes.append((try #require(meeting.id).uuidString, words.joined(separator: " ")))
+                                                                  notes: text, on: t.app)
+                notes.append((try #require(meeting.id).uuidString, text))
             }
             // when / then: each finds exactly the newest of its matches, newest first, at either limit
             for word in ["weekly", "sparse", "rarest", "archival"] {

@@ -88,9 +88,10 @@ struct SearchTextTests {
                       "José und Zoë", "ภาษา ไทย", "a \u{2003}b", "x\r\ny", "  lead and trail  ", "é"])
     func textAlreadySingleSpacedIsKeptAsItIsAndOtherTextIsTidied(_ text: String) {
         let scalars = Substring(text).unicodeScalars
-        let tidied = SearchSnippet.singleSpaced(scalars)
+        let tidied = SearchSnippet.rebuiltSingleSpaced(scalars)
         // The check says yes exactly when tidying would change nothing.
         #expect(SearchSnippet.isSingleSpaced(scalars) == (tidied == text), "\(text.debugDescription)")
+        #expect(SearchSnippet.singleSpaced(scalars) == tidied)
         #expect(!tidied.hasPrefix(" ") && !tidied.hasSuffix(" ") && !tidied.contains("  "))
     }
 
