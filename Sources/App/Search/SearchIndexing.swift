@@ -7,7 +7,8 @@ import Vapor
 /// Indexing yields to requests: while any are being answered, at most `batchesPerTick` batches a
 /// second, with a pause between them in which waiting writes take the write lock. During a storm of
 /// webhook deliveries the queue grows and is worked off once it passes, instead of slowing the
-/// deliveries (`make bench`); with nothing else to do, it indexes flat out.
+/// deliveries (`make bench`); with nothing else to do, it indexes flat out. Once the queue is
+/// empty, a SQLite index left in many pieces is merged (`SQLiteSearchCompaction`), yielding alike.
 enum SearchIndexing {
     static let interval: Duration = .seconds(1)
     static let batchesPerTick = 5
@@ -16,9 +17,11 @@ enum SearchIndexing {
     static func start(_ app: Application) {
         let task = Task {
             var failing = false
+            var merging = Set<String>()
             while !Task.isCancelled {
                 do {
                     try await indexPending(app)
+                    try await compact(app, merging: &merging)
                     if failing { app.logger.notice("Search indexing works again.") }
                     failing = false
                 } catch {
@@ -30,6 +33,20 @@ enum SearchIndexing {
             }
         }
         app.lifecycle.use(CancelOnShutdown(task: task))
+    }
+
+    /// Merges the SQLite index's segments when a burst left many (`SQLiteSearchCompaction`),
+    /// yielding to requests as indexing does.
+    static func compact(_ app: Application, merging: inout Set<String>) async throws {
+        var busySteps = 0
+        try await SQLiteSearchCompaction.run(on: app.db, writer: app.databaseWriter, merging: &merging) {
+            if Task.isCancelled { return true }
+            guard app.requestsInFlight.count > 0 else { return false }
+            busySteps += 1
+            if busySteps >= batchesPerTick { return true }
+            try await Task.sleep(for: pause)
+            return false
+        }
     }
 
     static func indexPending(_ app: Application) async throws {
