@@ -99,28 +99,57 @@ enum SQLiteSearchIndex {
         return rowids
     }
 
-    static func find(_ words: [String], limit: Int, on sql: any SQLDatabase, memory: SearchMemory) async throws -> [SearchIndex.Pending] {
+    /// The records whose text has every word of `words` as the start of one of its words, ranked
+    /// (`SearchIndex.ranked`'s rule: all words in their names first, then the rest, each newest
+    /// first), read with everything a result shows.
+    ///
+    /// One statement does it all: both walks of the index, the ranking, and the records behind the
+    /// hits, each kind from its own table. A search is then one trip to SQLite's thread, where it
+    /// was one for the index and one for each kind of record found.
+    static func findSources(_ words: [String], limit: Int, on sql: any SQLDatabase,
+                            memory: SearchMemory) async throws -> [SearchSource] {
+        guard let match = try await match(words, on: sql, memory: memory) else { return [] }
+        // `best`: each record once, at its better tier; a record named in both walks has the same
+        // rowid in both. The columns are named as `SearchSources.source` reads each kind.
+        let rows = try await RowReader.all(SQLQueryString("""
+            WITH hits AS (
+                SELECT * FROM (SELECT 0 AS tier, rowid AS r FROM search_titles WHERE search_titles MATCH \(bind: match)
+                               ORDER BY rowid DESC LIMIT \(bind: limit))
+                UNION ALL
+                SELECT * FROM (SELECT 1 AS tier, rowid AS r FROM search_full WHERE search_full MATCH \(bind: match)
+                               ORDER BY rowid DESC LIMIT \(bind: 2 * limit))
+            ), best AS (
+                SELECT r, min(tier) AS tier FROM hits GROUP BY r ORDER BY min(tier), r DESC LIMIT \(bind: limit)
+            )
+            SELECT d.kind, d.ref AS id,
+                   CASE d.kind WHEN 'consultation' THEN c.student_id WHEN 'follow_up' THEN f.student_id ELSE d.ref END AS student_id,
+                   s.name, s.email, s.archived_at, s.name AS student_name,
+                   CASE d.kind WHEN 'student' THEN s.notes ELSE c.notes END AS notes,
+                   CASE d.kind WHEN 'student' THEN s.created_at ELSE f.created_at END AS created_at,
+                   c.type, c.topic, c.follow_up_notes, c.questions_and_answers, c.consultation_date,
+                   f.consultation_id, f.text
+            FROM best JOIN search_documents d ON d.rowid = best.r
+            LEFT JOIN consultations c ON d.kind = 'consultation' AND c.id = d.ref
+            LEFT JOIN follow_ups f ON d.kind = 'follow_up' AND f.id = d.ref
+            LEFT JOIN students s ON s.id = (CASE d.kind WHEN 'consultation' THEN c.student_id
+                                                        WHEN 'follow_up' THEN f.student_id ELSE d.ref END)
+            WHERE s.id IS NOT NULL AND (d.kind = 'student' OR c.id IS NOT NULL OR f.id IS NOT NULL)
+            ORDER BY best.tier, best.r DESC
+            """), on: sql)
+        // A record deleted since it was indexed has no row here, and is left out.
+        return try rows.map { row in
+            try SearchSources.source(try row.decode(column: "kind", as: SearchKind.self), from: row)
+        }
+    }
+
+    /// `words` as one FTS5 expression, or nil when some word starts no indexed word.
+    private static func match(_ words: [String], on sql: any SQLDatabase, memory: SearchMemory) async throws -> String? {
         var parts: [String] = []
         for word in words {
-            guard let part = try await matchPart(word, on: sql, memory: memory) else { return [] }
+            guard let part = try await matchPart(word, on: sql, memory: memory) else { return nil }
             parts.append(part)
         }
-        let match = parts.joined(separator: " AND ")
-        // Both walks in one statement: the records with every word in their names, then all.
-        let rows = try await RowReader.all(SQLQueryString("""
-            SELECT * FROM (SELECT 0 AS tier, d.kind, d.ref FROM search_titles f JOIN search_documents d ON d.rowid = f.rowid
-                           WHERE search_titles MATCH \(bind: match) ORDER BY f.rowid DESC LIMIT \(bind: limit))
-            UNION ALL
-            SELECT * FROM (SELECT 1 AS tier, d.kind, d.ref FROM search_full f JOIN search_documents d ON d.rowid = f.rowid
-                           WHERE search_full MATCH \(bind: match) ORDER BY f.rowid DESC LIMIT \(bind: 2 * limit))
-            """), on: sql)
-        var names: [SearchIndex.Pending] = [], all: [SearchIndex.Pending] = []
-        for row in rows {
-            let hit = SearchIndex.Pending(kind: try row.decode(column: "kind", as: SearchKind.self),
-                                          ref: try row.decode(column: "ref", as: UUID.self))
-            if try row.decode(column: "tier", as: Int.self) == 0 { names.append(hit) } else { all.append(hit) }
-        }
-        return SearchIndex.ranked(names: names, all: all, limit: limit)
+        return parts.joined(separator: " AND ")
     }
 
     /// `word` as an FTS5 expression, or nil when no indexed word starts with it.

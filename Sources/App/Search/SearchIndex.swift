@@ -89,14 +89,18 @@ enum SearchIndex {
         return queued.count
     }
 
-    /// The records whose text has every word of `words` as the start of one of its words: those
-    /// with all of them in their names first, then the rest, each newest first.
-    static func find(_ words: [String], limit: Int, on sql: any SQLDatabase, memory: SearchMemory) async throws -> [Pending] {
+    /// The records whose text has every word of `words` as the start of one of its words, read:
+    /// those with all of them in their names first, then the rest, each newest first.
+    static func findSources(_ words: [String], limit: Int, on sql: any SQLDatabase, memory: SearchMemory) async throws -> [SearchSource] {
         guard !words.isEmpty else { return [] }
-        if sql.dialect.name == "postgresql" {
-            return try await PostgresSearchIndex.find(words, limit: limit, on: sql)
+        guard sql.dialect.name == "postgresql" else {
+            return try await SQLiteSearchIndex.findSources(words, limit: limit, on: sql, memory: memory)
         }
-        return try await SQLiteSearchIndex.find(words, limit: limit, on: sql, memory: memory)
+        let hits = try await PostgresSearchIndex.find(words, limit: limit, on: sql)
+        let loaded = try await SearchSources.load(hits, on: sql)
+        let sources = Dictionary(loaded.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        // A record deleted since the index was read is left out.
+        return hits.compactMap { sources[$0] }
     }
 
     /// Names first, then the rest, without repeats, at most `limit`.

@@ -63,11 +63,7 @@ struct Search: Sendable {
             }
             if !indexing { app.searchMemory.markIndexed(through: version) }
         }
-        let hits = try await SearchIndex.find(words, limit: limit, on: sql, memory: app.searchMemory)
-        let loaded = try await SearchSources.load(hits, on: sql)
-        let sources = Dictionary(loaded.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        // A record deleted since the index was read is left out.
-        let found = hits.compactMap { sources[$0] }
+        let found = try await SearchIndex.findSources(words, limit: limit, on: sql, memory: app.searchMemory)
         let results = found.map { source in
             SearchResult(kind: source.kind, id: source.id, studentID: source.studentID,
                          title: source.display.title,

@@ -80,15 +80,7 @@ enum SearchSources {
     private static func students(_ ids: [UUID], _ sql: any SQLDatabase) async throws -> [SearchSource] {
         try await RowReader.all(SQLQueryString("""
             SELECT id, name, email, notes, archived_at, created_at FROM students WHERE id IN (\(binds: ids))
-            """), on: sql).map { row in
-            let id = try row.decode(column: "id", as: UUID.self)
-            let name = try row.decode(column: "name", as: String.self), email = try row.decode(column: "email", as: String.self)
-            let notes = try row.decode(column: "notes", as: String.self)
-            return SearchSource(kind: .student, id: id, studentID: id, date: try date(row, "created_at"),
-                                titleFields: [name, email], bodyFields: [notes],
-                                display: SearchDisplay(title: name.nonEmpty ?? email, snippetFields: [notes, email, name],
-                                                       archived: try row.decode(column: "archived_at", as: Date?.self) != nil))
-        }
+            """), on: sql).map(student)
     }
 
     private static func consultations(_ ids: [UUID], _ sql: any SQLDatabase) async throws -> [SearchSource] {
@@ -96,35 +88,64 @@ enum SearchSources {
             SELECT c.id, c.student_id, c.type, c.topic, c.notes, c.follow_up_notes, c.questions_and_answers,
                    c.consultation_date, s.name AS student_name
             FROM consultations c JOIN students s ON s.id = c.student_id WHERE c.id IN (\(binds: ids))
-            """), on: sql).map { row in
-            let id = try row.decode(column: "id", as: UUID.self)
-            let type = try row.decode(column: "type", as: String.self), topic = try row.decode(column: "topic", as: String.self)
-            let notes = try row.decode(column: "notes", as: String.self)
-            let followUpNotes = try row.decode(column: "follow_up_notes", as: String.self)
-            let studentName = try row.decode(column: "student_name", as: String.self)
-            let heading = topic.nonEmpty ?? type
-            return SearchSource(kind: .consultation, id: id, studentID: try row.decode(column: "student_id", as: UUID.self),
-                                date: try row.decode(column: "consultation_date", as: Date.self),
-                                titleFields: [type, topic], bodyFields: [notes, followUpNotes, studentName],
-                                display: SearchDisplay(title: studentName.isEmpty ? heading : "\(heading) · \(studentName)",
-                                                       snippetFields: [notes, followUpNotes, topic, type],
-                                                       answersJSON: try row.decode(column: "questions_and_answers", as: String?.self),
-                                                       consultationID: id))
-        }
+            """), on: sql).map(consultation)
     }
 
     private static func followUps(_ ids: [UUID], _ sql: any SQLDatabase) async throws -> [SearchSource] {
         try await RowReader.all(SQLQueryString("""
             SELECT f.id, f.student_id, f.consultation_id, f.text, f.created_at, s.name AS student_name
             FROM follow_ups f JOIN students s ON s.id = f.student_id WHERE f.id IN (\(binds: ids))
-            """), on: sql).map { row in
-            let text = try row.decode(column: "text", as: String.self)
-            return SearchSource(kind: .followUp, id: try row.decode(column: "id", as: UUID.self),
-                                studentID: try row.decode(column: "student_id", as: UUID.self),
-                                date: try date(row, "created_at"),
-                                titleFields: [text], bodyFields: [try row.decode(column: "student_name", as: String.self)],
-                                display: SearchDisplay(title: text, snippetFields: [text],
-                                                       consultationID: try row.decode(column: "consultation_id", as: UUID?.self)))
+            """), on: sql).map(followUp)
+    }
+
+    // MARK: Rows
+
+    /// A record of `kind` from a row with that kind's columns, as the queries above name them.
+    static func source(_ kind: SearchKind, from row: any SQLRow) throws -> SearchSource {
+        switch kind {
+        case .student: return try student(row)
+        case .consultation: return try consultation(row)
+        case .followUp: return try followUp(row)
         }
+    }
+
+    /// Columns: id, name, email, notes, archived_at, created_at.
+    private static func student(_ row: any SQLRow) throws -> SearchSource {
+        let id = try row.decode(column: "id", as: UUID.self)
+        let name = try row.decode(column: "name", as: String.self), email = try row.decode(column: "email", as: String.self)
+        let notes = try row.decode(column: "notes", as: String.self)
+        return SearchSource(kind: .student, id: id, studentID: id, date: try date(row, "created_at"),
+                            titleFields: [name, email], bodyFields: [notes],
+                            display: SearchDisplay(title: name.nonEmpty ?? email, snippetFields: [notes, email, name],
+                                                   archived: try row.decode(column: "archived_at", as: Date?.self) != nil))
+    }
+
+    /// Columns: id, student_id, type, topic, notes, follow_up_notes, questions_and_answers,
+    /// consultation_date, student_name.
+    private static func consultation(_ row: any SQLRow) throws -> SearchSource {
+        let id = try row.decode(column: "id", as: UUID.self)
+        let type = try row.decode(column: "type", as: String.self), topic = try row.decode(column: "topic", as: String.self)
+        let notes = try row.decode(column: "notes", as: String.self)
+        let followUpNotes = try row.decode(column: "follow_up_notes", as: String.self)
+        let studentName = try row.decode(column: "student_name", as: String.self)
+        let heading = topic.nonEmpty ?? type
+        return SearchSource(kind: .consultation, id: id, studentID: try row.decode(column: "student_id", as: UUID.self),
+                            date: try row.decode(column: "consultation_date", as: Date.self),
+                            titleFields: [type, topic], bodyFields: [notes, followUpNotes, studentName],
+                            display: SearchDisplay(title: studentName.isEmpty ? heading : "\(heading) · \(studentName)",
+                                                   snippetFields: [notes, followUpNotes, topic, type],
+                                                   answersJSON: try row.decode(column: "questions_and_answers", as: String?.self),
+                                                   consultationID: id))
+    }
+
+    /// Columns: id, student_id, consultation_id, text, created_at, student_name.
+    private static func followUp(_ row: any SQLRow) throws -> SearchSource {
+        let text = try row.decode(column: "text", as: String.self)
+        return SearchSource(kind: .followUp, id: try row.decode(column: "id", as: UUID.self),
+                            studentID: try row.decode(column: "student_id", as: UUID.self),
+                            date: try date(row, "created_at"),
+                            titleFields: [text], bodyFields: [try row.decode(column: "student_name", as: String.self)],
+                            display: SearchDisplay(title: text, snippetFields: [text],
+                                                   consultationID: try row.decode(column: "consultation_id", as: UUID?.self)))
     }
 }

@@ -116,6 +116,25 @@ struct SearchAPITests {
         }
     }
 
+    @Test func aRecordDeletedSinceItWasIndexedIsLeftOut() async throws {
+        try await withTestApp { t in
+            // given: two meetings indexed, then one deleted before the index has taken that in
+            let student = try await Fixtures.student("Ines Duarte", email: "ines@example.com", on: t.app)
+            let kept = try await SearchCorpus.consultation(for: student, daysAgo: 1, topic: "Portfolio", notes: "portfolio review", on: t.app)
+            let gone = try await SearchCorpus.consultation(for: student, daysAgo: 2, topic: "Portfolio", notes: "portfolio draft", on: t.app)
+            try await SearchIndex.drain(on: t.app.db, writer: t.app.databaseWriter, memory: t.app.searchMemory)
+            try await gone.delete(on: t.app.db)
+            #expect(try await SearchIndex.hasPending(on: t.app.db.sql()))
+
+            // when: the index is read as it is
+            let found = try await SearchIndex.findSources(["portfolio"], limit: 20, on: t.app.db.sql(), memory: t.app.searchMemory)
+
+            // then: the deleted meeting is not among the results; the other is, with its text
+            #expect(found.map(\.id) == [try kept.requireID()])
+            #expect(found.first?.display.title == "Portfolio · Ines Duarte")
+        }
+    }
+
     @Test func whatIsSavedIsFoundAtOnceAndWhatIsGoneIsNot() async throws {
         try await withTestApp { t in
             // given
