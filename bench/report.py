@@ -120,6 +120,11 @@ def build_report(res):
     if "search_index_s" in res:
         rows.append(f"| Indexing every seeded record for search in the background (server start → queue empty) "
                     f"| {res['search_index_s']:.1f} s | not a target |")
+    if "search_segments_after_webhooks" in res:
+        rows.append(f"| Full-text segments (search_full, search_titles) once the webhook deliveries were indexed, and "
+                    f"after any merging, which the write figures above include | "
+                    f"{', '.join(map(str, res['search_segments_after_webhooks']))} → "
+                    f"{', '.join(map(str, res['search_segments_merged_after_webhooks']))} | not a target |")
     if "search_compacted_s" in res:
         rows.append(f"| Merging the full-text index's segments after that (search_full, search_titles: "
                     f"{res['search_segments_indexed'][0]}, {res['search_segments_indexed'][1]} → "
