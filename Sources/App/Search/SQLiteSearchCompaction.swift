@@ -11,7 +11,7 @@ import SQLKit
 ///
 /// Merging is FTS5's own incremental merge (`'merge'` with a negative page count: every segment
 /// counts, as an optimize done in steps), one short write transaction per step so that webhooks
-/// wait for milliseconds, not for the whole merge. A merge rewrites the whole index (about 16 MB
+/// wait for milliseconds, not for the whole merge. A merge rewrites the whole index (about 100 MB
 /// over those 200,000 meetings), so it starts only once the indexing queue is empty (a burst is
 /// over) and a table holds more than `maxSegments`, which a steady trickle of bookings seldom
 /// reaches. PostgreSQL's GIN index needs none of this.
