@@ -1,26 +1,43 @@
 import Fluent
 import SQLKit
 
-/// Keeps SQLite's full-text index in few pieces.
+/// Keeps SQLite's full-text index in few pieces after a large indexing.
 ///
 /// Why: FTS5 stores what each write transaction indexes as a new segment and merges segments only
-/// in fours, so an index built in many small batches (a big first indexing, an import, a webhook
-/// storm) is left in a score of segments, and every query word is looked up in each of them. Over
-/// the 200,000 meetings of `make bench` a search read 19 segments: merged into one, the same
+/// in fours, so an index built in many small batches (a big first indexing, an import) is left in
+/// a score of segments, and every query word is looked up in each of them. Over the 200,000
+/// meetings of `make bench` a search read 17 to 22 segments a table: merged into one, the same
 /// queries cost a quarter of the time (`"student"` 380 µs → 80 µs, `"dead plan"` 720 µs → 180 µs).
 ///
-/// Merging is FTS5's own incremental merge (`'merge'` with a negative page count: every segment
-/// counts, as an optimize done in steps), one short write transaction per step so that webhooks
-/// wait for milliseconds, not for the whole merge. A merge rewrites the whole index (about 100 MB
-/// over those 200,000 meetings), so it starts only once the indexing queue is empty (a burst is
-/// over) and a table holds more than `maxSegments`, which a steady trickle of bookings seldom
-/// reaches. PostgreSQL's GIN index needs none of this.
+/// A merge rewrites the whole index (about 100 MB over those meetings, 2 to 3 MB over a mentor's
+/// few thousand records), so it is kept for large changes: it begins only when the indexing queue
+/// is empty, a table holds more than `Policy.maxSegments`, and this process has indexed, since it
+/// last merged, at least `minRecords` records and `minShare` of the index. A trickle of edits,
+/// each indexed in a transaction of its own, soon leaves more than 8 small segments, but starts
+/// no merge until it adds up to a quarter of the index, so each record costs a few rewrites of
+/// its own size, as FTS5's own merging does.
+///
+/// The merge is FTS5's incremental one, one short write transaction per step so that webhooks
+/// wait for one step, not for the whole merge (most steps 5 to 20 ms, the longest seen 190 ms: a
+/// step stops only between words). The first step (`'merge'` with a negative page count) puts
+/// every segment into one merge; the next ones (a positive count) carry that merge on without
+/// starting over, even when indexing added segments meanwhile, until a step finds nothing to do.
+/// PostgreSQL's GIN index needs none of this.
 enum SQLiteSearchCompaction {
     static let tables = ["search_full", "search_titles"]
-    /// Merging begins when a table has more segments than this, and goes on until it has one.
-    static let maxSegments = 8
-    /// Pages merged per step: about 10 ms of writing on these machines.
-    static let pagesPerStep = 50
+
+    struct Policy: Sendable {
+        /// A table with more segments than this may be merged...
+        var maxSegments = 8
+        /// ...once this process has indexed at least this many records since it last merged...
+        var minRecords = 1_000
+        /// ...and at least this share of the records the index holds.
+        var minShare = 0.25
+        /// Pages merged per step: about 10 ms of writing on these machines.
+        var pagesPerStep = 50
+
+        static let standard = Policy()
+    }
 
     /// How many segments `table` holds: each segment has at least one row in its `_idx` table.
     static func segments(of table: String, on sql: any SQLDatabase) async throws -> Int {
@@ -28,38 +45,60 @@ enum SQLiteSearchCompaction {
             .first(decodingColumn: "n", as: Int.self) ?? 0
     }
 
-    /// The first table that is due a merge: more than `above` segments, or, once merging began
-    /// (`merging`), more than one.
-    static func due(above: Int = maxSegments, merging: Set<String>, on sql: any SQLDatabase) async throws -> String? {
-        for table in tables {
-            let count = try await segments(of: table, on: sql)
-            if count > above || (merging.contains(table) && count > 1) { return table }
+    /// The tables a merge should begin on now. The in-memory count is asked first, so an idle
+    /// server reads nothing.
+    static func due(_ policy: Policy, memory: SearchMemory, on sql: any SQLDatabase) async throws -> [String] {
+        let indexed = memory.indexedSinceMerge
+        guard indexed > 0, indexed >= policy.minRecords else { return [] }
+        var over: [String] = []
+        for table in tables where try await segments(of: table, on: sql) > policy.maxSegments {
+            over.append(table)
         }
-        return nil
+        guard !over.isEmpty, policy.minShare > 0 else { return over }
+        let held = try await sql.raw("SELECT count(*) AS n FROM search_documents").first(decodingColumn: "n", as: Int.self) ?? 0
+        return Double(indexed) >= policy.minShare * Double(held) ? over : []
     }
 
-    /// One step of merging `table`, in a write transaction of its own.
-    static func step(_ table: String, on database: any Database, writer: DatabaseWriter) async throws {
+    /// One step of merging `table`, in a write transaction of its own; returns whether it merged
+    /// anything. FTS5 tells only through the connection's change count, which a step that found
+    /// nothing to merge moves by less than two.
+    static func step(_ table: String, beginning: Bool, pages: Int, on database: any Database,
+                     writer: DatabaseWriter) async throws -> Bool {
         try await writer.transaction(on: database) { transaction in
-            try await transaction.sql().raw("""
-                INSERT INTO \(ident: table)(\(ident: table), rank) VALUES ('merge', \(literal: -pagesPerStep))
+            let sql = try transaction.sql()
+            let changes = { try await sql.raw("SELECT total_changes() AS n").first(decodingColumn: "n", as: Int.self) ?? 0 }
+            let before = try await changes()
+            try await sql.raw("""
+                INSERT INTO \(ident: table)(\(ident: table), rank) VALUES ('merge', \(literal: beginning ? -pages : pages))
                 """).run()
+            return try await changes() - before >= 2
         }
     }
 
-    /// Merges every table that is due until it is one segment. `yielding` is asked between steps
-    /// and says whether to stop for now (requests are waiting); what is left is taken up next time,
-    /// as `merging` remembers which tables were being merged.
-    static func run(on database: any Database, writer: DatabaseWriter, merging: inout Set<String>, above: Int = maxSegments,
-                    yielding: () async throws -> Bool = { false }) async throws {
+    /// Begins a merge of every table that is due, and carries on the merges begun (`merging`)
+    /// until a step finds nothing left. `yielding` is asked after each step and says whether to
+    /// stop for now (requests are waiting); `merging` remembers where the next run takes up.
+    static func run(on database: any Database, writer: DatabaseWriter, memory: SearchMemory, merging: inout Set<String>,
+                    policy: Policy = .standard, yielding: () async throws -> Bool = { false }) async throws {
         let sql = try database.sql()
         guard sql.dialect.name == "sqlite" else { return }
-        while let table = try await due(above: above, merging: merging, on: sql) {
-            merging.insert(table)
-            try await step(table, on: database, writer: writer)
-            if try await segments(of: table, on: sql) <= 1 { merging.remove(table) }
+        if merging.isEmpty {
+            let due = try await due(policy, memory: memory, on: sql)
+            guard !due.isEmpty else { return }
+            // What is indexed from now on counts toward the next merge.
+            memory.merged()
+            for table in due {
+                _ = try await step(table, beginning: true, pages: policy.pagesPerStep, on: database, writer: writer)
+                merging.insert(table)
+            }
             if try await yielding() { return }
         }
-        merging.removeAll()
+        while let table = merging.sorted().first {
+            if try await !step(table, beginning: false, pages: policy.pagesPerStep, on: database, writer: writer) {
+                merging.remove(table)
+                continue
+            }
+            if try await yielding() { return }
+        }
     }
 }

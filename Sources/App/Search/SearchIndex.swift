@@ -35,7 +35,7 @@ enum SearchIndex {
                       maxBatches: Int = .max) async throws -> Bool {
         for _ in 0..<maxBatches {
             let count = try await drainBatch(on: database, writer: writer)
-            if count > 0 { memory?.wordsAdded() }
+            if count > 0 { memory?.wordsAdded(records: count) }
             if count < batchSize { return true }
         }
         return false

@@ -8,7 +8,8 @@ import Vapor
 /// second, with a pause between them in which waiting writes take the write lock. During a storm of
 /// webhook deliveries the queue grows and is worked off once it passes, instead of slowing the
 /// deliveries (`make bench`); with nothing else to do, it indexes flat out. Once the queue is
-/// empty, a SQLite index left in many pieces is merged (`SQLiteSearchCompaction`), yielding alike.
+/// empty, a SQLite index that a large indexing left in many pieces is merged
+/// (`SQLiteSearchCompaction`), yielding alike.
 enum SearchIndexing {
     static let interval: Duration = .seconds(1)
     static let batchesPerTick = 5
@@ -20,10 +21,9 @@ enum SearchIndexing {
             var merging = Set<String>()
             while !Task.isCancelled {
                 do {
-                    // Merging waits until a burst is over: while records still wait to be indexed,
-                    // each batch would add a segment to what is being merged, and the merge would
-                    // rewrite the index again and again (`make bench`: 175 KB written per webhook
-                    // delivery instead of 55).
+                    // Merging waits until a burst is over: begun while records still waited to be
+                    // indexed, it rewrote the index again and again (`make bench`: 175 KB written
+                    // per webhook delivery instead of 55).
                     if try await indexPending(app) { try await compact(app, merging: &merging) }
                     if failing { app.logger.notice("Search indexing works again.") }
                     failing = false
@@ -38,11 +38,11 @@ enum SearchIndexing {
         app.lifecycle.use(CancelOnShutdown(task: task))
     }
 
-    /// Merges the SQLite index's segments when a burst left many (`SQLiteSearchCompaction`),
+    /// Merges the SQLite index's segments after a large indexing (`SQLiteSearchCompaction`),
     /// yielding to requests as indexing does.
     static func compact(_ app: Application, merging: inout Set<String>) async throws {
         var busySteps = 0
-        try await SQLiteSearchCompaction.run(on: app.db, writer: app.databaseWriter, merging: &merging) {
+        try await SQLiteSearchCompaction.run(on: app.db, writer: app.databaseWriter, memory: app.searchMemory, merging: &merging) {
             if Task.isCancelled { return true }
             guard app.requestsInFlight.count > 0 else { return false }
             busySteps += 1
@@ -59,7 +59,7 @@ enum SearchIndexing {
         var busyBatches = 0
         while !Task.isCancelled {
             let count = try await SearchIndex.drainBatch(on: app.db, writer: app.databaseWriter)
-            if count > 0 { app.searchMemory.wordsAdded() }
+            if count > 0 { app.searchMemory.wordsAdded(records: count) }
             if count < SearchIndex.batchSize { return true }
             if app.requestsInFlight.count > 0 {
                 busyBatches += 1

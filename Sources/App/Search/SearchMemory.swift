@@ -14,6 +14,7 @@ final class SearchMemory: Sendable {
         var indexedThrough: Int64?
         var generation = 0
         var expansions: [String: (generation: Int, terms: [String])] = [:]
+        var indexedSinceMerge = 0
     }
 
     /// Enough for every word a mentor types in a long while; past it, the memory starts over.
@@ -30,9 +31,19 @@ final class SearchMemory: Sendable {
 
     var generation: Int { state.withLockedValue { $0.generation } }
 
-    /// Called after indexing committed new words.
-    func wordsAdded() {
-        state.withLockedValue { $0.generation += 1 }
+    /// Called after indexing committed `records` records' words.
+    func wordsAdded(records: Int) {
+        state.withLockedValue {
+            $0.generation += 1
+            $0.indexedSinceMerge += records
+        }
+    }
+
+    /// Records this process indexed since it last merged the SQLite index (`SQLiteSearchCompaction`).
+    var indexedSinceMerge: Int { state.withLockedValue { $0.indexedSinceMerge } }
+
+    func merged() {
+        state.withLockedValue { $0.indexedSinceMerge = 0 }
     }
 
     func expansion(of word: String) -> [String]? {
