@@ -13,7 +13,7 @@ import SQLKit
 /// few thousand records), so it is kept for large changes: it begins only when the indexing queue
 /// is empty, a table holds more than `Policy.maxSegments`, and this process has indexed, since it
 /// last merged, at least `minRecords` records and `minShare` of the index. A trickle of edits,
-/// each indexed in a transaction of its own, soon leaves more than 8 small segments, but starts
+/// each indexed in a transaction of its own, can leave more than 8 small segments, but starts
 /// no merge until it adds up to a quarter of the index, so each record costs a few rewrites of
 /// its own size, as FTS5's own merging does.
 ///
