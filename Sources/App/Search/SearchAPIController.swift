@@ -22,8 +22,7 @@ struct SearchAPIController {
         let afresh = req.headers.cacheControl?.noCache == true
         return req.cachedJSON(cached: { afresh ? nil : cache.value(for: key, version: $0) }, build: { version in
             let search = try await Search.run(text, limit: limit, on: req)
-            let body = ByteBuffer(data: try PlainJSON.encode(SearchResponse(results: search.results,
-                                                                             indexing: search.indexing ? true : nil)))
+            let body = SearchResponse(results: search.results, indexing: search.indexing ? true : nil).json
             // Answers from a half-built index are not kept: the next search looks again.
             if !search.indexing { cache.store(body, for: key, version: version) }
             return body
