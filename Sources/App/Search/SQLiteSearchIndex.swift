@@ -113,7 +113,7 @@ enum SQLiteSearchIndex {
         // rowid in both. The columns are named as `SearchSources.source` reads each kind.
         // The match and the limits are written into the statement as literals, not bound: SQLite
         // prepares a statement again once a bound MATCH or LIMIT value is known, to plan with it,
-        // and that second preparing was a twentieth of a search's work. (SQLKit doubles the quotes
+        // and that second preparing was 6% of a search's work. (SQLKit doubles the quotes
         // in a literal; a NUL, which no indexed word holds, would end the statement's text early,
         // so such a match is bound.)
         let matching: any SQLExpression = match.contains("\0") ? SQLBind(match) : SQLLiteral.string(match)
