@@ -113,10 +113,12 @@ enum SQLiteSearchIndex {
         // rowid in both. The columns are named as `SearchSources.source` reads each kind.
         // The match and the limits are written into the statement as literals, not bound: SQLite
         // prepares a statement again once a bound MATCH or LIMIT value is known, to plan with it,
-        // and that second preparing was 6% of a search's work. (SQLKit doubles the quotes
-        // in a literal; a NUL, which no indexed word holds, would end the statement's text early,
-        // so such a match is bound.)
-        let matching: any SQLExpression = match.contains("\0") ? SQLBind(match) : SQLLiteral.string(match)
+        // and that second preparing was 6% of a search's work. A match holds words (letters,
+        // digits and combining marks only, `SearchText`) and FTS5's quotes, parentheses, `*`, OR
+        // and AND; a single quote or a NUL, which would need escaping or end the statement's text,
+        // never reaches it, and if one did, that match would be bound instead.
+        let needsBinding = match.unicodeScalars.contains { $0 == "'" || $0 == "\0" }
+        let matching: any SQLExpression = needsBinding ? SQLBind(match) : SQLLiteral.string(match)
         let rows = try await RowReader.all(SQLQueryString("""
             WITH hits AS (
                 SELECT * FROM (SELECT 0 AS tier, rowid AS r FROM search_titles WHERE search_titles MATCH \(matching)

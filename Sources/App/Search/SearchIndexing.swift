@@ -9,8 +9,10 @@ import Vapor
 /// out. During a storm of webhook deliveries the queue grows and is worked off once the storm
 /// passes, instead of slowing the deliveries: when it indexed up to five batches a second, each
 /// group commit of deliveries took about 3 ms to get the write lock and begin, against 2.1 ms now
-/// (an instrumented build on the benchmark's data). A search indexes what waits first
-/// (`Search.maxIndexedFirst`), so what was saved is still found. Once the queue is empty, a SQLite index that a large indexing left in many pieces
+/// (an instrumented build on the benchmark's data). A search indexes what waits first, up to
+/// `Search.maxIndexedFirst` records, so what was saved is still found; a larger backlog (a storm
+/// of over 2,000 bookings, an import while pages are in use) is said in the answer (`indexing`)
+/// until it is worked off. Once the queue is empty, a SQLite index that a large indexing left in many pieces
 /// is merged (`SQLiteSearchCompaction`), yielding alike.
 enum SearchIndexing {
     static let interval: Duration = .seconds(1)

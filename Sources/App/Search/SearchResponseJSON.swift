@@ -32,6 +32,8 @@ extension SearchResponse {
         }
         json.endArray()
         json.endObject()
-        return json.buffer
+        // A copy of its exact size: answers are kept in the read cache, and the writer's buffer
+        // has grown past what it holds.
+        return ByteBuffer(bytes: json.buffer.readableBytesView)
     }
 }

@@ -8,7 +8,7 @@ import NIOCore
 /// It writes byte for byte what `PlainJSON` writes (Foundation's encoder with sorted keys and
 /// slashes left alone): the caller gives the keys in sorted order, strings escape `"`, `\` and
 /// the control characters (`\b \f \n \r \t`, the others as `\u00xx`) and nothing else, dates are
-/// ISO 8601 in UTC without fractions. `JSONTextTests` holds it to that encoder's output.
+/// ISO 8601 in UTC without fractions. `SearchResponseJSONTests` holds it to that encoder's output.
 struct JSONText {
     private(set) var buffer: ByteBuffer
     /// Whether the object or array being written has no member yet (one flag per open level).
