@@ -49,13 +49,14 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 private func configureDatabase(_ app: Application, _ location: DatabaseLocation) async throws {
     switch location {
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
-        app.databaseWriter = DatabaseWriter(lock: AsyncLock())
+        // A database for this process only, in a temporary file as sqlite-kit keeps its "in-memory"
+        // ones, but removed at shutdown (sqlite-kit's are left behind), and readable by the app's
+        // own readers (`SQLiteReader`) as a file database is.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("crm-\(UUID().uuidString).sqlite").path
+        app.lifecycle.use(RemoveOnShutdown(paths: [path, path + "-wal", path + "-shm"]))
+        try await useSQLite(app, path: path)
     case .sqliteFile(let path):
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
-        app.databaseWriter = DatabaseWriter(lock: AsyncLock())
-        // WAL lets pages read while a webhook writes.
-        try await app.db.sql().raw("PRAGMA journal_mode=WAL").run()
+        try await useSQLite(app, path: path)
     case .postgres(let url):
         var configuration = try SQLPostgresConfiguration(url: url)
         // A server that never answers is reported within seconds, not left to hang the start.
@@ -65,6 +66,16 @@ private func configureDatabase(_ app: Application, _ location: DatabaseLocation)
         app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
         app.databaseWriter = DatabaseWriter(lock: nil)
     }
+}
+
+private func useSQLite(_ app: Application, path: String) async throws {
+    app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+    app.databaseWriter = DatabaseWriter(lock: AsyncLock())
+    // WAL lets pages read while a webhook writes.
+    try await app.db.sql().raw("PRAGMA journal_mode=WAL").run()
+    let reader = SQLiteReader(path: path, threadPool: app.threadPool)
+    app.sqliteReader = reader
+    app.lifecycle.use(CloseOnShutdown(reader: reader))
 }
 
 private func configureJSON() {

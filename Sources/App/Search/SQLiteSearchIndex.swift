@@ -104,30 +104,30 @@ enum SQLiteSearchIndex {
     /// first), read with everything a result shows.
     ///
     /// One statement does it all: both walks of the index, the ranking, and the records behind the
-    /// hits, each kind from its own table. A search is then one trip to SQLite's thread, where it
-    /// was one for the index and one for each kind of record found.
-    static func findSources(_ words: [String], limit: Int, on sql: any SQLDatabase,
-                            memory: SearchMemory) async throws -> [SearchSource] {
-        guard let match = try await match(words, on: sql, memory: memory) else { return [] }
+    /// hits, each kind from its own table. It runs on the caller's thread, on a reader's connection
+    /// (`SQLiteReader`), so a search is one job on SQLite's thread pool.
+    static func findSources(_ words: [String], limit: Int, on connection: SQLiteReadConnection,
+                            memory: SearchMemory) throws -> [SearchSource] {
+        guard let match = try match(words, on: connection, memory: memory) else { return [] }
         // `best`: each record once, at its better tier; a record named in both walks has the same
         // rowid in both. The columns are named as `SearchSources.source` reads each kind.
         // The match and the limits are written into the statement as literals, not bound: SQLite
         // prepares a statement again once a bound MATCH or LIMIT value is known, to plan with it,
-        // and that second preparing was 6% of a search's work. A match holds words (letters,
-        // digits and combining marks only, `SearchText`) and FTS5's quotes, parentheses, `*`, OR
-        // and AND; a single quote or a NUL, which would need escaping or end the statement's text,
-        // never reaches it, and if one did, that match would be bound instead.
+        // so a bound one would be prepared twice. A match holds words (letters, digits and
+        // combining marks only, `SearchText`) and FTS5's quotes, parentheses, `*`, OR and AND; a
+        // single quote or a NUL, which would end the literal or the statement's text, never
+        // reaches it, and if one did, that match would be bound instead.
         let needsBinding = match.unicodeScalars.contains { $0 == "'" || $0 == "\0" }
-        let matching: any SQLExpression = needsBinding ? SQLBind(match) : SQLLiteral.string(match)
-        let rows = try await RowReader.all(SQLQueryString("""
+        let matching = needsBinding ? "?1" : "'\(match)'"
+        let statement = """
             WITH hits AS (
                 SELECT * FROM (SELECT 0 AS tier, rowid AS r FROM search_titles WHERE search_titles MATCH \(matching)
-                               ORDER BY rowid DESC LIMIT \(literal: limit))
+                               ORDER BY rowid DESC LIMIT \(limit))
                 UNION ALL
                 SELECT * FROM (SELECT 1 AS tier, rowid AS r FROM search_full WHERE search_full MATCH \(matching)
-                               ORDER BY rowid DESC LIMIT \(literal: 2 * limit))
+                               ORDER BY rowid DESC LIMIT \(2 * limit))
             ), best AS (
-                SELECT r, min(tier) AS tier FROM hits GROUP BY r ORDER BY min(tier), r DESC LIMIT \(literal: limit)
+                SELECT r, min(tier) AS tier FROM hits GROUP BY r ORDER BY min(tier), r DESC LIMIT \(limit)
             )
             SELECT d.kind, d.ref AS id,
                    CASE d.kind WHEN 'consultation' THEN c.student_id WHEN 'follow_up' THEN f.student_id ELSE d.ref END AS student_id,
@@ -143,34 +143,45 @@ enum SQLiteSearchIndex {
                                                         WHEN 'follow_up' THEN f.student_id ELSE d.ref END)
             WHERE s.id IS NOT NULL AND (d.kind = 'student' OR c.id IS NOT NULL OR f.id IS NOT NULL)
             ORDER BY best.tier, best.r DESC
-            """), on: sql)
+            """
         // A record deleted since it was indexed has no row here, and is left out.
-        return try rows.map { row in
-            try SearchSources.source(try row.decode(column: "kind", as: SearchKind.self), from: row)
+        var sources: [SearchSource] = []
+        var positions: [String: Int]?
+        try connection.rows(statement, binds: needsBinding ? [.text(match)] : []) { reader in
+            let row = SQLiteValuesRow(positions: positions ?? SQLiteValuesRow.positions(of: reader), values: reader.values)
+            positions = row.positions
+            guard let kind = reader.text(0).flatMap(SearchKind.init(rawValue:)) else {
+                throw SQLiteReadError(message: "search_documents holds a kind search does not know: \(reader.text(0) ?? "NULL")")
+            }
+            sources.append(try SearchSources.source(kind, from: row))
         }
+        return sources
     }
 
     /// `words` as one FTS5 expression, or nil when some word starts no indexed word.
-    private static func match(_ words: [String], on sql: any SQLDatabase, memory: SearchMemory) async throws -> String? {
+    private static func match(_ words: [String], on connection: SQLiteReadConnection, memory: SearchMemory) throws -> String? {
         var parts: [String] = []
         for word in words {
-            guard let part = try await matchPart(word, on: sql, memory: memory) else { return nil }
+            guard let part = try matchPart(word, on: connection, memory: memory) else { return nil }
             parts.append(part)
         }
         return parts.joined(separator: " AND ")
     }
 
     /// `word` as an FTS5 expression, or nil when no indexed word starts with it.
-    private static func matchPart(_ word: String, on sql: any SQLDatabase, memory: SearchMemory) async throws -> String? {
+    private static func matchPart(_ word: String, on connection: SQLiteReadConnection, memory: SearchMemory) throws -> String? {
         let terms: [String]
         if let known = memory.expansion(of: word) {
             terms = known
         } else {
             let generation = memory.generation
-            terms = try await RowReader.all(SQLQueryString("""
-                SELECT term FROM search_terms WHERE term >= \(bind: word) AND term < \(bind: word + "\u{10FFFF}")
-                ORDER BY term LIMIT \(literal: maxExpansion + 1)
-                """), on: sql).map { try $0.decode(column: "term", as: String.self) }.filter { SearchText.starts($0, with: word) }
+            var read: [String] = []
+            try connection.rows("SELECT term FROM search_terms WHERE term >= ?1 AND term < ?2 ORDER BY term LIMIT ?3",
+                                binds: [.text(word), .text(word + "\u{10FFFF}"), .integer(Int64(maxExpansion + 1))],
+                                keep: true) { row in
+                if let term = row.text(0), SearchText.starts(term, with: word) { read.append(term) }
+            }
+            terms = read
             memory.remember(terms, for: word, readIn: generation)
         }
         if terms.isEmpty { return nil }

@@ -20,12 +20,26 @@ struct SearchAPIController {
         let key = CacheKey(words: SearchText.queryWords(text), limit: limit)
         let cache = req.application.readCaches.searches
         let afresh = req.headers.cacheControl?.noCache == true
-        return req.cachedJSON(cached: { afresh ? nil : cache.value(for: key, version: $0) }, build: { version in
-            let search = try await Search.run(text, limit: limit, on: req)
-            let body = SearchResponse(results: search.results, indexing: search.indexing ? true : nil).json
-            // Answers from a half-built index are not kept: the next search looks again.
-            if !search.indexing { cache.store(body, for: key, version: version) }
-            return body
+        let memory = req.application.searchMemory
+        return req.cachedJSON(cached: { afresh ? nil : cache.value(for: key, version: $0) }, building: { version in
+            // Nearly always: nothing waits to be indexed, and on SQLite the whole search is one
+            // job on its thread pool (`SQLiteReader`), with no task and no trip through Fluent.
+            if let reader = req.application.sqliteReader, memory.isIndexed(through: version) {
+                return reader.read(on: req.eventLoop) { connection in
+                    let found = key.words.isEmpty ? []
+                        : try SQLiteSearchIndex.findSources(key.words, limit: limit, on: connection, memory: memory)
+                    let body = SearchResponse(results: Search(words: key.words, found: found).results).json
+                    cache.store(body, for: key, version: version)
+                    return body
+                }
+            }
+            return req.eventLoop.makeFutureWithTask {
+                let search = try await Search.run(text, limit: limit, on: req)
+                let body = SearchResponse(results: search.results, indexing: search.indexing ? true : nil).json
+                // Answers from a half-built index are not kept: the next search looks again.
+                if !search.indexing { cache.store(body, for: key, version: version) }
+                return body
+            }
         })
     }
 }

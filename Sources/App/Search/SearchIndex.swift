@@ -90,11 +90,16 @@ enum SearchIndex {
     }
 
     /// The records whose text has every word of `words` as the start of one of its words, read:
-    /// those with all of them in their names first, then the rest, each newest first.
-    static func findSources(_ words: [String], limit: Int, on sql: any SQLDatabase, memory: SearchMemory) async throws -> [SearchSource] {
+    /// those with all of them in their names first, then the rest, each newest first. On SQLite,
+    /// `reader` reads them (`SQLiteReader`).
+    static func findSources(_ words: [String], limit: Int, on sql: any SQLDatabase, reader: SQLiteReader?,
+                            memory: SearchMemory) async throws -> [SearchSource] {
         guard !words.isEmpty else { return [] }
         guard sql.dialect.name == "postgresql" else {
-            return try await SQLiteSearchIndex.findSources(words, limit: limit, on: sql, memory: memory)
+            guard let reader else { throw SQLiteReadError(message: "the app was configured without a SQLite reader") }
+            return try await reader.read { connection in
+                try SQLiteSearchIndex.findSources(words, limit: limit, on: connection, memory: memory)
+            }
         }
         let hits = try await PostgresSearchIndex.find(words, limit: limit, on: sql)
         let loaded = try await SearchSources.load(hits, on: sql)

@@ -44,7 +44,7 @@ struct Search: Sendable {
     /// Whatever is waiting to be indexed is indexed first, so what was saved is found.
     static func run(_ query: String, limit: Int, on request: Request) async throws -> Search {
         let words = SearchText.queryWords(query)
-        guard !words.isEmpty else { return Search(words: [], results: [], details: []) }
+        guard !words.isEmpty else { return Search(words: [], found: []) }
         let app = request.application, database = request.db
         let sql = try database.sql()
         let version = try await request.dataVersion()
@@ -63,12 +63,20 @@ struct Search: Sendable {
             }
             if !indexing { app.searchMemory.markIndexed(through: version) }
         }
-        let found = try await SearchIndex.findSources(words, limit: limit, on: sql, memory: app.searchMemory)
-        let results = found.map { source in
+        let found = try await SearchIndex.findSources(words, limit: limit, on: sql, reader: app.sqliteReader,
+                                                      memory: app.searchMemory)
+        return Search(words: words, found: found, indexing: indexing)
+    }
+
+    /// The search of `words` that found `found`, each with its snippet.
+    init(words: [String], found: [SearchSource], indexing: Bool = false) {
+        self.words = words
+        self.results = found.map { source in
             SearchResult(kind: source.kind, id: source.id, studentID: source.studentID,
                          title: source.display.title,
                          snippet: source.display.snippet(for: words), date: source.date)
         }
-        return Search(words: words, results: results, indexing: indexing, details: found.map(\.display))
+        self.indexing = indexing
+        self.details = found.map(\.display)
     }
 }

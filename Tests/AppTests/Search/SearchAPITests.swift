@@ -127,7 +127,7 @@ struct SearchAPITests {
             #expect(try await SearchIndex.hasPending(on: t.app.db.sql()))
 
             // when: the index is read as it is
-            let found = try await SearchIndex.findSources(["portfolio"], limit: 20, on: t.app.db.sql(), memory: t.app.searchMemory)
+            let found = try await SearchIndex.findSources(["portfolio"], limit: 20, on: t.app.db.sql(), reader: t.app.sqliteReader, memory: t.app.searchMemory)
 
             // then: the deleted meeting is not among the results; the other is, with its text
             #expect(found.map(\.id) == [try kept.requireID()])

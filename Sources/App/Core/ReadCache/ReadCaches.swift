@@ -112,3 +112,16 @@ extension Request {
         }
     }
 }
+
+extension Request {
+    /// `cachedJSON` for a `build` that answers with a future: a miss then starts no task either.
+    func cachedJSON(cached: @escaping @Sendable (Int64) -> ByteBuffer?,
+                    building build: @escaping @Sendable (Int64) -> EventLoopFuture<ByteBuffer>) -> EventLoopFuture<Response> {
+        dataVersionFuture().flatMap { version in
+            if let body = cached(version) {
+                return self.eventLoop.makeSucceededFuture(PlainJSON.response(encoded: body))
+            }
+            return build(version).map { PlainJSON.response(encoded: $0) }
+        }
+    }
+}

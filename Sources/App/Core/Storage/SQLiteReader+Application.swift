@@ -1,0 +1,20 @@
+import Vapor
+
+extension Application {
+    private struct SQLiteReaderKey: StorageKey { typealias Value = SQLiteReader }
+
+    /// The app's own read-only connections to its SQLite file; nil on PostgreSQL.
+    var sqliteReader: SQLiteReader? {
+        get { storage[SQLiteReaderKey.self] }
+        set { storage[SQLiteReaderKey.self] = newValue }
+    }
+}
+
+/// Closes the reader's connections when the app shuts down.
+struct CloseOnShutdown: LifecycleHandler {
+    let reader: SQLiteReader
+
+    func shutdownAsync(_ application: Application) async {
+        reader.close()
+    }
+}

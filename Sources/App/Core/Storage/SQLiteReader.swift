@@ -1,0 +1,282 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import SQLiteKit
+import SQLKit
+import Vapor
+// sqlite-nio's own build of SQLite (its symbols carry a `sqlite_nio_` prefix): the same library as
+// the app's other connections, which SQLite's file locking within one process relies on.
+import VaporCSQLite
+
+/// Read-only connections of the server's own to its SQLite file, for the hottest read, a search
+/// run afresh.
+///
+/// Why not through Fluent: sqlite-nio prepares every statement anew, and a query through Fluent
+/// goes from the event loop to a task, to the connection pool, to SQLite's thread and back through
+/// each of them. In a profile of fresh searches that was more of the server's time than SQLite's own
+/// work. Here one job on the thread pool takes a connection, runs what it needs with statements
+/// kept from earlier jobs, and builds its answer there; the event loop gets the finished answer.
+///
+/// WAL keeps these readers from blocking the app's writer, and each statement reads a consistent
+/// snapshot of what was committed when it started.
+final class SQLiteReader: Sendable {
+    private let path: String
+    private let threadPool: NIOThreadPool
+    private let idle = NIOLockedValueBox<(open: Bool, connections: [SQLiteReadConnection])>((true, []))
+
+    init(path: String, threadPool: NIOThreadPool) {
+        self.path = path
+        self.threadPool = threadPool
+    }
+
+    /// Runs `body` on the thread pool with a connection of its own, answering on `eventLoop`.
+    func read<Value: Sendable>(on eventLoop: any EventLoop,
+                               _ body: @escaping @Sendable (SQLiteReadConnection) throws -> Value) -> EventLoopFuture<Value> {
+        threadPool.runIfActive(eventLoop: eventLoop) { try self.withConnection(body) }
+    }
+
+    /// `read` for async callers.
+    func read<Value: Sendable>(_ body: @escaping @Sendable (SQLiteReadConnection) throws -> Value) async throws -> Value {
+        try await threadPool.runIfActive { try self.withConnection(body) }
+    }
+
+    /// Closes the idle connections; a connection in use is closed when its job returns it.
+    func close() {
+        let connections = idle.withLockedValue { state in
+            state.open = false
+            defer { state.connections = [] }
+            return state.connections
+        }
+        connections.forEach { $0.close() }
+    }
+
+    private func withConnection<Value>(_ body: (SQLiteReadConnection) throws -> Value) throws -> Value {
+        let connection = try idle.withLockedValue { $0.connections.popLast() } ?? SQLiteReadConnection(path: path)
+        defer {
+            let kept = idle.withLockedValue { state in
+                if state.open { state.connections.append(connection) }
+                return state.open
+            }
+            if !kept { connection.close() }
+        }
+        return try body(connection)
+    }
+}
+
+/// A value bound to a statement.
+enum SQLiteReadValue: Sendable {
+    case text(String)
+    case integer(Int64)
+}
+
+/// One read-only SQLite connection, used by one thread at a time (`SQLiteReader` hands it out).
+///
+/// Statements asked for with `keep` stay prepared for the next job: preparing is a good part of a
+/// small query's cost. A statement whose text holds values (a search's match) is prepared and
+/// finalized each time.
+final class SQLiteReadConnection: @unchecked Sendable {
+    // Unchecked: a connection is only ever used by the one job that took it from `SQLiteReader`.
+    private var handle: OpaquePointer?
+    private var kept: [String: OpaquePointer] = [:]
+    /// Statements kept at most; more distinct kept queries than this is a programming error.
+    private static let maxKept = 32
+
+    init(path: String) throws {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "status \(status)"
+            sqlite_nio_sqlite3_close(handle)
+            throw SQLiteReadError(message: "cannot open \(path) to read: \(message)")
+        }
+        self.handle = handle
+        // A reader waits for a checkpoint or a rollback journal's writer rather than failing.
+        sqlite_nio_sqlite3_busy_timeout(handle, 10_000)
+    }
+
+    func close() {
+        kept.values.forEach { sqlite_nio_sqlite3_finalize($0) }
+        kept = [:]
+        sqlite_nio_sqlite3_close(handle)
+        handle = nil
+    }
+
+    deinit { if handle != nil { close() } }
+
+    /// Steps `sql` with `binds`, handing each row to `row` (valid only during that call).
+    func rows(_ sql: String, binds: [SQLiteReadValue] = [], keep: Bool = false,
+              _ row: (SQLiteReadRow) throws -> Void) throws {
+        let statement = try prepared(sql, keep: keep)
+        defer {
+            if keep {
+                sqlite_nio_sqlite3_reset(statement)
+                sqlite_nio_sqlite3_clear_bindings(statement)
+            } else {
+                sqlite_nio_sqlite3_finalize(statement)
+            }
+        }
+        for (index, value) in binds.enumerated() {
+            let position = Int32(index + 1)
+            let status: Int32
+            switch value {
+            case .text(let text):
+                status = sqlite_nio_sqlite3_bind_text64(statement, position, text, UInt64(text.utf8.count),
+                                                        transientDestructor, UInt8(SQLITE_UTF8))
+            case .integer(let number):
+                status = sqlite_nio_sqlite3_bind_int64(statement, position, number)
+            }
+            try check(status)
+        }
+        let reader = SQLiteReadRow(statement: statement)
+        while true {
+            let status = sqlite_nio_sqlite3_step(statement)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else { throw error(status) }
+            try row(reader)
+        }
+    }
+
+    private func prepared(_ sql: String, keep: Bool) throws -> OpaquePointer {
+        if keep, let statement = kept[sql] { return statement }
+        var statement: OpaquePointer?
+        let flags = keep ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
+        try check(sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, flags, &statement, nil))
+        guard let statement else { throw SQLiteReadError(message: "empty statement") }
+        if keep {
+            precondition(kept.count < Self.maxKept, "SQLiteReadConnection keeps only a few fixed statements")
+            kept[sql] = statement
+        }
+        return statement
+    }
+
+    private func check(_ status: Int32) throws {
+        guard status == SQLITE_OK else { throw error(status) }
+    }
+
+    private func error(_ status: Int32) -> SQLiteReadError {
+        let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? ""
+        return SQLiteReadError(message: "SQLite status \(status): \(message)")
+    }
+}
+
+/// SQLite copies bound text before the bind call returns.
+private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+struct SQLiteReadError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { "SQLiteReadError: \(message)" }
+}
+
+/// The current row of a statement being stepped, read by column position.
+struct SQLiteReadRow {
+    fileprivate let statement: OpaquePointer
+
+    var columnCount: Int32 { sqlite_nio_sqlite3_column_count(statement) }
+
+    func name(_ column: Int32) -> String {
+        sqlite_nio_sqlite3_column_name(statement, column).map { String(cString: $0) } ?? ""
+    }
+
+    func isNull(_ column: Int32) -> Bool {
+        sqlite_nio_sqlite3_column_type(statement, column) == SQLITE_NULL
+    }
+
+    /// The column as text (SQLite converts a number), nil when NULL.
+    func text(_ column: Int32) -> String? {
+        guard !isNull(column), let bytes = sqlite_nio_sqlite3_column_text(statement, column) else { return nil }
+        let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    func integer(_ column: Int32) -> Int64? {
+        isNull(column) ? nil : sqlite_nio_sqlite3_column_int64(statement, column)
+    }
+
+    /// Every column, as sqlite-nio would hand them over.
+    var values: [SQLiteData] { (0..<columnCount).map(data) }
+
+    /// The column as sqlite-nio would hand it over.
+    func data(_ column: Int32) -> SQLiteData {
+        switch sqlite_nio_sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER: return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, column)))
+        case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, column))
+        case SQLITE_TEXT: return .text(text(column) ?? "")
+        case SQLITE_BLOB:
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            var buffer = ByteBufferAllocator().buffer(capacity: count)
+            if let bytes = sqlite_nio_sqlite3_column_blob(statement, column) {
+                buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: count))
+            }
+            return .blob(buffer)
+        default: return .null
+        }
+    }
+}
+
+/// A row read by `SQLiteReadConnection`, as SQLKit's rows are read: by column name.
+///
+/// The types a search reads (text, UUIDs, dates and their optionals) are read directly; anything
+/// else goes through sqlite-kit's decoder, as a row through Fluent would.
+struct SQLiteValuesRow: SQLRow {
+    /// Column positions by name, shared by every row of a statement.
+    let positions: [String: Int]
+    let values: [SQLiteData]
+
+    static func positions(of row: SQLiteReadRow) -> [String: Int] {
+        var positions: [String: Int] = [:]
+        for column in 0..<row.columnCount where positions[row.name(column)] == nil {
+            positions[row.name(column)] = Int(column)
+        }
+        return positions
+    }
+
+    var allColumns: [String] { positions.sorted { $0.value < $1.value }.map(\.key) }
+
+    func contains(column: String) -> Bool { positions[column] != nil }
+
+    func decodeNil(column: String) throws -> Bool {
+        if case .null = try value(column) { return true }
+        return false
+    }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        let value = try value(column)
+        if let direct = Self.direct(value, as: type) { return direct }
+        return try SQLiteDataDecoder().decode(D.self, from: value)
+    }
+
+    private func value(_ column: String) throws -> SQLiteData {
+        guard let position = positions[column] else {
+            throw DecodingError.keyNotFound(SQLiteReadColumn(stringValue: column),
+                                            .init(codingPath: [], debugDescription: "No column \(column)"))
+        }
+        return values[position]
+    }
+
+    /// `value` as `D` without a decoder, when `D` is one of the types read most.
+    private static func direct<D>(_ value: SQLiteData, as type: D.Type) -> D? {
+        switch value {
+        case .text(let text):
+            if D.self == String.self || D.self == String?.self { return text as? D }
+            if D.self == UUID.self || D.self == UUID?.self { return UUID(uuidString: text).flatMap { $0 as? D } }
+        case .float(let seconds):
+            if D.self == Date.self || D.self == Date?.self { return Date(timeIntervalSince1970: seconds) as? D }
+        case .null:
+            if D.self == String?.self { return String?.none as? D }
+            if D.self == UUID?.self { return UUID?.none as? D }
+            if D.self == Date?.self { return Date?.none as? D }
+        default:
+            break
+        }
+        return nil
+    }
+}
+
+private struct SQLiteReadColumn: CodingKey {
+    let stringValue: String
+    init(stringValue: String) { self.stringValue = stringValue }
+    var intValue: Int? { nil }
+    init?(intValue: Int) { nil }
+}
