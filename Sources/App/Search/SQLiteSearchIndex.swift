@@ -103,60 +103,76 @@ enum SQLiteSearchIndex {
     /// (`SearchIndex.ranked`'s rule: all words in their names first, then the rest, each newest
     /// first), read with everything a result shows.
     ///
-    /// One statement does it all: both walks of the index, the ranking, and the records behind the
-    /// hits, each kind from its own table. It runs on the caller's thread, on a reader's connection
-    /// (`SQLiteReader`), so a search is one job on SQLite's thread pool.
+    /// It runs on the caller's thread, on a reader's connection (`SQLiteReader`), so a search is one
+    /// job on SQLite's thread pool: two statements in one snapshot, the ranked hits and then the
+    /// records behind them. The second is the same text every time and stays prepared; the first
+    /// carries the match, and preparing it is a good part of a search's work, so it is kept short.
     static func findSources(_ words: [String], limit: Int, on connection: SQLiteReadConnection,
                             memory: SearchMemory) throws -> [SearchSource] {
         guard let match = try match(words, on: connection, memory: memory) else { return [] }
-        // `best`: each record once, at its better tier; a record named in both walks has the same
-        // rowid in both. The columns are named as `SearchSources.source` reads each kind.
-        // The match and the limits are written into the statement as literals, not bound: SQLite
-        // prepares a statement again once a bound MATCH or LIMIT value is known, to plan with it,
-        // so a bound one would be prepared twice. A match holds words (letters, digits and
-        // combining marks only, `SearchText`) and FTS5's quotes, parentheses, `*`, OR and AND; a
-        // single quote or a NUL, which would end the literal or the statement's text, never
-        // reaches it, and if one did, that match would be bound instead.
+        return try connection.inSnapshot {
+            let ranked = try hits(match, limit: limit, on: connection)
+            guard !ranked.isEmpty else { return [] }
+            var found: [Int64: SearchSource] = [:]
+            var positions: [String: Int]?
+            try connection.rows(records, binds: ranked.map { .integer($0) }, keep: true) { reader in
+                let row = SQLiteValuesRow(positions: positions ?? SQLiteValuesRow.positions(of: reader), values: reader.values)
+                positions = row.positions
+                guard let rowid = reader.integer(0), let kind = reader.text(1).flatMap(SearchKind.init(rawValue:)) else {
+                    throw SQLiteReadError(message: "search_documents holds a kind search does not know: \(reader.text(1) ?? "NULL")")
+                }
+                found[rowid] = try SearchSources.source(kind, from: row)
+            }
+            // A record deleted since it was indexed has no row there, and is left out.
+            return ranked.compactMap { found[$0] }
+        }
+    }
+
+    /// The FTS rowids of the records matching `match`, best first: each record once, at its better
+    /// tier (a record named in both walks has the same rowid in both).
+    ///
+    /// The match and the limits are written into the statement as literals, not bound: SQLite
+    /// prepares a statement again once a bound MATCH or LIMIT value is known, to plan with it, so a
+    /// bound one would be prepared twice. A match holds words (letters, digits and combining marks
+    /// only, `SearchText`) and FTS5's quotes, parentheses, `*`, OR and AND; a single quote or a
+    /// NUL, which would end the literal or the statement's text, never reaches it, and if one did,
+    /// that match would be bound instead.
+    private static func hits(_ match: String, limit: Int, on connection: SQLiteReadConnection) throws -> [Int64] {
         let needsBinding = match.unicodeScalars.contains { $0 == "'" || $0 == "\0" }
         let matching = needsBinding ? "?1" : "'\(match)'"
-        let statement = """
-            WITH hits AS (
+        var ranked: [Int64] = []
+        try connection.rows("""
+            SELECT r FROM (
                 SELECT * FROM (SELECT 0 AS tier, rowid AS r FROM search_titles WHERE search_titles MATCH \(matching)
                                ORDER BY rowid DESC LIMIT \(limit))
                 UNION ALL
                 SELECT * FROM (SELECT 1 AS tier, rowid AS r FROM search_full WHERE search_full MATCH \(matching)
                                ORDER BY rowid DESC LIMIT \(2 * limit))
-            ), best AS (
-                SELECT r, min(tier) AS tier FROM hits GROUP BY r ORDER BY min(tier), r DESC LIMIT \(limit)
-            )
-            SELECT d.kind, d.ref AS id,
-                   CASE d.kind WHEN 'consultation' THEN c.student_id WHEN 'follow_up' THEN f.student_id ELSE d.ref END AS student_id,
-                   s.name, s.email, s.archived_at, s.name AS student_name,
-                   CASE d.kind WHEN 'student' THEN s.notes ELSE c.notes END AS notes,
-                   CASE d.kind WHEN 'student' THEN s.created_at ELSE f.created_at END AS created_at,
-                   c.type, c.topic, c.follow_up_notes, c.questions_and_answers, c.consultation_date,
-                   f.consultation_id, f.text
-            FROM best JOIN search_documents d ON d.rowid = best.r
-            LEFT JOIN consultations c ON d.kind = 'consultation' AND c.id = d.ref
-            LEFT JOIN follow_ups f ON d.kind = 'follow_up' AND f.id = d.ref
-            LEFT JOIN students s ON s.id = (CASE d.kind WHEN 'consultation' THEN c.student_id
-                                                        WHEN 'follow_up' THEN f.student_id ELSE d.ref END)
-            WHERE s.id IS NOT NULL AND (d.kind = 'student' OR c.id IS NOT NULL OR f.id IS NOT NULL)
-            ORDER BY best.tier, best.r DESC
-            """
-        // A record deleted since it was indexed has no row here, and is left out.
-        var sources: [SearchSource] = []
-        var positions: [String: Int]?
-        try connection.rows(statement, binds: needsBinding ? [.text(match)] : []) { reader in
-            let row = SQLiteValuesRow(positions: positions ?? SQLiteValuesRow.positions(of: reader), values: reader.values)
-            positions = row.positions
-            guard let kind = reader.text(0).flatMap(SearchKind.init(rawValue:)) else {
-                throw SQLiteReadError(message: "search_documents holds a kind search does not know: \(reader.text(0) ?? "NULL")")
-            }
-            sources.append(try SearchSources.source(kind, from: row))
+            ) GROUP BY r ORDER BY min(tier), r DESC LIMIT \(limit)
+            """, binds: needsBinding ? [.text(match)] : []) { row in
+            if let rowid = row.integer(0) { ranked.append(rowid) }
         }
-        return sources
+        return ranked
     }
+
+    /// The records behind up to `Search.maxLimit` FTS rowids (parameters left unbound are NULL and
+    /// match nothing), with the columns `SearchSources.source` reads for each kind.
+    private static let records = """
+        SELECT d.rowid AS r, d.kind, d.ref AS id,
+               CASE d.kind WHEN 'consultation' THEN c.student_id WHEN 'follow_up' THEN f.student_id ELSE d.ref END AS student_id,
+               s.name, s.email, s.archived_at, s.name AS student_name,
+               CASE d.kind WHEN 'student' THEN s.notes ELSE c.notes END AS notes,
+               CASE d.kind WHEN 'student' THEN s.created_at ELSE f.created_at END AS created_at,
+               c.type, c.topic, c.follow_up_notes, c.questions_and_answers, c.consultation_date,
+               f.consultation_id, f.text
+        FROM search_documents d
+        LEFT JOIN consultations c ON d.kind = 'consultation' AND c.id = d.ref
+        LEFT JOIN follow_ups f ON d.kind = 'follow_up' AND f.id = d.ref
+        LEFT JOIN students s ON s.id = (CASE d.kind WHEN 'consultation' THEN c.student_id
+                                                    WHEN 'follow_up' THEN f.student_id ELSE d.ref END)
+        WHERE d.rowid IN (\((1...Search.maxLimit).map { "?\($0)" }.joined(separator: ", ")))
+          AND s.id IS NOT NULL AND (d.kind = 'student' OR c.id IS NOT NULL OR f.id IS NOT NULL)
+        """
 
     /// `words` as one FTS5 expression, or nil when some word starts no indexed word.
     private static func match(_ words: [String], on connection: SQLiteReadConnection, memory: SearchMemory) throws -> String? {

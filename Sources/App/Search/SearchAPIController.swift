@@ -15,8 +15,10 @@ struct SearchAPIController {
     }
 
     func search(req: Request) throws -> EventLoopFuture<Response> {
-        let limit = try req.queryReader.int("limit", default: Search.defaultLimit, range: 1...Search.maxLimit)
-        let text = req.searchText
+        // One reader: it decodes the query string once for both parameters.
+        let query = req.queryReader
+        let limit = try query.int("limit", default: Search.defaultLimit, range: 1...Search.maxLimit)
+        let text = query.searchText
         let key = CacheKey(words: SearchText.queryWords(text), limit: limit)
         let cache = req.application.readCaches.searches
         let afresh = req.headers.cacheControl?.noCache == true
@@ -44,12 +46,12 @@ struct SearchAPIController {
     }
 }
 
-extension Request {
+extension QueryReader {
     /// The `q` parameter as typed. A value Vapor cannot decode (a stray `%`, say) is taken as the
     /// raw text, so no query is ever refused.
     var searchText: String {
-        if let decoded = queryReader.string("q") { return decoded }
-        let raw = (url.query ?? "").split(separator: "&").first { $0.hasPrefix("q=") }.map { String($0.dropFirst(2)) } ?? ""
+        if let decoded = string("q") { return decoded }
+        let raw = (request.url.query ?? "").split(separator: "&").first { $0.hasPrefix("q=") }.map { String($0.dropFirst(2)) } ?? ""
         let spaced = raw.replacingOccurrences(of: "+", with: " ")
         return spaced.removingPercentEncoding ?? spaced
     }

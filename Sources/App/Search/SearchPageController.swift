@@ -3,7 +3,7 @@ import Vapor
 /// `/search?q=`: the results of the header's search box, with the matched words marked.
 struct SearchPageController {
     func show(req: Request) async throws -> View {
-        let text = req.searchText
+        let text = req.queryReader.searchText
         let search = try await Search.run(text, limit: Search.maxLimit, on: req)
         let time = req.timeDisplay
         let context = SearchPageContext(

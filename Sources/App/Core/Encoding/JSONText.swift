@@ -57,7 +57,7 @@ struct JSONText {
 
     /// Upper case, as `UUID` encodes itself.
     mutating func value(_ id: UUID) {
-        value(id.uuidString)
+        value(UUIDText.string(id))
     }
 
     /// As `JSONEncoder.DateEncodingStrategy.iso8601` writes it.

@@ -79,6 +79,8 @@ final class SQLiteReadConnection: @unchecked Sendable {
     // Unchecked: a connection is only ever used by the one job that took it from `SQLiteReader`.
     private var handle: OpaquePointer?
     private var kept: [String: OpaquePointer] = [:]
+    /// The database file read.
+    let path: String
     /// Statements kept at most; more distinct kept queries than this is a programming error.
     private static let maxKept = 32
 
@@ -92,6 +94,7 @@ final class SQLiteReadConnection: @unchecked Sendable {
             throw SQLiteReadError(message: "cannot open \(path) to read: \(message)")
         }
         self.handle = handle
+        self.path = path
         // A reader waits for a checkpoint or a rollback journal's writer rather than failing.
         sqlite_nio_sqlite3_busy_timeout(handle, 10_000)
     }
@@ -136,6 +139,17 @@ final class SQLiteReadConnection: @unchecked Sendable {
             guard status == SQLITE_ROW else { throw error(status) }
             try row(reader)
         }
+    }
+
+    /// Runs `body` in one read transaction, so its statements all see the same snapshot.
+    func inSnapshot<Value>(_ body: () throws -> Value) throws -> Value {
+        try rows("BEGIN", keep: true) { _ in }
+        // Always ended, even when `body` throws: a reader left in a transaction would keep its
+        // snapshot, and a checkpoint could not get past it.
+        defer {
+            if (try? rows("COMMIT", keep: true) { _ in }) == nil { try? rows("ROLLBACK", keep: true) { _ in } }
+        }
+        return try body()
     }
 
     private func prepared(_ sql: String, keep: Bool) throws -> OpaquePointer {
@@ -255,18 +269,17 @@ struct SQLiteValuesRow: SQLRow {
         return values[position]
     }
 
-    /// `value` as `D` without a decoder, when `D` is one of the types read most.
+    /// `value` as `D` without a decoder, when `D` is one of the types read most; the same value
+    /// sqlite-kit's decoder gives (dates rounded to microseconds as sqlite-nio rounds them).
     private static func direct<D>(_ value: SQLiteData, as type: D.Type) -> D? {
         switch value {
         case .text(let text):
             if D.self == String.self || D.self == String?.self { return text as? D }
-            if D.self == UUID.self || D.self == UUID?.self { return UUID(uuidString: text).flatMap { $0 as? D } }
-        case .float(let seconds):
-            if D.self == Date.self || D.self == Date?.self { return Date(timeIntervalSince1970: seconds) as? D }
-        case .null:
-            if D.self == String?.self { return String?.none as? D }
-            if D.self == UUID?.self { return UUID?.none as? D }
-            if D.self == Date?.self { return Date?.none as? D }
+            if D.self == UUID.self || D.self == UUID?.self {
+                return (UUIDText.parse(text) ?? UUID(uuidString: text)).flatMap { $0 as? D }
+            }
+        case .float, .integer:
+            if D.self == Date.self || D.self == Date?.self { return Date(sqliteData: value).flatMap { $0 as? D } }
         default:
             break
         }
