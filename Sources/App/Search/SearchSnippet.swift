@@ -11,12 +11,14 @@ enum SearchSnippet {
     /// student's name).
     static func make(_ fields: [String], words: [String], more: () -> [String] = { [] }) -> String {
         func around(_ field: String) -> String? {
-            SearchText.firstMatch(in: field, anyOf: words).map { excerpt(field, around: $0) }
+            if let ascii = asciiSnippet(field, words: words) { return ascii }
+            return SearchText.firstMatch(in: field, anyOf: words).map { excerpt(field, around: $0) }
         }
         if let found = fields.lazy.compactMap(around).first ?? more().lazy.compactMap(around).first {
             return found
         }
         guard let field = fields.first(where: { !$0.isEmpty }) else { return "" }
+        if let ascii = asciiSnippet(field, words: [], orStart: true), let start = ascii { return start }
         return excerpt(field, around: field.startIndex..<field.startIndex)
     }
 
