@@ -111,7 +111,8 @@ enum SQLiteSearchIndex {
                             memory: SearchMemory) throws -> [SearchSource] {
         guard let match = try match(words, on: connection, memory: memory) else { return [] }
         return try connection.inSnapshot {
-            let ranked = try hits(match, limit: limit, on: connection)
+            // `records` takes at most `Search.maxLimit` rowids.
+            let ranked = try hits(match, limit: min(limit, Search.maxLimit), on: connection)
             guard !ranked.isEmpty else { return [] }
             var found: [Int64: SearchSource] = [:]
             var positions: [String: Int]?

@@ -6,10 +6,10 @@ import SQLKit
 /// Reads a query's rows in one trip to the database's thread.
 ///
 /// Why: through Fluent, SQLite hands each row back to the event loop as a task of its own (sqlite-nio's
-/// futures API), so a query of 60 rows costs 60 wake-ups of the loop. Searches read up to three
-/// times their limit in index rows and the records behind them, and those wake-ups were most of
-/// what a search run afresh cost. Here the rows are collected on SQLite's thread (sqlite-nio's
-/// async API on the connection) and come back together. PostgreSQL reads as usual.
+/// futures API), so a query of 60 rows costs 60 wake-ups of the loop. Search indexing reads its
+/// records a hundred at a time, and those wake-ups were most of what such a read cost. Here the
+/// rows are collected on SQLite's thread (sqlite-nio's async API on the connection) and come back
+/// together. PostgreSQL reads as usual.
 enum RowReader {
     static func all(_ query: any SQLExpression, on sql: any SQLDatabase) async throws -> [any SQLRow] {
         guard let sqlite = sql as? any SQLiteDatabase else {
