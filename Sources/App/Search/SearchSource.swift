@@ -73,14 +73,14 @@ enum SearchSources {
 
     /// A creation time, which the schema allows to be missing (rows written by hand or by an old
     /// version): such a record ranks as the oldest rather than failing its indexing.
-    private static func date(_ row: any SQLRow, _ column: String) throws -> Date {
-        try row.decode(column: column, as: Date?.self) ?? Date(timeIntervalSince1970: 0)
+    private static func creation(_ row: some SearchColumns, _ column: String) throws -> Date {
+        try row.optionalDate(column) ?? Date(timeIntervalSince1970: 0)
     }
 
     private static func students(_ ids: [UUID], _ sql: any SQLDatabase) async throws -> [SearchSource] {
         try await RowReader.all(SQLQueryString("""
             SELECT id, name, email, notes, archived_at, created_at FROM students WHERE id IN (\(binds: ids))
-            """), on: sql).map(student)
+            """), on: sql).map { try student(SQLRowColumns(row: $0)) }
     }
 
     private static func consultations(_ ids: [UUID], _ sql: any SQLDatabase) async throws -> [SearchSource] {
@@ -88,20 +88,20 @@ enum SearchSources {
             SELECT c.id, c.student_id, c.type, c.topic, c.notes, c.follow_up_notes, c.questions_and_answers,
                    c.consultation_date, s.name AS student_name
             FROM consultations c JOIN students s ON s.id = c.student_id WHERE c.id IN (\(binds: ids))
-            """), on: sql).map(consultation)
+            """), on: sql).map { try consultation(SQLRowColumns(row: $0)) }
     }
 
     private static func followUps(_ ids: [UUID], _ sql: any SQLDatabase) async throws -> [SearchSource] {
         try await RowReader.all(SQLQueryString("""
             SELECT f.id, f.student_id, f.consultation_id, f.text, f.created_at, s.name AS student_name
             FROM follow_ups f JOIN students s ON s.id = f.student_id WHERE f.id IN (\(binds: ids))
-            """), on: sql).map(followUp)
+            """), on: sql).map { try followUp(SQLRowColumns(row: $0)) }
     }
 
     // MARK: Rows
 
     /// A record of `kind` from a row with that kind's columns, as the queries above name them.
-    static func source(_ kind: SearchKind, from row: any SQLRow) throws -> SearchSource {
+    static func source(_ kind: SearchKind, from row: some SearchColumns) throws -> SearchSource {
         switch kind {
         case .student: return try student(row)
         case .consultation: return try consultation(row)
@@ -110,42 +110,42 @@ enum SearchSources {
     }
 
     /// Columns: id, name, email, notes, archived_at, created_at.
-    private static func student(_ row: any SQLRow) throws -> SearchSource {
-        let id = try row.decode(column: "id", as: UUID.self)
-        let name = try row.decode(column: "name", as: String.self), email = try row.decode(column: "email", as: String.self)
-        let notes = try row.decode(column: "notes", as: String.self)
-        return SearchSource(kind: .student, id: id, studentID: id, date: try date(row, "created_at"),
+    private static func student(_ row: some SearchColumns) throws -> SearchSource {
+        let id = try row.id("id")
+        let name = try row.text("name"), email = try row.text("email")
+        let notes = try row.text("notes")
+        return SearchSource(kind: .student, id: id, studentID: id, date: try creation(row, "created_at"),
                             titleFields: [name, email], bodyFields: [notes],
                             display: SearchDisplay(title: name.nonEmpty ?? email, snippetFields: [notes, email, name],
-                                                   archived: try row.decode(column: "archived_at", as: Date?.self) != nil))
+                                                   archived: try row.optionalDate("archived_at") != nil))
     }
 
     /// Columns: id, student_id, type, topic, notes, follow_up_notes, questions_and_answers,
     /// consultation_date, student_name.
-    private static func consultation(_ row: any SQLRow) throws -> SearchSource {
-        let id = try row.decode(column: "id", as: UUID.self)
-        let type = try row.decode(column: "type", as: String.self), topic = try row.decode(column: "topic", as: String.self)
-        let notes = try row.decode(column: "notes", as: String.self)
-        let followUpNotes = try row.decode(column: "follow_up_notes", as: String.self)
-        let studentName = try row.decode(column: "student_name", as: String.self)
+    private static func consultation(_ row: some SearchColumns) throws -> SearchSource {
+        let id = try row.id("id")
+        let type = try row.text("type"), topic = try row.text("topic")
+        let notes = try row.text("notes")
+        let followUpNotes = try row.text("follow_up_notes")
+        let studentName = try row.text("student_name")
         let heading = topic.nonEmpty ?? type
-        return SearchSource(kind: .consultation, id: id, studentID: try row.decode(column: "student_id", as: UUID.self),
-                            date: try row.decode(column: "consultation_date", as: Date.self),
+        return SearchSource(kind: .consultation, id: id, studentID: try row.id("student_id"),
+                            date: try row.date("consultation_date"),
                             titleFields: [type, topic], bodyFields: [notes, followUpNotes, studentName],
                             display: SearchDisplay(title: studentName.isEmpty ? heading : "\(heading) · \(studentName)",
                                                    snippetFields: [notes, followUpNotes, topic, type],
-                                                   answersJSON: try row.decode(column: "questions_and_answers", as: String?.self),
+                                                   answersJSON: try row.optionalText("questions_and_answers"),
                                                    consultationID: id))
     }
 
     /// Columns: id, student_id, consultation_id, text, created_at, student_name.
-    private static func followUp(_ row: any SQLRow) throws -> SearchSource {
-        let text = try row.decode(column: "text", as: String.self)
-        return SearchSource(kind: .followUp, id: try row.decode(column: "id", as: UUID.self),
-                            studentID: try row.decode(column: "student_id", as: UUID.self),
-                            date: try date(row, "created_at"),
-                            titleFields: [text], bodyFields: [try row.decode(column: "student_name", as: String.self)],
+    private static func followUp(_ row: some SearchColumns) throws -> SearchSource {
+        let text = try row.text("text")
+        return SearchSource(kind: .followUp, id: try row.id("id"),
+                            studentID: try row.id("student_id"),
+                            date: try creation(row, "created_at"),
+                            titleFields: [text], bodyFields: [try row.text("student_name")],
                             display: SearchDisplay(title: text, snippetFields: [text],
-                                                   consultationID: try row.decode(column: "consultation_id", as: UUID?.self)))
+                                                   consultationID: try row.optionalID("consultation_id")))
     }
 }

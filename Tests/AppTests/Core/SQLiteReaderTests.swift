@@ -7,39 +7,54 @@ import Testing
 /// The app's own read-only SQLite connections (`SQLiteReader`), as fresh searches use them.
 @Suite("SQLite reader")
 struct SQLiteReaderTests {
-    @Test func readsWhatIsCommittedAndDecodesRowsAsFluentDoes() async throws {
+    /// What one row's columns read as, by `SearchColumns`.
+    struct Read: Equatable, Sendable {
+        var id: UUID?, name: String?, notes: String?, phone: String?, archived: Date?, archivedID: UUID?, created: Date?
+        var missingFails = false, nameAsIDFails = false, archivedAsTextFails = false
+    }
+
+    static func read(_ row: some SearchColumns) -> Read {
+        var read = Read()
+        read.id = try? row.id("id")
+        read.name = try? row.text("name")
+        read.notes = try? row.optionalText("notes")
+        read.phone = try? row.optionalText("phone")
+        read.archived = try? row.optionalDate("archived_at")
+        read.archivedID = try? row.optionalID("archived_at")
+        read.created = try? row.optionalDate("created_at")
+        read.missingFails = (try? row.text("missing")) == nil
+        read.nameAsIDFails = (try? row.id("name")) == nil
+        read.archivedAsTextFails = (try? row.text("archived_at")) == nil
+        return read
+    }
+
+    @Test func readsWhatIsCommittedAndDecodesColumnsAsFluentDoes() async throws {
         guard TestApp.postgresURL == nil else { return }
         try await withTestApp { t in
-            // given: a student written through Fluent, one field of each kind set or empty
+            // given: a student written through Fluent
             let student = try await Fixtures.student("Ana Lindqvist", email: "ana@example.com", on: t.app)
             let reader = try #require(t.app.sqliteReader)
 
-            // when: the row is read by the reader, and by Fluent
+            // when: the row is read by the reader in place, and by Fluent's decoder
             let columns = "id, name, notes, archived_at, created_at, phone"
             let read = try await reader.read { connection in
-                var rows: [SQLiteValuesRow] = []
+                var reads: [Read] = []
                 try connection.rows("SELECT \(columns) FROM students WHERE id = ?1",
                                     binds: [.text(student.id!.uuidString)]) { row in
-                    rows.append(SQLiteValuesRow(positions: SQLiteValuesRow.positions(of: row), values: row.values))
+                    reads.append(Self.read(SQLiteReadColumns(row: row, positions: SQLiteReadColumns.positions(of: row))))
                 }
-                return rows
+                return reads
             }
             let fluent = try #require(try await t.app.db.sql().raw("SELECT \(unsafeRaw: columns) FROM students").first())
 
-            // then: the reader sees the committed row, and each column decodes to the same value
+            // then: the reader sees the committed row, and every column reads as Fluent reads it
+            #expect(read == [Self.read(SQLRowColumns(row: fluent))])
             let row = try #require(read.first)
-            #expect(read.count == 1)
-            #expect(try row.decode(column: "id", as: UUID.self) == fluent.decode(column: "id", as: UUID.self))
-            #expect(try row.decode(column: "name", as: String.self) == "Ana Lindqvist")
-            #expect(try row.decode(column: "notes", as: String?.self) == fluent.decode(column: "notes", as: String?.self))
-            #expect(try row.decode(column: "archived_at", as: Date?.self) == nil)
-            #expect(try row.decode(column: "archived_at", as: UUID?.self) == nil)
-            #expect(try row.decode(column: "phone", as: String?.self) == fluent.decode(column: "phone", as: String?.self))
-            #expect(try row.decode(column: "created_at", as: Date?.self) == fluent.decode(column: "created_at", as: Date?.self))
-            #expect(try row.decode(column: "created_at", as: Date?.self) != nil)
-            #expect(try row.decodeNil(column: "archived_at"))
-            #expect(throws: DecodingError.self) { try row.decode(column: "missing", as: String.self) }
-            #expect(throws: (any Error).self) { try row.decode(column: "name", as: UUID.self) }
+            #expect(row.id == student.id)
+            #expect(row.name == "Ana Lindqvist")
+            #expect(row.created != nil)
+            #expect(row.archived == nil && row.archivedID == nil)
+            #expect(row.missingFails && row.nameAsIDFails && row.archivedAsTextFails)
         }
     }
 
@@ -62,6 +77,22 @@ struct SQLiteReaderTests {
                 return count
             }
             #expect(count == 0)
+
+            // More distinct kept statements than a connection keeps: the oldest are let go, and
+            // each still answers right when asked again.
+            let answers = try await reader.read { connection in
+                var answers: [Int64] = []
+                for round in 0..<2 {
+                    for number in 0..<50 {
+                        try connection.rows("SELECT \(number) + ?1", binds: [.integer(Int64(round))], keep: true) {
+                            answers.append($0.integer(0) ?? -1)
+                        }
+                    }
+                }
+                return answers
+            }
+            let expected: [Int64] = Array(0..<50) + Array(1...50)
+            #expect(answers == expected)
         }
     }
 

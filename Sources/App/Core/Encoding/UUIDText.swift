@@ -9,24 +9,27 @@ enum UUIDText {
     /// The UUID written as `text` (hex digits of either case, dashes at 8-4-4-4-12), else nil.
     static func parse(_ text: String) -> UUID? {
         var text = text
-        return text.withUTF8 { bytes -> UUID? in
-            guard bytes.count == 36 else { return nil }
-            var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            let parsed = withUnsafeMutableBytes(of: &value) { out -> Bool in
-                var position = 0
-                for index in 0..<16 {
-                    if position == 8 || position == 13 || position == 18 || position == 23 {
-                        guard bytes[position] == UInt8(ascii: "-") else { return false }
-                        position += 1
-                    }
-                    guard let high = digit(bytes[position]), let low = digit(bytes[position + 1]) else { return false }
-                    out[index] = high << 4 | low
-                    position += 2
+        return text.withUTF8(parse(utf8:))
+    }
+
+    /// `parse` of UTF-8 bytes, such as a column SQLite hands over.
+    static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> UUID? {
+        guard bytes.count == 36 else { return nil }
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed = withUnsafeMutableBytes(of: &value) { out -> Bool in
+            var position = 0
+            for index in 0..<16 {
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    guard bytes[position] == UInt8(ascii: "-") else { return false }
+                    position += 1
                 }
-                return true
+                guard let high = digit(bytes[position]), let low = digit(bytes[position + 1]) else { return false }
+                out[index] = high << 4 | low
+                position += 2
             }
-            return parsed ? UUID(uuid: value) : nil
+            return true
         }
+        return parsed ? UUID(uuid: value) : nil
     }
 
     /// `id` as `uuidString` writes it: upper case, 8-4-4-4-12.

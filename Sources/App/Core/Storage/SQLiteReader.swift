@@ -2,8 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import SQLiteKit
-import SQLKit
+import SQLiteNIO
 import Vapor
 // sqlite-nio's own build of SQLite (its symbols carry a `sqlite_nio_` prefix): the same library as
 // the app's other connections, which SQLite's file locking within one process relies on.
@@ -72,16 +71,17 @@ enum SQLiteReadValue: Sendable {
 
 /// One read-only SQLite connection, used by one thread at a time (`SQLiteReader` hands it out).
 ///
-/// Statements asked for with `keep` stay prepared for the next job: preparing is a good part of a
-/// small query's cost. A statement whose text holds values (a search's match) is prepared and
-/// finalized each time.
+/// Statements asked for with `keep` stay prepared for the next job (reset, their bindings cleared):
+/// preparing is a good part of a small query's cost. Others are prepared and finalized each time.
 final class SQLiteReadConnection: @unchecked Sendable {
     // Unchecked: a connection is only ever used by the one job that took it from `SQLiteReader`.
     private var handle: OpaquePointer?
     private var kept: [String: OpaquePointer] = [:]
+    /// The kept statements' texts, oldest first.
+    private var keptOrder: [String] = []
     /// The database file read.
     let path: String
-    /// Statements kept at most; more distinct kept queries than this is a programming error.
+    /// Statements kept at most; past it, the oldest kept is finalized.
     private static let maxKept = 32
 
     init(path: String) throws {
@@ -102,6 +102,7 @@ final class SQLiteReadConnection: @unchecked Sendable {
     func close() {
         kept.values.forEach { sqlite_nio_sqlite3_finalize($0) }
         kept = [:]
+        keptOrder = []
         sqlite_nio_sqlite3_close(handle)
         handle = nil
     }
@@ -159,8 +160,12 @@ final class SQLiteReadConnection: @unchecked Sendable {
         try check(sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, flags, &statement, nil))
         guard let statement else { throw SQLiteReadError(message: "empty statement") }
         if keep {
-            precondition(kept.count < Self.maxKept, "SQLiteReadConnection keeps only a few fixed statements")
+            if kept.count >= Self.maxKept, !keptOrder.isEmpty {
+                let oldest = keptOrder.removeFirst()
+                kept.removeValue(forKey: oldest).map { _ = sqlite_nio_sqlite3_finalize($0) }
+            }
             kept[sql] = statement
+            keptOrder.append(sql)
         }
         return statement
     }
@@ -204,12 +209,18 @@ struct SQLiteReadRow {
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
+    /// The column as a UUID when it is text in the canonical 36-character form (`UUIDText`),
+    /// read from SQLite's bytes without making a string; nil otherwise.
+    func canonicalUUID(_ column: Int32) -> UUID? {
+        guard sqlite_nio_sqlite3_column_type(statement, column) == SQLITE_TEXT,
+              let bytes = sqlite_nio_sqlite3_column_text(statement, column) else { return nil }
+        let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+        return UUIDText.parse(utf8: UnsafeBufferPointer(start: bytes, count: count))
+    }
+
     func integer(_ column: Int32) -> Int64? {
         isNull(column) ? nil : sqlite_nio_sqlite3_column_int64(statement, column)
     }
-
-    /// Every column, as sqlite-nio would hand them over.
-    var values: [SQLiteData] { (0..<columnCount).map(data) }
 
     /// The column as sqlite-nio would hand it over.
     func data(_ column: Int32) -> SQLiteData {
@@ -227,69 +238,4 @@ struct SQLiteReadRow {
         default: return .null
         }
     }
-}
-
-/// A row read by `SQLiteReadConnection`, as SQLKit's rows are read: by column name.
-///
-/// The types a search reads (text, UUIDs, dates and their optionals) are read directly; anything
-/// else goes through sqlite-kit's decoder, as a row through Fluent would.
-struct SQLiteValuesRow: SQLRow {
-    /// Column positions by name, shared by every row of a statement.
-    let positions: [String: Int]
-    let values: [SQLiteData]
-
-    static func positions(of row: SQLiteReadRow) -> [String: Int] {
-        var positions: [String: Int] = [:]
-        for column in 0..<row.columnCount where positions[row.name(column)] == nil {
-            positions[row.name(column)] = Int(column)
-        }
-        return positions
-    }
-
-    var allColumns: [String] { positions.sorted { $0.value < $1.value }.map(\.key) }
-
-    func contains(column: String) -> Bool { positions[column] != nil }
-
-    func decodeNil(column: String) throws -> Bool {
-        if case .null = try value(column) { return true }
-        return false
-    }
-
-    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
-        let value = try value(column)
-        if let direct = Self.direct(value, as: type) { return direct }
-        return try SQLiteDataDecoder().decode(D.self, from: value)
-    }
-
-    private func value(_ column: String) throws -> SQLiteData {
-        guard let position = positions[column] else {
-            throw DecodingError.keyNotFound(SQLiteReadColumn(stringValue: column),
-                                            .init(codingPath: [], debugDescription: "No column \(column)"))
-        }
-        return values[position]
-    }
-
-    /// `value` as `D` without a decoder, when `D` is one of the types read most; the same value
-    /// sqlite-kit's decoder gives (dates rounded to microseconds as sqlite-nio rounds them).
-    private static func direct<D>(_ value: SQLiteData, as type: D.Type) -> D? {
-        switch value {
-        case .text(let text):
-            if D.self == String.self || D.self == String?.self { return text as? D }
-            if D.self == UUID.self || D.self == UUID?.self {
-                return (UUIDText.parse(text) ?? UUID(uuidString: text)).flatMap { $0 as? D }
-            }
-        case .float, .integer:
-            if D.self == Date.self || D.self == Date?.self { return Date(sqliteData: value).flatMap { $0 as? D } }
-        default:
-            break
-        }
-        return nil
-    }
-}
-
-private struct SQLiteReadColumn: CodingKey {
-    let stringValue: String
-    init(stringValue: String) { self.stringValue = stringValue }
-    var intValue: Int? { nil }
-    init?(intValue: Int) { nil }
 }
