@@ -26,10 +26,13 @@ struct SearchAPIController {
         return req.cachedJSON(cached: { afresh ? nil : cache.value(for: key, version: $0) }, building: { version in
             // Nearly always: nothing waits to be indexed, and on SQLite the whole search is one
             // job on its thread pool (`SQLiteReader`), with no task and no trip through Fluent.
+            if key.words.isEmpty {
+                // Text without words finds nothing, and asks nothing of the database.
+                return req.eventLoop.makeSucceededFuture(SearchResponse(results: []).json)
+            }
             if let reader = req.application.sqliteReader, memory.isIndexed(through: version) {
                 return reader.read(on: req.eventLoop) { connection in
-                    let found = key.words.isEmpty ? []
-                        : try SQLiteSearchIndex.findSources(key.words, limit: limit, on: connection, memory: memory)
+                    let found = try SQLiteSearchIndex.findSources(key.words, limit: limit, on: connection, memory: memory)
                     let body = SearchResponse(results: Search(words: key.words, found: found).results).json
                     cache.store(body, for: key, version: version)
                     return body

@@ -37,9 +37,9 @@ struct SQLRowColumns: SearchColumns {
 }
 
 /// The current row of a statement stepped by `SQLiteReadConnection`, read in place: the values
-/// sqlite-kit's decoder gives for the same stored values (text as UTF-8, UUIDs as text or 16 bytes,
-/// dates as seconds since 1970 rounded to microseconds as sqlite-nio rounds them), without
-/// copying every column first.
+/// sqlite-kit's decoder gives for the same stored values (text as UTF-8, UUIDs as text, dates as
+/// seconds since 1970 rounded to microseconds as sqlite-nio rounds them), without copying every
+/// column first. Text is read by its length, so a NUL inside it is kept.
 struct SQLiteReadColumns: SearchColumns {
     let row: SQLiteReadRow
     /// Column positions by name, worked out once per statement.
@@ -72,7 +72,7 @@ struct SQLiteReadColumns: SearchColumns {
         let position = try position(column)
         if row.isNull(position) { return nil }
         if let id = row.canonicalUUID(position) { return id }
-        // A blob, or text in a spelling Foundation also reads.
+        // Text in a spelling Foundation also reads (anything else fails there too, as through Fluent).
         return try SQLiteDataDecoder().decode(UUID.self, from: row.data(position))
     }
 

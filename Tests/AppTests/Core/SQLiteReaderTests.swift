@@ -96,6 +96,37 @@ struct SQLiteReaderTests {
         }
     }
 
+    @Test func aConnectionLeftInATransactionIsNotHandedOutAgain() async throws {
+        guard TestApp.postgresURL == nil else { return }
+        try await withTestApp { t in
+            let reader = try #require(t.app.sqliteReader)
+            // A job that leaves its read transaction open (as one whose COMMIT and ROLLBACK failed).
+            try await reader.read { connection in try connection.rows("BEGIN") { _ in } }
+            // The next job gets a connection outside any transaction: BEGIN would fail on the first.
+            let idle = try await reader.read { connection in
+                let idle = connection.isIdle
+                try connection.rows("BEGIN") { _ in }
+                try connection.rows("COMMIT") { _ in }
+                return idle
+            }
+            #expect(idle)
+        }
+    }
+
+    @Test func aDatabaseOutOfReachIsAnOutageNotAFailure() async throws {
+        // A file that cannot be opened: the request answers 503 as for sqlite-nio's errors.
+        let reader = SQLiteReader(path: "/nonexistent-\(UUID().uuidString)/crm.sqlite", threadPool: .singleton)
+        do {
+            _ = try await reader.read { _ in 1 }
+            Issue.record("opened a database in a folder that does not exist")
+        } catch {
+            #expect(DatabaseOutage.isOutage(error))
+        }
+        #expect(DatabaseOutage.isOutage(SQLiteReadError(status: 5, message: "database is locked")))
+        #expect(!DatabaseOutage.isOutage(SQLiteReadError(message: "no such column")))
+        reader.close()
+    }
+
     @Test func anInMemoryDatabaseLeavesNoFileBehind() async throws {
         guard TestApp.postgresURL == nil else { return }
         var path: String?

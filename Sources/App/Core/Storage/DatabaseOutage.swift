@@ -26,6 +26,8 @@ final class DatabaseOutage: Sendable {
             return state.hasPrefix("08") || state.hasPrefix("57P")
         case is ConnectionPoolTimeoutError, is ConnectionPoolError, is Deadline.Exceeded:
             return true
+        case let error as SQLiteReadError:
+            return error.meansOutage
         case let error as SQLiteError:
             switch error.reason {
             case .readOnly, .readonlyDirectory, .readonlyCantLock, .readonlyInRecovery, .readonlyInRollback, .readonlyBackingMoved,

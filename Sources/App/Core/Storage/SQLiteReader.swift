@@ -53,7 +53,10 @@ final class SQLiteReader: Sendable {
     private func withConnection<Value>(_ body: (SQLiteReadConnection) throws -> Value) throws -> Value {
         let connection = try idle.withLockedValue { $0.connections.popLast() } ?? SQLiteReadConnection(path: path)
         defer {
-            let kept = idle.withLockedValue { state in
+            // A connection left inside a transaction (its COMMIT and ROLLBACK both failed) would
+            // keep an old snapshot, and the WAL could not be checkpointed past it: it is closed.
+            let reusable = connection.isIdle
+            let kept = reusable && idle.withLockedValue { state in
                 if state.open { state.connections.append(connection) }
                 return state.open
             }
@@ -77,11 +80,11 @@ final class SQLiteReadConnection: @unchecked Sendable {
     // Unchecked: a connection is only ever used by the one job that took it from `SQLiteReader`.
     private var handle: OpaquePointer?
     private var kept: [String: OpaquePointer] = [:]
-    /// The kept statements' texts, oldest first.
+    /// The kept statements' texts, least recently used first.
     private var keptOrder: [String] = []
     /// The database file read.
     let path: String
-    /// Statements kept at most; past it, the oldest kept is finalized.
+    /// Statements kept at most; past it, the least recently used is finalized.
     private static let maxKept = 32
 
     init(path: String) throws {
@@ -91,13 +94,16 @@ final class SQLiteReadConnection: @unchecked Sendable {
         guard status == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "status \(status)"
             sqlite_nio_sqlite3_close(handle)
-            throw SQLiteReadError(message: "cannot open \(path) to read: \(message)")
+            throw SQLiteReadError(status: status, message: "cannot open \(path) to read: \(message)")
         }
         self.handle = handle
         self.path = path
         // A reader waits for a checkpoint or a rollback journal's writer rather than failing.
         sqlite_nio_sqlite3_busy_timeout(handle, 10_000)
     }
+
+    /// Whether the connection is outside any transaction, as a job leaves it.
+    var isIdle: Bool { handle.map { sqlite_nio_sqlite3_get_autocommit($0) != 0 } ?? false }
 
     func close() {
         kept.values.forEach { sqlite_nio_sqlite3_finalize($0) }
@@ -154,11 +160,17 @@ final class SQLiteReadConnection: @unchecked Sendable {
     }
 
     private func prepared(_ sql: String, keep: Bool) throws -> OpaquePointer {
-        if keep, let statement = kept[sql] { return statement }
+        if keep, let statement = kept[sql] {
+            // Most recently used last, so the statements a search runs every time are never let go.
+            if keptOrder.last != sql, let position = keptOrder.firstIndex(of: sql) {
+                keptOrder.append(keptOrder.remove(at: position))
+            }
+            return statement
+        }
         var statement: OpaquePointer?
         let flags = keep ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0
         try check(sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, flags, &statement, nil))
-        guard let statement else { throw SQLiteReadError(message: "empty statement") }
+        guard let statement else { throw SQLiteReadError(status: SQLITE_MISUSE, message: "empty statement") }
         if keep {
             if kept.count >= Self.maxKept, !keptOrder.isEmpty {
                 let oldest = keptOrder.removeFirst()
@@ -176,7 +188,7 @@ final class SQLiteReadConnection: @unchecked Sendable {
 
     private func error(_ status: Int32) -> SQLiteReadError {
         let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? ""
-        return SQLiteReadError(message: "SQLite status \(status): \(message)")
+        return SQLiteReadError(status: status, message: "SQLite status \(status): \(message)")
     }
 }
 
@@ -184,8 +196,18 @@ final class SQLiteReadConnection: @unchecked Sendable {
 private let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 struct SQLiteReadError: Error, CustomStringConvertible {
+    /// SQLite's result code (`SQLITE_ERROR` for what the app itself found wrong).
+    var status: Int32 = SQLITE_ERROR
     let message: String
     var description: String { "SQLiteReadError: \(message)" }
+
+    /// Whether the database cannot be used at all (busy past the wait, locked, unreadable, gone,
+    /// full, not allowed), as `DatabaseOutage` reads sqlite-nio's errors: then the request answers
+    /// 503, not 500.
+    var meansOutage: Bool {
+        [SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_FULL, SQLITE_PERM]
+            .contains(status & 0xFF)
+    }
 }
 
 /// The current row of a statement being stepped, read by column position.
