@@ -24,35 +24,27 @@ extension SearchSnippet {
     private static func firstMatch(in bytes: UnsafeBufferPointer<UInt8>, anyOf words: [String]) -> Range<Int>? {
         var start: Int?
         for index in 0...bytes.count {
-            if index < bytes.count, isWordByte(bytes[index]) {
+            if index < bytes.count, SearchText.isASCIIWordByte(bytes[index]) {
                 if start == nil { start = index }
                 continue
             }
             guard let begun = start else { continue }
             start = nil
             let word = UnsafeBufferPointer(rebasing: bytes[begun..<index])
-            if words.contains(where: { startsLowercased(word, with: $0) }) { return begun..<index }
+            if words.contains(where: { SearchText.asciiWord(word, startsWith: $0) }) { return begun..<index }
         }
         return nil
-    }
-
-    private static func startsLowercased(_ word: UnsafeBufferPointer<UInt8>, with query: String) -> Bool {
-        let query = query.utf8
-        guard query.count <= word.count else { return false }
-        return zip(word, query).allSatisfy { byte, wanted in
-            (0x41...0x5A).contains(byte) ? byte | 0x20 == wanted : byte == wanted
-        }
     }
 
     /// `excerpt(_:around:)` on ASCII bytes.
     private static func excerpt(_ bytes: UnsafeBufferPointer<UInt8>, around range: Range<Int>) -> String {
         var start = max(range.lowerBound - before, 0)
         var end = min(start + length, bytes.count)
-        if start > 0, let space = (start..<range.lowerBound).first(where: { isSpaceByte(bytes[$0]) }) {
+        if start > 0, let space = (start..<range.lowerBound).first(where: { isASCIISpace(bytes[$0]) }) {
             start = space + 1
         }
         if end < bytes.count, end > range.upperBound,
-           let space = (range.upperBound..<end).last(where: { isSpaceByte(bytes[$0]) }) {
+           let space = (range.upperBound..<end).last(where: { isASCIISpace(bytes[$0]) }) {
             end = space
         }
         let body = singleSpaced(UnsafeBufferPointer(rebasing: bytes[start..<max(start, end)]))
@@ -66,7 +58,7 @@ extension SearchSnippet {
         out.reserveCapacity(bytes.count)
         var pendingSpace = false
         for byte in bytes {
-            if isSpaceByte(byte) {
+            if isASCIISpace(byte) {
                 pendingSpace = !out.isEmpty
             } else {
                 if pendingSpace { out.append(UInt8(ascii: " ")) }
@@ -81,7 +73,7 @@ extension SearchSnippet {
     private static func isSingleSpaced(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var afterSpace = true
         for byte in bytes {
-            if isSpaceByte(byte) {
+            if isASCIISpace(byte) {
                 if afterSpace || byte != UInt8(ascii: " ") { return false }
                 afterSpace = true
             } else {
@@ -89,13 +81,5 @@ extension SearchSnippet {
             }
         }
         return !afterSpace || bytes.isEmpty
-    }
-
-    private static func isWordByte(_ byte: UInt8) -> Bool {
-        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-    }
-
-    private static func isSpaceByte(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || (0x09...0x0D).contains(byte)
     }
 }

@@ -81,8 +81,13 @@ enum SearchSnippet {
 
     /// White space, with the common ASCII cases answered without a Unicode property lookup.
     private static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.isASCII { return scalar == " " || (0x09...0x0D).contains(scalar.value) }
+        if scalar.isASCII { return isASCIISpace(UInt8(scalar.value)) }
         return scalar.properties.isWhitespace
+    }
+
+    /// ASCII white space: the space, tab, and line and page breaks.
+    static func isASCIISpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || (0x09...0x0D).contains(byte)
     }
 
     /// `text` in pieces, each marked when it is a word that matches: what a page wraps in `<mark>`.

@@ -59,12 +59,16 @@ enum SearchText {
             return fold(String(text.unicodeScalars[range])).contains { folded in queryWords.contains { starts(folded, with: $0) } }
         }
         let word = text.utf8[range]
-        return queryWords.contains { query in
-            guard query.utf8.count <= word.count else { return false }
-            // ASCII folding is lower case: set bit 5 of A-Z.
-            return zip(word, query.utf8).allSatisfy { byte, wanted in
-                (0x41...0x5A).contains(byte) ? byte | 0x20 == wanted : byte == wanted
-            }
+        return queryWords.contains { asciiWord(word, startsWith: $0) }
+    }
+
+    /// Whether the plain ASCII `word`, folded, starts with the folded query word `query`, compared
+    /// in place.
+    static func asciiWord(_ word: some Collection<UInt8>, startsWith query: String) -> Bool {
+        guard query.utf8.count <= word.count else { return false }
+        // ASCII folding is lower case: set bit 5 of A-Z.
+        return zip(word, query.utf8).allSatisfy { byte, wanted in
+            (0x41...0x5A).contains(byte) ? byte | 0x20 == wanted : byte == wanted
         }
     }
 
@@ -144,10 +148,7 @@ enum SearchText {
 
     /// Letters, digits and combining marks (so words of scripts that write vowels as marks stay whole).
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.isASCII {
-            let value = scalar.value
-            return (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
-        }
+        if scalar.isASCII { return isASCIIWordByte(UInt8(scalar.value)) }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
              .decimalNumber, .letterNumber, .otherNumber,
@@ -156,6 +157,11 @@ enum SearchText {
         default:
             return false
         }
+    }
+
+    /// ASCII letters and digits: the word characters of plain ASCII text.
+    static func isASCIIWordByte(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
     }
 
     /// Letters that carry an accent-like stroke but have no decomposition, folded as a reader would.

@@ -226,18 +226,21 @@ struct SQLiteReadRow {
 
     /// The column as text (SQLite converts a number), nil when NULL.
     func text(_ column: Int32) -> String? {
-        guard !isNull(column), let bytes = sqlite_nio_sqlite3_column_text(statement, column) else { return nil }
-        let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
-        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+        isNull(column) ? nil : utf8(column).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The column as a UUID when it is text in the canonical 36-character form (`UUIDText`),
     /// read from SQLite's bytes without making a string; nil otherwise.
     func canonicalUUID(_ column: Int32) -> UUID? {
-        guard sqlite_nio_sqlite3_column_type(statement, column) == SQLITE_TEXT,
-              let bytes = sqlite_nio_sqlite3_column_text(statement, column) else { return nil }
-        let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
-        return UUIDText.parse(utf8: UnsafeBufferPointer(start: bytes, count: count))
+        guard sqlite_nio_sqlite3_column_type(statement, column) == SQLITE_TEXT else { return nil }
+        return utf8(column).flatMap(UUIDText.parse(utf8:))
+    }
+
+    /// The column's text as SQLite holds it, valid until the next step (the length is asked after
+    /// the text, as SQLite requires).
+    private func utf8(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard let bytes = sqlite_nio_sqlite3_column_text(statement, column) else { return nil }
+        return UnsafeBufferPointer(start: bytes, count: Int(sqlite_nio_sqlite3_column_bytes(statement, column)))
     }
 
     func integer(_ column: Int32) -> Int64? {
