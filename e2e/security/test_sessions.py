@@ -76,9 +76,11 @@ def restart_at(crm, offset: str | None) -> None:
     (The `faketime` wrapper, not a bare LD_PRELOAD: libfaketime's own setenv hides argv from Swift.)"""
     if getattr(crm.process, "own_group", False):
         os.killpg(crm.process.pid, signal.SIGTERM)  # the faketime wrapper and the server under it
+        crm.process.wait(timeout=20)
+        wait_until_group_gone(crm.process.pid)
     else:
         crm.process.terminate()
-    crm.process.wait(timeout=20)
+        crm.process.wait(timeout=20)
     command = [str(crm_binary()), "serve", "--port", str(crm.port)]
     if offset:
         command = [FAKETIME, "-f", offset, *command]
@@ -86,6 +88,20 @@ def restart_at(crm, offset: str | None) -> None:
                                    stdout=crm.log, stderr=subprocess.STDOUT, start_new_session=True)
     crm.process.own_group = True
     crm._wait_until_up()
+
+
+def wait_until_group_gone(group: int, timeout: float = 20) -> None:
+    """Waits for every process of `group` to end. The faketime wrapper can end before the server
+    under it has let go of the port; a server started meanwhile cannot listen there, and the old
+    one's last answers would pass for the new one's."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"process group {group} still running {timeout}s after SIGTERM")
 
 
 def signed_in(crm, browser) -> bool:
