@@ -24,4 +24,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(IndexDeliveriesByEnvelopeTime())
     app.migrations.add(WatchCalendlyTokenForDataVersion())
     app.migrations.add(DropRedundantIndexes())
+    app.migrations.add(AddPostgresSearchFunctions())
 }

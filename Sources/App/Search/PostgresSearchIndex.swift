@@ -1,17 +1,27 @@
 import Foundation
+import PostgresNIO
 import SQLKit
 
 /// The index on PostgreSQL: `search_documents` with two `tsvector`s (a record's names, and all its
 /// words), each under a GIN index.
 ///
 /// The vectors are built from the app's folded words as they are (`array_to_tsvector`), and queries
-/// are `tsquery` values of those words with `:*`, so no text-search configuration or server locale
+/// are `tsquery` values of indexed words (`search_terms`) or of prefixes with `:*`
+/// (`PostgresSearchFunctions`), so no text-search configuration or server locale
 /// splits or changes them: there is no stemming (as with `simple`), and SQLite and PostgreSQL index
 /// exactly the same words and so match the same records. Within a limit, records dated in the same
 /// second may come in another order here than on SQLite, so a limit that cuts through such a tie
 /// may keep different ones of them.
 enum PostgresSearchIndex {
     static func write(_ documents: [SearchDocument], replacing pending: [SearchIndex.Pending], on sql: any SQLDatabase) async throws {
+        // Sorted, so that two instances indexing at once wait on each other's new words in the
+        // same order and never deadlock.
+        let terms = Array(Set(documents.flatMap(\.words))).sorted()
+        if !terms.isEmpty {
+            try await sql.raw("""
+                INSERT INTO search_terms (term) SELECT unnest(\(bind: terms)::text[]) ORDER BY 1 ON CONFLICT DO NOTHING
+                """).run()
+        }
         let kept = Set(documents.map(\.key))
         for gone in pending where !kept.contains(gone) {
             try await sql.raw("DELETE FROM search_documents WHERE kind = \(bind: gone.kind.rawValue) AND ref = \(bind: gone.ref)").run()
@@ -29,61 +39,43 @@ enum PostgresSearchIndex {
         }
     }
 
-    static func find(_ words: [String], limit: Int, on sql: any SQLDatabase) async throws -> [SearchIndex.Pending] {
-        let query = words.map { "'" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "':*" }
-            .joined(separator: " & ")
-        let names = try await matches("title_words", query, limit: limit, on: sql)
-        let all = try await matches("words", query, limit: limit + names.count, on: sql)
-        return SearchIndex.ranked(names: names, all: all, limit: limit)
+    /// The records whose text has every word of `words` as the start of one of its words, ranked
+    /// by `SearchIndex.findSources`'s rule (all words in their names first, then the rest, each newest
+    /// first), read with everything a result shows: one statement (`PostgresSearchFunctions`).
+    static func findSources(_ words: [String], limit: Int, on sql: any SQLDatabase) async throws -> [SearchSource] {
+        // Fluent's PostgreSQL database is PostgresNIO's too: its rows are read by PostgresNIO's
+        // decoders (`PostgresReadColumns`).
+        guard let postgres = sql as? any PostgresDatabase else {
+            throw SearchColumnError(column: "crm_search", expected: "rows from PostgreSQL")
+        }
+        let query: PostgresQuery = "SELECT * FROM crm_search(\(words)::text[], \(Int32(clamping: limit)))"
+        let logger = sql.logger
+        let rows = try await postgres.withConnection { connection in
+            connection.eventLoop.makeFutureWithTask { try await connection.query(query, logger: logger).collect() }
+        }.get()
+        return try rows.map { row in
+            let columns = PostgresReadColumns(row: row.makeRandomAccess())
+            guard let kind = SearchKind(rawValue: try columns.text("hit_kind")) else {
+                throw SearchColumnError(column: "hit_kind", expected: "a kind search knows")
+            }
+            return try SearchSources.source(kind, from: columns)
+        }
     }
 
-    /// How many of the newest records are looked through, first the fewer, before asking the GIN
-    /// index instead.
-    static let windows = [100, 1_000]
-
-    /// The newest `limit` records whose `column` matches.
+    /// How many of a kind's newest records are looked through, first the fewer, before asking the
+    /// kind's GIN index instead (`crm_search_newest`).
     ///
     /// PostgreSQL's estimate of how many records match a prefix is often a hundred times off, so
     /// left to choose, it walked the date index past nearly every record for a rare word (110 ms for
     /// "scholarship" over the benchmark's data; the GIN index alone: 0.5 ms). So: when the newest
     /// records of a window hold `limit` matches, they are the answer, found by the date index walk
     /// that stops at the window; when they hold fewer, matches are sparse, and the GIN index finds
-    /// them all at once to be sorted. A common word is answered from the newest 100; the next window
-    /// is tried only when the matches among those 100 say it could hold `limit` of them, so a rare
-    /// word goes to the GIN index at once. Every way gives exactly the same order: date, then kind,
-    /// then ref.
-    private static func matches(_ column: String, _ query: String, limit: Int, on sql: any SQLDatabase) async throws -> [SearchIndex.Pending] {
-        var looked = 0, found = 0
-        for window in windows {
-            // Matches as dense as in the window before would fall short of the limit in this one.
-            if looked > 0, found * window < limit * looked { break }
-            let recent = try await sql.raw("""
-                SELECT kind, ref FROM (
-                    SELECT kind, ref, date, \(unsafeRaw: column) AS words FROM search_documents
-                    ORDER BY date DESC, kind, ref LIMIT \(literal: window)
-                ) AS newest
-                WHERE words @@ \(bind: query)::tsquery ORDER BY date DESC, kind, ref LIMIT \(bind: limit)
-                """).all(decoding: SearchIndex.Pending.self)
-            if recent.count >= limit { return recent }
-            looked = window
-            found = recent.count
-        }
-        return try await sql.withSession { session in
-            // The settings last until the end of this transaction: only this query uses the GIN index alone.
-            try await session.raw("BEGIN").run()
-            do {
-                try await session.raw("SET LOCAL enable_indexscan = off").run()
-                try await session.raw("SET LOCAL enable_seqscan = off").run()
-                let all = try await session.raw("""
-                    SELECT kind, ref FROM search_documents WHERE \(unsafeRaw: column) @@ \(bind: query)::tsquery
-                    ORDER BY date DESC, kind, ref LIMIT \(bind: limit)
-                    """).all(decoding: SearchIndex.Pending.self)
-                try await session.raw("COMMIT").run()
-                return all
-            } catch {
-                try? await session.raw("ROLLBACK").run()
-                throw error
-            }
-        }
-    }
+    /// them all at once to be sorted. A common word is answered from the newest 100; the second
+    /// window is tried only when the matches among those 100 say it could hold `limit` of them, so
+    /// a rare word goes to the GIN index at once.
+    ///
+    /// Each kind is looked through on its own: a word may be common in follow-ups and absent from
+    /// the newest meetings, which are the newest records of all. Every way gives exactly the same
+    /// order: date, then kind, then ref.
+    static let windows = (first: 100, second: 1_000)
 }

@@ -100,7 +100,7 @@ enum SQLiteSearchIndex {
     }
 
     /// The records whose text has every word of `words` as the start of one of its words, ranked
-    /// (`SearchIndex.ranked`'s rule: all words in their names first, then the rest, each newest
+    /// (`SearchIndex.findSources`'s rule: all words in their names first, then the rest, each newest
     /// first), read with everything a result shows.
     ///
     /// It runs on the caller's thread, on a reader's connection (`SQLiteReader`), so a search is one

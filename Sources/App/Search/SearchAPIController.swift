@@ -25,14 +25,25 @@ struct SearchAPIController {
         let memory = req.application.searchMemory
         return req.cachedJSON(cached: { afresh ? nil : cache.value(for: key, version: $0) }, building: { version in
             // Nearly always: nothing waits to be indexed, and on SQLite the whole search is one
-            // job on its thread pool (`SQLiteReader`), with no task and no trip through Fluent.
+            // job on its thread pool (`SQLiteReader`), with no task and no trip through Fluent; on
+            // PostgreSQL it is one statement.
             if key.words.isEmpty {
                 // Text without words finds nothing, and asks nothing of the database.
                 return req.eventLoop.makeSucceededFuture(SearchResponse(results: []).json)
             }
-            if let reader = req.application.sqliteReader, memory.isIndexed(through: version) {
-                return reader.read(on: req.eventLoop) { connection in
-                    let found = try SQLiteSearchIndex.findSources(key.words, limit: limit, on: connection, memory: memory)
+            if memory.isIndexed(through: version) {
+                if let reader = req.application.sqliteReader {
+                    return reader.read(on: req.eventLoop) { connection in
+                        let found = try SQLiteSearchIndex.findSources(key.words, limit: limit, on: connection, memory: memory)
+                        let body = SearchResponse(results: Search(words: key.words, found: found).results).json
+                        cache.store(body, for: key, version: version)
+                        return body
+                    }
+                }
+                // PostgreSQL: one statement (`PostgresSearchIndex.findSources`).
+                return req.eventLoop.makeFutureWithTask {
+                    let found = try await SearchIndex.findSources(key.words, limit: limit, on: try req.db.sql(), reader: nil,
+                                                                  memory: memory)
                     let body = SearchResponse(results: Search(words: key.words, found: found).results).json
                     cache.store(body, for: key, version: version)
                     return body

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import SQLiteKit
 import SQLKit
 
@@ -92,4 +93,16 @@ struct SQLiteReadColumns: SearchColumns {
         guard let position = positions[column] else { throw SearchColumnError(column: column, expected: "anything: there is no such column") }
         return position
     }
+}
+
+/// A PostgreSQL row's columns, read by PostgresNIO's own decoders: SQLKit's row reads through
+/// `Decodable`, which was a fifth of a search's CPU on the server.
+struct PostgresReadColumns: SearchColumns {
+    let row: PostgresRandomAccessRow
+
+    func text(_ column: String) throws -> String { try row[column].decode(String.self) }
+    func optionalText(_ column: String) throws -> String? { try row[column].decode(String?.self) }
+    func id(_ column: String) throws -> UUID { try row[column].decode(UUID.self) }
+    func optionalID(_ column: String) throws -> UUID? { try row[column].decode(UUID?.self) }
+    func optionalDate(_ column: String) throws -> Date? { try row[column].decode(Date?.self) }
 }

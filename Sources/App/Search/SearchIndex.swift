@@ -89,9 +89,10 @@ enum SearchIndex {
         return queued.count
     }
 
-    /// The records whose text has every word of `words` as the start of one of its words, read:
-    /// those with all of them in their names first, then the rest, each newest first. On SQLite,
-    /// `reader` reads them (`SQLiteReader`).
+    /// The records whose text has every word of `words` as the start of one of its words, read,
+    /// at most `limit`: those with all of them in their names first (the newest `limit` of those),
+    /// then the rest, each newest first, no record twice. On SQLite, `reader` reads them
+    /// (`SQLiteReader`).
     static func findSources(_ words: [String], limit: Int, on sql: any SQLDatabase, reader: SQLiteReader?,
                             memory: SearchMemory) async throws -> [SearchSource] {
         guard !words.isEmpty else { return [] }
@@ -101,20 +102,6 @@ enum SearchIndex {
                 try SQLiteSearchIndex.findSources(words, limit: limit, on: connection, memory: memory)
             }
         }
-        let hits = try await PostgresSearchIndex.find(words, limit: limit, on: sql)
-        let loaded = try await SearchSources.load(hits, on: sql)
-        let sources = Dictionary(loaded.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        // A record deleted since the index was read is left out.
-        return hits.compactMap { sources[$0] }
-    }
-
-    /// Names first, then the rest, without repeats, at most `limit`.
-    static func ranked(names: [Pending], all: [Pending], limit: Int) -> [Pending] {
-        var seen = Set(names)
-        var ranked = Array(names.prefix(limit))
-        for hit in all where ranked.count < limit && seen.insert(hit).inserted {
-            ranked.append(hit)
-        }
-        return ranked
+        return try await PostgresSearchIndex.findSources(words, limit: limit, on: sql)
     }
 }

@@ -74,6 +74,7 @@ enum SearchSchema {
         try await sql.raw("CREATE INDEX search_documents_words ON search_documents USING GIN (words)").run()
         try await sql.raw("CREATE INDEX search_documents_title_words ON search_documents USING GIN (title_words)").run()
         try await sql.raw("CREATE INDEX search_documents_date ON search_documents (date DESC, kind, ref)").run()
+        try await createPostgresTerms(sql)
         try await sql.raw("""
             CREATE TABLE search_pending (kind text NOT NULL, ref uuid NOT NULL, seq bigserial NOT NULL, PRIMARY KEY (kind, ref))
             """).run()
@@ -117,6 +118,12 @@ enum SearchSchema {
             """).run()
     }
 
+    /// Every word ever indexed, as on SQLite (`PostgresSearchFunctions` expands prefixes with it).
+    /// "C": byte order, so the words a prefix starts are one range of the primary key.
+    static func createPostgresTerms(_ sql: any SQLDatabase) async throws {
+        try await sql.raw("CREATE TABLE IF NOT EXISTS search_terms (term text COLLATE \"C\" PRIMARY KEY)").run()
+    }
+
     static func dropPostgres(_ sql: any SQLDatabase) async throws {
         for (table, _, _) in CreateSearchIndex.watched {
             try await sql.raw("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_search_insert_delete ON \(unsafeRaw: table)").run()
@@ -126,6 +133,7 @@ enum SearchSchema {
         try await sql.raw("DROP FUNCTION IF EXISTS crm_search_queue_student_records()").run()
         try await sql.raw("DROP FUNCTION IF EXISTS crm_search_queue()").run()
         try await sql.raw("DROP TABLE IF EXISTS search_pending").run()
+        try await sql.raw("DROP TABLE IF EXISTS search_terms").run()
         try await sql.raw("DROP TABLE IF EXISTS search_documents").run()
     }
 }

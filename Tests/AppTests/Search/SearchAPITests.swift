@@ -235,6 +235,48 @@ struct SearchAPITests {
         }
     }
 
+    @Test func theTermsMigrationTakesInTheWordsOfAnIndexAlreadyBuilt() async throws {
+        try await withTestApp { t in
+            // given: an index built before PostgreSQL kept its indexed words (SQLite always has)
+            let corpus = try await SearchCorpus.make(on: t.app)
+            _ = try await search(t, "scholar")
+            try await AddPostgresSearchFunctions().revert(on: t.app.db)
+            let sql = try t.app.db.sql()
+            let postgres = sql.dialect.name == "postgresql"
+            if postgres { try await sql.raw("DROP TABLE search_terms").run() }
+            // when
+            try await AddPostgresSearchFunctions().prepare(on: t.app.db)
+            // then: every word is there, and a prefix finds what it did
+            if postgres {
+                // the words of every indexed record, as the app folds them
+                let indexed = try await sql.raw("SELECT kind, ref FROM search_documents").all(decoding: SearchIndex.Pending.self)
+                let words = Set(try await SearchSources.load(indexed, on: sql).flatMap(\.allWords))
+                let terms = try await sql.raw("SELECT term FROM search_terms").all(decodingColumn: "term", as: String.self)
+                #expect(!words.isEmpty)
+                #expect(Set(terms) == words)
+            }
+            let found = try await search(t, "scholar", limit: 100)
+            #expect(Set(found.compactMap { ($0["id"] as? String)?.lowercased() }).count == corpus.expected("scholar").count)
+            #expect(!found.isEmpty)
+        }
+    }
+
+    @Test func aPrefixOfMoreWordsThanAreAskedOneByOneFindsThemAll() async throws {
+        try await withTestApp { t in
+            // given: a prefix that starts more indexed words than a query asks by name
+            let count = SQLiteSearchIndex.maxExpansion + 6
+            for index in 0..<count {
+                _ = try await Fixtures.student("Pupil Quix\(index)", email: "quix\(index)@example.com", on: t.app)
+            }
+            // when
+            let found = try await search(t, "quix", limit: 100)
+            // then: asked as the prefix itself, it finds every one
+            #expect(Set(found.compactMap { $0["title"] as? String }) == Set((0..<count).map { "Pupil Quix\($0)" }))
+            // and one of the words in full finds its one student
+            #expect(titles(try await search(t, "quix17")) == ["Pupil Quix17"])
+        }
+    }
+
     @Test func aBacklogBiggerThanASearchIndexesIsFlaggedAndCaughtUpBySearchesThatFollow() async throws {
         try await withTestApp { t in
             // given: more records written at once than a search indexes before answering
