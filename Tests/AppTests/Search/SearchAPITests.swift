@@ -116,6 +116,35 @@ struct SearchAPITests {
         }
     }
 
+    @Test func eachKindsNewestMatchesMergeIntoOneNewestFirst() async throws {
+        try await withTestApp { t in
+            // given: students and meetings taking turns by the hour, a word in every second student's
+            // notes and every third meeting's, more of each than PostgreSQL's first window
+            let now = Date()
+            let owner = try await Fixtures.student("Ben Okafor", email: "ben@example.com", on: t.app)
+            var matches: [(date: Date, id: String)] = []
+            var students: [StudentRow] = []
+            for hour in 0..<150 {
+                let created = now.addingTimeInterval(-(Double(hour) + 0.5) * 3_600)
+                let id = UUID()
+                students.append(StudentRow(id: id, name: "Pupil \(hour)", email: "pupil\(hour)@example.com",
+                                           notes: hour % 2 == 0 ? "orbit review" : "other notes", source: .manual,
+                                           createdAt: created, updatedAt: created))
+                if hour % 2 == 0 { matches.append((created, id.uuidString)) }
+                let meeting = try await SearchCorpus.consultation(for: owner, daysAgo: (Double(hour) + 0.25) / 24, topic: "Check-in",
+                                                                  notes: hour % 3 == 0 ? "orbit plan" : "weekly", on: t.app)
+                if hour % 3 == 0 { matches.append((meeting.consultationDate, try #require(meeting.id).uuidString)) }
+            }
+            try await StudentRow.insert(students, on: try t.app.db.sql())
+            let newestFirst = matches.sorted { $0.date > $1.date }.map(\.id)
+            // when / then: every limit gives the newest matches of both kinds, newest first
+            for limit in [20, 40, 100] {
+                let found = try await search(t, "orbit", limit: limit).compactMap { $0["id"] as? String }
+                #expect(found == Array(newestFirst.prefix(limit)), "limit \(limit)")
+            }
+        }
+    }
+
     @Test func aRecordDeletedSinceItWasIndexedIsLeftOut() async throws {
         try await withTestApp { t in
             // given: two meetings indexed, then one deleted before the index has taken that in
