@@ -14,9 +14,9 @@ import SQLKit
 /// may keep different ones of them.
 enum PostgresSearchIndex {
     static func write(_ documents: [SearchDocument], replacing pending: [SearchIndex.Pending], on sql: any SQLDatabase) async throws {
-        // Sorted, so that two instances indexing at once wait on each other's new words in the
-        // same order and never deadlock.
-        let terms = Array(Set(documents.flatMap(\.words))).sorted()
+        // `ORDER BY 1`: every writer of new words takes them in the database's order, so two
+        // instances indexing at once may wait on each other's but never in a cycle.
+        let terms = Array(Set(documents.flatMap(\.words)))
         if !terms.isEmpty {
             try await sql.raw("""
                 INSERT INTO search_terms (term) SELECT unnest(\(bind: terms)::text[]) ORDER BY 1 ON CONFLICT DO NOTHING
@@ -37,6 +37,17 @@ enum PostgresSearchIndex {
                 SET date = EXCLUDED.date, words = EXCLUDED.words, title_words = EXCLUDED.title_words
                 """).run()
         }
+    }
+
+    /// Takes every word of the index into `search_terms`, in the same order as `write`. The
+    /// migration does it once, and `serve` again when it starts: an instance of an earlier version
+    /// still indexing during a rolling upgrade writes no words there, and the last instance to start
+    /// on this version takes them in.
+    static func takeInIndexedWords(on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO search_terms (term) SELECT word FROM ts_stat('SELECT words FROM search_documents') ORDER BY 1
+            ON CONFLICT DO NOTHING
+            """).run()
     }
 
     /// The records whose text has every word of `words` as the start of one of its words, ranked
@@ -63,7 +74,7 @@ enum PostgresSearchIndex {
     }
 
     /// How many of a kind's newest records are looked through, first the fewer, before asking the
-    /// kind's GIN index instead (`crm_search_newest`).
+    /// kind's GIN index instead (`crm_search`).
     ///
     /// PostgreSQL's estimate of how many records match a prefix is often a hundred times off, so
     /// left to choose, it walked the date index past nearly every record for a rare word (110 ms for

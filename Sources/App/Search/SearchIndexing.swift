@@ -13,7 +13,8 @@ import Vapor
 /// `Search.maxIndexedFirst` records, so what was saved is still found; a larger backlog (a storm
 /// of over 2,000 bookings, an import while pages are in use) is said in the answer (`indexing`)
 /// until it is worked off. Once the queue is empty, a SQLite index that a large indexing left in many pieces
-/// is merged (`SQLiteSearchCompaction`), yielding alike.
+/// is merged (`SQLiteSearchCompaction`), yielding alike. On PostgreSQL it first takes every indexed
+/// word into the prefix list (`PostgresSearchIndex.takeInIndexedWords`).
 enum SearchIndexing {
     static let interval: Duration = .seconds(1)
 
@@ -21,8 +22,14 @@ enum SearchIndexing {
         let task = Task {
             var failing = false
             var merging = Set<String>()
+            var wordsTakenIn = false
             while !Task.isCancelled {
                 do {
+                    if !wordsTakenIn {
+                        let sql = try app.db.sql()
+                        if sql.dialect.name == "postgresql" { try await PostgresSearchIndex.takeInIndexedWords(on: sql) }
+                        wordsTakenIn = true
+                    }
                     // Merging waits until a burst is over: begun while records still waited to be
                     // indexed, it rewrote the index again and again (`make bench`: 175 KB written
                     // per webhook delivery instead of 55).
