@@ -32,21 +32,21 @@ struct SearchAPIController {
                 return req.eventLoop.makeSucceededFuture(SearchResponse(results: []).json)
             }
             if memory.isIndexed(through: version) {
+                // The answer to what was found, kept under the version it was read at.
+                let answer: @Sendable ([SearchSource]) -> ByteBuffer = { found in
+                    let body = SearchResponse(results: Search(words: key.words, found: found).results).json
+                    cache.store(body, for: key, version: version)
+                    return body
+                }
                 if let reader = req.application.sqliteReader {
                     return reader.read(on: req.eventLoop) { connection in
-                        let found = try SQLiteSearchIndex.findSources(key.words, limit: limit, on: connection, memory: memory)
-                        let body = SearchResponse(results: Search(words: key.words, found: found).results).json
-                        cache.store(body, for: key, version: version)
-                        return body
+                        answer(try SQLiteSearchIndex.findSources(key.words, limit: limit, on: connection, memory: memory))
                     }
                 }
                 // PostgreSQL: one statement (`PostgresSearchIndex.findSources`).
                 return req.eventLoop.makeFutureWithTask {
-                    let found = try await SearchIndex.findSources(key.words, limit: limit, on: try req.db.sql(), reader: nil,
-                                                                  memory: memory)
-                    let body = SearchResponse(results: Search(words: key.words, found: found).results).json
-                    cache.store(body, for: key, version: version)
-                    return body
+                    answer(try await SearchIndex.findSources(key.words, limit: limit, on: try req.db.sql(), reader: nil,
+                                                             memory: memory))
                 }
             }
             return req.eventLoop.makeFutureWithTask {
