@@ -25,4 +25,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(WatchCalendlyTokenForDataVersion())
     app.migrations.add(DropRedundantIndexes())
     app.migrations.add(AddPostgresSearchFunctions())
+    app.migrations.add(ReplacePostgresSearchFunctions())
 }

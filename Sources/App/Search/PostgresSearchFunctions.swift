@@ -97,13 +97,15 @@ enum PostgresSearchFunctions {
               found_kinds := found_kinds || array_fill('\(kind.rawValue)'::text, ARRAY[coalesce(cardinality(\(refs)), 0)]);
               found_refs := found_refs || \(refs);
               found_dates := found_dates || \(dates);
+              tier_dates := tier_dates || \(dates);
         """
     }
 
     /// Adds each kind's newest `limit` matches for a tier to the found rows. A kind whose newest
     /// `first` records hold `limit` gives those (every match there is newer than any outside).
-    /// Then, as the matches known so far already fill the limit down to a date (`low`), the other
-    /// kinds are looked through only down to it (`more`): nothing older can make the tier.
+    /// Each other kind is looked through only down to the date the matches known so far fill the
+    /// limit to (`low`): nothing older can make the tier. What a kind's look finds counts for the
+    /// next kind's date, so the kinds whose records are newest go first (`lookOrder`).
     private static func tier(_ tier: Int, limit: String) -> String {
         let counted = { (kind: SearchKind) in "coalesce(cardinality(\(window(tier, kind))_refs), 0)" }
         let taken = kinds.map { kind in
@@ -113,23 +115,40 @@ enum PostgresSearchFunctions {
               END IF;
             """
         }
-        let looked = kinds.map { kind in
-            """
+        let looked = lookOrder.enumerated().map { position, kind in
+            // Known so far: the kinds taken or looked through, and the windows of those still to look through.
+            let waiting = lookOrder[position...].map { other in
+                "CASE WHEN \(counted(other)) < \(limit) THEN \(window(tier, other))_dates END"
+            }
+            return """
               IF \(counted(kind)) < \(limit) THEN
+                SELECT k.date INTO low FROM (
+                  SELECT u.date FROM unnest(tier_dates || \(waiting.joined(separator: " || "))) AS u(date)
+                  ORDER BY u.date DESC OFFSET \(limit) - 1 LIMIT 1) k;
+                low := coalesce(low, '-infinity');
             \(more(tier == 0 ? "title_words" : "words", kind, limit: limit, counted: counted(kind)))
             \(append(tier, kind, refs: "more_refs", dates: "more_dates"))
               END IF;
             """
         }
         return """
+              tier_dates := '{}';
         \(taken.joined(separator: "\n"))
-              -- The date the matches known so far fill the limit down to, if they do.
-              SELECT k.date INTO low FROM (
-                SELECT u.date FROM unnest(\(kinds.map { "\(window(tier, $0))_dates" }.joined(separator: " || "))) AS u(date)
-                ORDER BY u.date DESC OFFSET \(limit) - 1 LIMIT 1) k;
-              low := coalesce(low, '-infinity');
         \(looked.joined(separator: "\n"))
         """
+    }
+
+    /// The kinds in the order they are looked through: the kinds with the newest records first
+    /// (meetings are booked ahead), so their matches raise the date the others are looked through
+    /// down to.
+    private static let lookOrder = kinds.sorted { newness($0) < newness($1) }
+
+    private static func newness(_ kind: SearchKind) -> Int {
+        switch kind {
+        case .consultation: 0
+        case .followUp: 1
+        case .student: 2
+        }
     }
 
     private static let kinds = SearchKind.allCases
@@ -158,7 +177,7 @@ enum PostgresSearchFunctions {
           q tsquery := crm_search_query(words); lim_all integer;
           \(kinds.map { kind in ["named", "matched"].map { "\($0)_\(kind.rawValue)_refs uuid[]; \($0)_\(kind.rawValue)_dates timestamptz[];" }.joined(separator: " ") }.joined(separator: "\n      "))
           found_tiers integer[] := '{}'; found_kinds text[] := '{}'; found_refs uuid[] := '{}'; found_dates timestamptz[] := '{}';
-          more_refs uuid[]; more_dates timestamptz[]; complete boolean; low timestamptz;
+          more_refs uuid[]; more_dates timestamptz[]; complete boolean; low timestamptz; tier_dates timestamptz[];
           saved_index text := current_setting('enable_indexscan'); saved_seq text := current_setting('enable_seqscan');
         BEGIN
           IF q IS NULL THEN RETURN; END IF;

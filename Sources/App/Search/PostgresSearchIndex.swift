@@ -1,3 +1,4 @@
+import FluentKit
 import Foundation
 import PostgresNIO
 import SQLKit
@@ -53,23 +54,29 @@ enum PostgresSearchIndex {
     /// The records whose text has every word of `words` as the start of one of its words, ranked
     /// by `SearchIndex.findSources`'s rule (all words in their names first, then the rest, each newest
     /// first), read with everything a result shows: one statement (`PostgresSearchFunctions`).
-    static func findSources(_ words: [String], limit: Int, on sql: any SQLDatabase) async throws -> [SearchSource] {
+    ///
+    /// It is made of futures, not tasks, so a search stays on the thread of `database`'s event loop:
+    /// Fluent's pool for that loop hands out a connection served by it, and the statement is sent,
+    /// answered and read there. Through tasks, a search went from the request's loop to Swift's
+    /// global executor, to the connection's loop and back twice.
+    static func findSources(_ words: [String], limit: Int, on database: any Database) -> EventLoopFuture<[SearchSource]> {
         // Fluent's PostgreSQL database is PostgresNIO's too: its rows are read by PostgresNIO's
         // decoders (`PostgresReadColumns`).
-        guard let postgres = sql as? any PostgresDatabase else {
-            throw SearchColumnError(column: "crm_search", expected: "rows from PostgreSQL")
+        guard let postgres = database as? any PostgresDatabase else {
+            return database.eventLoop.makeFailedFuture(SearchColumnError(column: "crm_search", expected: "rows from PostgreSQL"))
         }
         let query: PostgresQuery = "SELECT * FROM crm_search(\(words)::text[], \(Int32(clamping: limit)))"
-        let logger = sql.logger
-        let rows = try await postgres.withConnection { connection in
-            connection.eventLoop.makeFutureWithTask { try await connection.query(query, logger: logger).collect() }
-        }.get()
-        return try rows.map { row in
-            let columns = PostgresReadColumns(row: row.makeRandomAccess())
-            guard let kind = SearchKind(rawValue: try columns.text("hit_kind")) else {
-                throw SearchColumnError(column: "hit_kind", expected: "a kind search knows")
+        let logger = database.logger
+        return postgres.withConnection { connection in
+            connection.query(query, logger: logger)
+        }.flatMapThrowing { result in
+            try result.rows.map { row in
+                let columns = PostgresReadColumns(row: row.makeRandomAccess())
+                guard let kind = SearchKind(rawValue: try columns.text("hit_kind")) else {
+                    throw SearchColumnError(column: "hit_kind", expected: "a kind search knows")
+                }
+                return try SearchSources.source(kind, from: columns)
             }
-            return try SearchSources.source(kind, from: columns)
         }
     }
 

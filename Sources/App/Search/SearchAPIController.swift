@@ -43,11 +43,8 @@ struct SearchAPIController {
                         answer(try SQLiteSearchIndex.findSources(key.words, limit: limit, on: connection, memory: memory))
                     }
                 }
-                // PostgreSQL: one statement (`PostgresSearchIndex.findSources`).
-                return req.eventLoop.makeFutureWithTask {
-                    answer(try await SearchIndex.findSources(key.words, limit: limit, on: try req.db.sql(), reader: nil,
-                                                             memory: memory))
-                }
+                // PostgreSQL: one statement, on the request's event loop (`PostgresSearchIndex.findSources`).
+                return PostgresSearchIndex.findSources(key.words, limit: limit, on: req.db).map(answer)
             }
             return req.eventLoop.makeFutureWithTask {
                 let search = try await Search.run(text, limit: limit, on: req)

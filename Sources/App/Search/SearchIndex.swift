@@ -1,5 +1,6 @@
 import Foundation
 import Fluent
+import PostgresNIO
 import SQLKit
 
 /// The search index: kept current from `search_pending`, which triggers on `students`,
@@ -93,15 +94,15 @@ enum SearchIndex {
     /// at most `limit`: those with all of them in their names first (the newest `limit` of those),
     /// then the rest, each newest first, no record twice. On SQLite, `reader` reads them
     /// (`SQLiteReader`).
-    static func findSources(_ words: [String], limit: Int, on sql: any SQLDatabase, reader: SQLiteReader?,
+    static func findSources(_ words: [String], limit: Int, on database: any Database, reader: SQLiteReader?,
                             memory: SearchMemory) async throws -> [SearchSource] {
         guard !words.isEmpty else { return [] }
-        guard sql.dialect.name == "postgresql" else {
+        guard database is any PostgresDatabase else {
             guard let reader else { throw SQLiteReadError(message: "the app was configured without a SQLite reader") }
             return try await reader.read { connection in
                 try SQLiteSearchIndex.findSources(words, limit: limit, on: connection, memory: memory)
             }
         }
-        return try await PostgresSearchIndex.findSources(words, limit: limit, on: sql)
+        return try await PostgresSearchIndex.findSources(words, limit: limit, on: database).get()
     }
 }

@@ -63,7 +63,7 @@ struct Search: Sendable {
             }
             if !indexing { app.searchMemory.markIndexed(through: version) }
         }
-        let found = try await SearchIndex.findSources(words, limit: limit, on: sql, reader: app.sqliteReader,
+        let found = try await SearchIndex.findSources(words, limit: limit, on: database, reader: app.sqliteReader,
                                                       memory: app.searchMemory)
         return Search(words: words, found: found, indexing: indexing)
     }

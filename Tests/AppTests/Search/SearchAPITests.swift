@@ -145,6 +145,34 @@ struct SearchAPITests {
         }
     }
 
+    @Test func aMatchDatedAsTheLastOneKeptInAnotherKindIsKeptAtTheTie() async throws {
+        try await withTestApp { t in
+            // given: the 20 newest students match, an hour apart, and one meeting matches, dated
+            // exactly as the 20th of them and saved after them. (On PostgreSQL the students' first
+            // window holds the limit, and meetings, too few there, are asked of their GIN index down
+            // to the 20th student's date.)
+            let hour = (Date().timeIntervalSince1970 / 3_600).rounded(.down) * 3_600
+            let owner = try await Fixtures.student("Ben Okafor", email: "ben@example.com", on: t.app)
+            let students = (0..<20).map { index in
+                let created = Date(timeIntervalSince1970: hour - Double(index) * 3_600)
+                return StudentRow(id: UUID(), name: "Pupil \(index)", email: "pupil\(index)@example.com", notes: "quasar review",
+                                  source: .manual, createdAt: created, updatedAt: created)
+            }
+            try await StudentRow.insert(students, on: try t.app.db.sql())
+            let meeting = Consultation(studentID: try owner.requireID(), type: "Mentoring", consultationDate: students[19].createdAt,
+                                       duration: 30, topic: "Check-in", notes: "quasar plan", status: .completed)
+            try await meeting.create(on: t.app.db)
+            let newest = students.map(\.id.uuidString), meetingID = try meeting.requireID().uuidString
+
+            // when / then: at the limit the tie goes to the meeting (its kind sorts first on
+            // PostgreSQL; on SQLite it was indexed last); one more takes both
+            let twenty = try await search(t, "quasar", limit: 20).compactMap { $0["id"] as? String }
+            #expect(twenty == Array(newest.prefix(19)) + [meetingID])
+            let all = try await search(t, "quasar", limit: 21).compactMap { $0["id"] as? String }
+            #expect(all == Array(newest.prefix(19)) + [meetingID, newest[19]])
+        }
+    }
+
     @Test func aRecordDeletedSinceItWasIndexedIsLeftOut() async throws {
         try await withTestApp { t in
             // given: two meetings indexed, then one deleted before the index has taken that in
@@ -156,7 +184,7 @@ struct SearchAPITests {
             #expect(try await SearchIndex.hasPending(on: t.app.db.sql()))
 
             // when: the index is read as it is
-            let found = try await SearchIndex.findSources(["portfolio"], limit: 20, on: t.app.db.sql(), reader: t.app.sqliteReader, memory: t.app.searchMemory)
+            let found = try await SearchIndex.findSources(["portfolio"], limit: 20, on: t.app.db, reader: t.app.sqliteReader, memory: t.app.searchMemory)
 
             // then: the deleted meeting is not among the results; the other is, with its text
             #expect(found.map(\.id) == [try kept.requireID()])
