@@ -195,21 +195,14 @@ enum PostgresSearchFunctions {
           lim_all := lim + least(cardinality(found_refs), lim);
         \(tier(1, limit: "lim_all"))
           RETURN QUERY
-          SELECT h.kind, h.ref,
-                 CASE h.kind WHEN 'consultation' THEN c.student_id WHEN 'follow_up' THEN f.student_id ELSE h.ref END,
-                 s.name, s.email, s.archived_at, s.name,
-                 CASE h.kind WHEN 'student' THEN s.notes ELSE c.notes END,
-                 CASE h.kind WHEN 'student' THEN s.created_at ELSE f.created_at END,
-                 c.type, c.topic, c.follow_up_notes, c.questions_and_answers, c.consultation_date,
-                 f.consultation_id, f.text
+          SELECT h.kind, h.ref, \(SearchSources.hitColumns(kind: "h.kind", ref: "h.ref"))
           FROM (SELECT u.kind, u.ref, min(u.tier) AS tier, max(u.date) AS date
                 FROM unnest(found_tiers, found_kinds, found_refs, found_dates) AS u(tier, kind, ref, date)
                 GROUP BY u.kind, u.ref ORDER BY min(u.tier), max(u.date) DESC, u.kind, u.ref LIMIT lim) h
           -- Inside each subquery the kind is a test made once, so only the row's own table is read.
           LEFT JOIN LATERAL (SELECT * FROM consultations x WHERE h.kind = 'consultation' AND x.id = h.ref) c ON true
           LEFT JOIN LATERAL (SELECT * FROM follow_ups x WHERE h.kind = 'follow_up' AND x.id = h.ref) f ON true
-          JOIN students s ON s.id = (CASE h.kind WHEN 'consultation' THEN c.student_id
-                                                 WHEN 'follow_up' THEN f.student_id ELSE h.ref END)
+          JOIN students s ON s.id = (\(SearchSources.studentOfHit(kind: "h.kind", ref: "h.ref")))
           WHERE h.kind = 'student' OR c.id IS NOT NULL OR f.id IS NOT NULL
           ORDER BY h.tier, h.date DESC, h.kind, h.ref;
         END $$

@@ -155,18 +155,11 @@ enum SQLiteSearchIndex {
     /// The records behind up to `Search.maxLimit` FTS rowids (parameters left unbound are NULL and
     /// match nothing), with the columns `SearchSources.source` reads for each kind.
     private static let records = """
-        SELECT d.rowid AS r, d.kind, d.ref AS id,
-               CASE d.kind WHEN 'consultation' THEN c.student_id WHEN 'follow_up' THEN f.student_id ELSE d.ref END AS student_id,
-               s.name, s.email, s.archived_at, s.name AS student_name,
-               CASE d.kind WHEN 'student' THEN s.notes ELSE c.notes END AS notes,
-               CASE d.kind WHEN 'student' THEN s.created_at ELSE f.created_at END AS created_at,
-               c.type, c.topic, c.follow_up_notes, c.questions_and_answers, c.consultation_date,
-               f.consultation_id, f.text
+        SELECT d.rowid AS r, d.kind, d.ref AS id, \(SearchSources.hitColumns(kind: "d.kind", ref: "d.ref"))
         FROM search_documents d
         LEFT JOIN consultations c ON d.kind = 'consultation' AND c.id = d.ref
         LEFT JOIN follow_ups f ON d.kind = 'follow_up' AND f.id = d.ref
-        LEFT JOIN students s ON s.id = (CASE d.kind WHEN 'consultation' THEN c.student_id
-                                                    WHEN 'follow_up' THEN f.student_id ELSE d.ref END)
+        LEFT JOIN students s ON s.id = (\(SearchSources.studentOfHit(kind: "d.kind", ref: "d.ref")))
         WHERE d.rowid IN (\((1...Search.maxLimit).map { "?\($0)" }.joined(separator: ", ")))
           AND s.id IS NOT NULL AND (d.kind = 'student' OR c.id IS NOT NULL OR f.id IS NOT NULL)
         """

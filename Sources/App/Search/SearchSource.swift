@@ -98,6 +98,29 @@ enum SearchSources {
             """), on: sql).map { try followUp(SQLRowColumns(row: $0)) }
     }
 
+    /// The columns `source` reads for every kind at once, from a hit (its kind and ref, named by
+    /// `kind` and `ref`) joined to its meeting `c`, its follow-up `f` and its student `s`
+    /// (`studentOfHit`): the one select list of both databases' searches (`SQLiteSearchIndex`,
+    /// `crm_search`).
+    static func hitColumns(kind: String, ref: String) -> String {
+        """
+        \(studentOfHit(kind: kind, ref: ref)) AS student_id,
+        s.name, s.email, s.archived_at, s.name AS student_name,
+        CASE \(kind) WHEN '\(SearchKind.student.rawValue)' THEN s.notes ELSE c.notes END AS notes,
+        CASE \(kind) WHEN '\(SearchKind.student.rawValue)' THEN s.created_at ELSE f.created_at END AS created_at,
+        c.type, c.topic, c.follow_up_notes, c.questions_and_answers, c.consultation_date,
+        f.consultation_id, f.text
+        """
+    }
+
+    /// A hit's student: its meeting's or follow-up's, or the student found.
+    static func studentOfHit(kind: String, ref: String) -> String {
+        """
+        CASE \(kind) WHEN '\(SearchKind.consultation.rawValue)' THEN c.student_id \
+        WHEN '\(SearchKind.followUp.rawValue)' THEN f.student_id ELSE \(ref) END
+        """
+    }
+
     // MARK: Rows
 
     /// A record of `kind` from a row with that kind's columns, as the queries above name them.
