@@ -17,6 +17,9 @@ import SQLKit
 /// than the generic one and so planned every statement again on every call (about 0.5 ms of a
 /// search's 1.7 ms on the benchmark's data). The generic plans are the ones wanted: the walks by
 /// date index, and the GIN index where it is asked for.
+///
+/// A database keeps the functions it was migrated with: a change to them ships with a migration
+/// that makes them again (as `ReplacePostgresSearchFunctions` does).
 enum PostgresSearchFunctions {
     static let signatures = ["crm_search(text[], integer)", "crm_search_query(text[])"]
 
