@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from crm_server import CRMServer
 
@@ -24,6 +26,15 @@ def make_driver(width: int = 1280, height: int = 900) -> webdriver.Chrome:
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}"):
         options.add_argument(flag)
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def leave_by(browser, element, seconds: float = 10) -> None:
+    """Clicks `element`, which loads another page, and waits until the page it was on is gone.
+    Waiting at once for something on the next page could find it on the old one (a flash message
+    from the save before), or read the old page while Chromium replaces it, which Chromium fails
+    with an error that is not a stale element's."""
+    element.click()
+    WebDriverWait(browser, seconds).until(EC.staleness_of(element))
 
 
 @pytest.fixture

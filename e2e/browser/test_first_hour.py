@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import SCREENSHOTS, make_driver
+from conftest import SCREENSHOTS, leave_by, make_driver
 from test_pages import sign_in
 
 
@@ -99,15 +99,16 @@ def test_archive_says_what_it_does_and_restore_undoes_it(sized, crm):
     alert = wait(browser).until(EC.alert_is_present())
     assert "hidden from the lists" in alert.text and "Restore brings them back" in alert.text
     alert.accept()
+    wait(browser).until(EC.staleness_of(archive))
     wait(browser).until(EC.visibility_of_element_located((By.ID, "restore-student")))
     browser.get(f"{crm.base}/students")
     assert f"Jonas Archivable {browser.width}" not in browser.find_element(By.TAG_NAME, "main").text
-    browser.find_element(By.ID, "archived-students").click()
+    leave_by(browser, browser.find_element(By.ID, "archived-students"))
     wait(browser).until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Archived students"))
     assert no_sideways_scroll(browser)
-    browser.find_element(By.LINK_TEXT, f"Jonas Archivable {browser.width}").click()
+    leave_by(browser, browser.find_element(By.LINK_TEXT, f"Jonas Archivable {browser.width}"))
     shot(browser, "student-archived")
-    browser.find_element(By.ID, "restore-student").click()
+    leave_by(browser, browser.find_element(By.ID, "restore-student"))
     wait(browser).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash"), "Student restored."))
     assert crm.api.get(f"{crm.base}/api/students/{student['id']}").status_code == 200
 
@@ -123,10 +124,10 @@ def test_held_only_after_the_start_and_undo_sets_it_back(sized, crm):
     assert "once it has started" in browser.find_element(By.ID, "mark-later").text
     browser.get(f"{crm.base}/consultations/{past['id']}")
     assert browser.find_element(By.ID, "current-status").text == "Scheduled"
-    browser.find_element(By.ID, "mark-completed").click()
+    leave_by(browser, browser.find_element(By.ID, "mark-completed"))
     wait(browser).until(EC.text_to_be_present_in_element((By.ID, "current-status"), "Held"))
     assert no_sideways_scroll(browser)
     shot(browser, "consultation-held")
-    browser.find_element(By.ID, "mark-scheduled").click()
+    leave_by(browser, browser.find_element(By.ID, "mark-scheduled"))
     wait(browser).until(EC.text_to_be_present_in_element((By.ID, "current-status"), "Scheduled"))
     assert crm.api.get(f"{crm.base}/api/consultations/{past['id']}").json()["status"] == "scheduled"

@@ -5,6 +5,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from conftest import leave_by
 from test_pages import sign_in
 
 THESIS_REVIEW = ("Reviewed chapter 2 & 3 <methods>.\n"
@@ -36,13 +37,13 @@ def test_follow_up_notes_survive_a_save_and_an_unchanged_save(browser, crm, scre
     browser.get(f"{crm.base}/consultations/{consultation_id}")
     set_value(browser, "notes", THESIS_REVIEW)
     set_value(browser, "follow_up_notes", "Send the revised outline\nBook the next review")
-    browser.find_element(By.CSS_SELECTOR, "#edit-consultation-form button[type=submit]").click()
+    leave_by(browser, browser.find_element(By.CSS_SELECTOR, "#edit-consultation-form button[type=submit]"))
     WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash"), "Consultation saved."))
     assert browser.find_element(By.ID, "follow_up_notes").get_attribute("value") == "Send the revised outline\nBook the next review"
     saved = crm.api.get(f"{crm.base}/api/consultations/{consultation_id}").json()
 
     # Saving the page again without touching it changes nothing.
-    browser.find_element(By.CSS_SELECTOR, "#edit-consultation-form button[type=submit]").click()
+    leave_by(browser, browser.find_element(By.CSS_SELECTOR, "#edit-consultation-form button[type=submit]"))
     WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash"), "Consultation saved."))
     assert crm.api.get(f"{crm.base}/api/consultations/{consultation_id}").json() == saved
     assert saved["notes"] == THESIS_REVIEW
@@ -57,6 +58,7 @@ def test_a_form_too_large_to_send_stays_on_the_page_with_its_text(browser, crm, 
     # 600,000 "é" percent-encode to 3.6 MB, over the 3 MB a page accepts.
     huge = "é" * 600_000
     set_value(browser, "notes", huge)
+    # Stopped in the page: it does not leave it.
     browser.find_element(By.CSS_SELECTOR, "#edit-consultation-form button[type=submit]").click()
     message = WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".form-too-large")))
     assert "Your text is still here" in message.text
@@ -73,7 +75,7 @@ def test_a_note_over_the_length_limit_comes_back_in_its_box(browser, crm, screen
     too_long = ("Agreed next steps. " * 5300)[:100_001]
     set_value(browser, "notes", too_long)
     set_value(browser, "follow_up_notes", "Keep me too")
-    browser.find_element(By.CSS_SELECTOR, "#edit-consultation-form button[type=submit]").click()
+    leave_by(browser, browser.find_element(By.CSS_SELECTOR, "#edit-consultation-form button[type=submit]"))
     error = WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".field-error")))
     assert "at most 100,000 characters" in error.text
     assert browser.execute_script("return document.getElementById('notes').value") == too_long.strip()

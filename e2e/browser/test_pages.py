@@ -4,6 +4,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from conftest import leave_by
 from crm_server import OWNER_EMAIL, OWNER_PASSWORD
 
 
@@ -46,7 +47,7 @@ def test_owner_flow_add_find_edit_sign_out(browser, crm, screenshot):
     form.find_element(By.ID, "name").send_keys("Marie Curie")
     form.find_element(By.ID, "email").send_keys("marie@sorbonne.example")
     form.find_element(By.ID, "notes").send_keys("Radioactivity reading group")
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    leave_by(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     wait(browser).until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Marie Curie"))
     assert "Student added." in browser.find_element(By.CSS_SELECTOR, ".flash").text
     student_url = browser.current_url
@@ -73,7 +74,7 @@ def test_owner_flow_add_find_edit_sign_out(browser, crm, screenshot):
     notes = browser.find_element(By.ID, "notes")
     notes.send_keys("Discussed polonium & radium <carefully>")
     browser.find_element(By.ID, "follow_up_notes").send_keys("Send the lab safety sheet")
-    browser.find_element(By.CSS_SELECTOR, "#edit-consultation-form button[type=submit]").click()
+    leave_by(browser, browser.find_element(By.CSS_SELECTOR, "#edit-consultation-form button[type=submit]"))
     wait(browser).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".flash"), "Consultation saved."))
     assert browser.find_element(By.ID, "notes").get_attribute("value") == "Discussed polonium & radium <carefully>"
     assert crm.api.get(f"{crm.base}/api/consultations/{consultation_id}").json()["follow_up_notes"] == "Send the lab safety sheet"

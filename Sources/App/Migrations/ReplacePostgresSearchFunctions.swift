@@ -6,13 +6,14 @@ import SQLKit
 /// the matches found in the kinds before it set, not only their first windows. Same signatures,
 /// same answers.
 ///
-/// Reverting keeps them: the earlier text is not kept anywhere, and these answer every search the
-/// same. SQLite has no such functions.
+/// Replaced in place (`CREATE OR REPLACE`), not dropped and made again: during a rolling upgrade
+/// the instances still on the earlier version keep searching, and never find the functions
+/// missing. Reverting keeps them: the earlier text is not kept anywhere, and these answer every
+/// search the same. SQLite has no such functions.
 struct ReplacePostgresSearchFunctions: AsyncMigration {
     func prepare(on database: any Database) async throws {
         let sql = try database.sql()
         guard sql.dialect.name == "postgresql" else { return }
-        try await PostgresSearchFunctions.drop(sql)
         try await PostgresSearchFunctions.create(sql)
     }
 

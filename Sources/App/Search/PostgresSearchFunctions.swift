@@ -30,7 +30,7 @@ enum PostgresSearchFunctions {
     }
 
     static let query = """
-        CREATE FUNCTION crm_search_query(words text[]) RETURNS tsquery LANGUAGE plpgsql STABLE
+        CREATE OR REPLACE FUNCTION crm_search_query(words text[]) RETURNS tsquery LANGUAGE plpgsql STABLE
         SET plan_cache_mode = force_generic_plan AS $$
         DECLARE
           word text; terms text[]; part text; whole text;
@@ -169,7 +169,7 @@ enum PostgresSearchFunctions {
     /// enough of all words that `lim` remain beside the names. A record deleted since it was
     /// indexed has no row, and is left out.
     static let search = """
-        CREATE FUNCTION crm_search(words text[], lim integer)
+        CREATE OR REPLACE FUNCTION crm_search(words text[], lim integer)
         RETURNS TABLE (hit_kind text, id uuid, student_id uuid, name text, email text, archived_at timestamptz,
                        student_name text, notes text, created_at timestamptz, type text, topic text,
                        follow_up_notes text, questions_and_answers text, consultation_date timestamptz,
@@ -211,6 +211,8 @@ enum PostgresSearchFunctions {
         END $$
         """
 
+    /// Makes the functions, or replaces them where they are: each in one step, so a search from
+    /// another instance running meanwhile finds either the old function or the new one.
     static func create(_ sql: any SQLDatabase) async throws {
         for function in [query, search] {
             try await sql.raw("\(unsafeRaw: function)").run()
