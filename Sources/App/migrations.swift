@@ -25,5 +25,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(WatchCalendlyTokenForDataVersion())
     app.migrations.add(DropRedundantIndexes())
     app.migrations.add(AddPostgresSearchFunctions())
-    app.migrations.add(ReplacePostgresSearchFunctions())
+    app.migrations.add(ReplacePostgresSearchFunctions(change: .lookEachKindDownToTheFloor))
+    app.migrations.add(ReplacePostgresSearchFunctions(change: .skipTheRestWhenNamesFill))
 }
