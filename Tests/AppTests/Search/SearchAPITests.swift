@@ -145,6 +145,29 @@ struct SearchAPITests {
         }
     }
 
+    @Test func namesMatchedFurtherBackComeBeforeNewerMatchesInText() async throws {
+        try await withTestApp { t in
+            // given: 150 meetings an hour apart, every one with the word in its notes and every
+            // fifth in its topic too. (On PostgreSQL the meetings' first window stops at 40 matches
+            // in text, 8 of them in names, so the names are looked for on from there; at limit 20
+            // the names fill the answer and nothing else is looked for.)
+            let student = try await Fixtures.student("Ben Okafor", email: "ben@example.com", on: t.app)
+            var named: [String] = [], others: [String] = []
+            for hour in 0..<150 {
+                let topic = hour % 5 == 3 ? "Orbit review" : "Check-in"
+                let meeting = try await SearchCorpus.consultation(for: student, daysAgo: (Double(hour) + 0.5) / 24, topic: topic,
+                                                                  notes: "orbit notes", on: t.app)
+                let id = try #require(meeting.id).uuidString
+                if hour % 5 == 3 { named.append(id) } else { others.append(id) }
+            }
+            // when / then: the newest names' matches first, then the newest of the rest
+            for limit in [20, 40, 100] {
+                let found = try await search(t, "orbit", limit: limit).compactMap { $0["id"] as? String }
+                #expect(found == Array((named + others).prefix(limit)), "limit \(limit)")
+            }
+        }
+    }
+
     @Test func aMatchDatedAsTheLastOneKeptInAnotherKindIsKeptAtTheTie() async throws {
         try await withTestApp { t in
             // given: the 20 newest students match, an hour apart, and one meeting matches, dated
