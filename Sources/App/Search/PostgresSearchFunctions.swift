@@ -9,14 +9,18 @@ import SQLKit
 ///   (`'thesis' | 'theses'`): GIN intersects exact words' lists, skipping through them, while a
 ///   prefix (`'thes':*`) first gathers every matching word's whole list (5.7 of 9 ms for "dead plan"
 ///   in names over the benchmark's data; 1.2 ms as exact words). NULL when a word starts none.
+///   `crm_search` runs the same statement inline; the function shows what a search asks
+///   (`SELECT crm_search_query(ARRAY['dead', 'plan'])`).
 /// - `crm_search(words, lim)`: the records found, ranked, with the columns `SearchSources.source`
 ///   reads for each kind. Each kind's newest matches are found on their own, by the kind's date
 ///   index or its GIN indexes (`PostgresSearchIndex.windows`), then merged.
 ///
-/// Both keep generic plans: left to choose, PL/pgSQL found a plan for a given `tsquery` cheaper
-/// than the generic one and so planned every statement again on every call (about 0.5 ms of a
-/// search's 1.7 ms on the benchmark's data). The generic plans are the ones wanted: the walks by
-/// date index, and the GIN index where it is asked for.
+/// `crm_search` keeps generic plans: left to choose, PL/pgSQL found a plan for a given `tsquery`
+/// cheaper than the generic one and so planned every statement again on every call (about 0.5 ms
+/// of a search's 1.7 ms on the benchmark's data). The generic plans are the ones wanted: the walks
+/// by date index, and the GIN index where it is asked for. Each of its statements costs PL/pgSQL's
+/// own work besides, so it runs few: where matches are sparse, one statement asks every such
+/// kind's GIN index for both tiers.
 ///
 /// A database keeps the functions it was migrated with: a change to them ships with a migration
 /// that makes them again (as `ReplacePostgresSearchFunctions` does).
