@@ -73,11 +73,9 @@ private func useSQLite(_ app: Application, path: String) async throws {
     app.databaseWriter = DatabaseWriter(lock: AsyncLock())
     // WAL lets pages read while a webhook writes.
     try await app.db.sql().raw("PRAGMA journal_mode=WAL").run()
-    let readers = NIOThreadPool(numberOfThreads: SQLiteReader.threadCount)
-    readers.start()
-    let reader = SQLiteReader(path: path, threadPool: readers)
+    let reader = SQLiteReader(path: path, threadPool: app.threadPool)
     app.sqliteReader = reader
-    app.lifecycle.use(CloseOnShutdown(reader: reader, threadPool: readers))
+    app.lifecycle.use(CloseOnShutdown(reader: reader))
 }
 
 private func configureJSON() {

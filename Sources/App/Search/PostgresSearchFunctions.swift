@@ -163,8 +163,10 @@ enum PostgresSearchFunctions {
                   ORDER BY u.date DESC OFFSET lim - 1 LIMIT 1) k;
                 low := coalesce(low, '-infinity');
                 seen := cardinality(\(refs(tier, kind)));
-                last_date := \(dates(.all, kind))[cardinality(\(dates(.all, kind)))];
-                last_ref := \(refs(.all, kind))[cardinality(\(refs(.all, kind)))];
+                -- Where the window ended: its oldest match, by the walk's order (the lists' own
+                -- order is not relied on: an aggregate's input order is not promised).
+                SELECT u.date, u.ref INTO last_date, last_ref FROM unnest(\(dates(.all, kind)), \(refs(.all, kind))) AS u(date, ref)
+                ORDER BY u.date, u.ref DESC LIMIT 1;
                 SELECT array_agg(m.ref), array_agg(m.date) INTO more_refs, more_dates FROM (
                   SELECT w.ref, w.date FROM (
                     SELECT d.ref, d.date, d.\(tier.column) AS words FROM search_documents d
@@ -190,14 +192,15 @@ enum PostgresSearchFunctions {
     }
 
     /// Adds each kind's newest `lim` matches for a tier to the found rows: the sparse kinds' are
-    /// there already; a kind whose window held `lim` gives those (every match there is newer than
-    /// any outside); the others are looked on through (`lookOn`), the kinds with the newest
+    /// there already; a kind whose window held `lim` gives what it held (every match there is newer
+    /// than any outside; a few more than `lim` only raise the date the others are looked through
+    /// down to, which stays one that `lim` matches reach); the others are looked on through (`lookOn`), the kinds with the newest
     /// records first, so what each finds raises the date the next is looked through down to.
     private static func tier(_ tier: Tier) -> String {
         let taken = kinds.map { kind in
             """
               IF coalesce(cardinality(\(refs(tier, kind))), 0) >= lim THEN
-            \(append(tier, kind, refs: "\(refs(tier, kind))[1:lim]", dates: "\(dates(tier, kind))[1:lim]", count: "lim"))
+            \(append(tier, kind, refs: refs(tier, kind), dates: dates(tier, kind), count: "cardinality(\(refs(tier, kind)))"))
               END IF;
             """
         }
@@ -212,9 +215,10 @@ enum PostgresSearchFunctions {
     }
 
     /// Names first (the newest `lim` of them), then the rest, each newest first, no record twice.
-    /// When the names' matches fill the limit the rest is not looked for; else every one of them is
-    /// found, and the rest of the answer is among the newest `lim` records whose words match. A
-    /// record deleted since it was indexed has no row, and is left out.
+    /// When the names' matches fill the limit no kind is looked through for the rest (only the
+    /// sparse kinds' GIN lookup has asked for both); else every one of them is found, and the rest
+    /// of the answer is among the newest `lim` records whose words match. A record deleted since it
+    /// was indexed has no row, and is left out.
     static let search = """
         CREATE OR REPLACE FUNCTION crm_search(words text[], lim integer)
         RETURNS TABLE (hit_kind text, id uuid, student_id uuid, name text, email text, archived_at timestamptz,

@@ -10,17 +10,11 @@ extension Application {
     }
 }
 
-/// Closes the reader's connections and stops its threads when the app shuts down.
+/// Closes the reader's connections when the app shuts down.
 struct CloseOnShutdown: LifecycleHandler {
     let reader: SQLiteReader
-    let threadPool: NIOThreadPool
 
     func shutdownAsync(_ application: Application) async {
         reader.close()
-        do {
-            try await threadPool.shutdownGracefully()
-        } catch {
-            application.logger.warning("Stopping the search readers' threads failed: \(String(describing: error))")
-        }
     }
 }

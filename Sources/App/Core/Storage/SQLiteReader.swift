@@ -24,14 +24,6 @@ final class SQLiteReader: Sendable {
     private let threadPool: NIOThreadPool
     private let idle = NIOLockedValueBox<(open: Bool, connections: [SQLiteReadConnection])>((true, []))
 
-    /// Threads for the readers' jobs, a pool of their own: half the cores, at least one. On the
-    /// app's shared pool (as many threads as cores) two searches at once took both cores of a
-    /// 2-core machine from the event loops, which read the requests and send the answers, and the
-    /// slowest answers waited behind them: with one thread, fresh searches under 32 connections had
-    /// a p99 of 15 to 22 ms against 18 to 33 ms (medians 18 and 24), at about the same rate (ten
-    /// rounds of the two builds taking turns on the benchmark's data).
-    static var threadCount: Int { max(1, System.coreCount / 2) }
-
     init(path: String, threadPool: NIOThreadPool) {
         self.path = path
         self.threadPool = threadPool
