@@ -24,7 +24,7 @@ struct CalendarAPIController {
     func upcoming(req: Request) throws -> EventLoopFuture<Response> {
         let filters = try UpcomingMeetingsQuery(req.queryReader)
         let meetings = req.upcomingMeetings
-        return req.cachedJSON(cached: { meetings.cachedJSON(filters, version: $0) },
+        return req.cachedJSON(filters, in: req.application.readCaches.upcomingJSON,
                               build: { try await meetings.json(filters, version: $0) })
     }
 

@@ -26,11 +26,6 @@ struct UpcomingMeetings: Sendable {
     let db: any Database
     let caches: ReadCaches
 
-    /// The API's answer if it is cached for `version`, without waiting on anything.
-    func cachedJSON(_ query: UpcomingMeetingsQuery, version: Int64, now: Date = Date()) -> ByteBuffer? {
-        caches.upcomingJSON.value(for: query, version: version, now: now)
-    }
-
     /// The API's answer, encoded. `version` is the `DataVersion` read before anything here.
     func json(_ query: UpcomingMeetingsQuery, version: Int64, now: Date = Date()) async throws -> ByteBuffer {
         if let cached = caches.upcomingJSON.value(for: query, version: version, now: now) { return cached }

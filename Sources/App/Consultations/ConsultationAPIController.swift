@@ -50,7 +50,7 @@ struct ConsultationAPIController {
         let key = ConsultationBrief.CacheKey(consultationID: id, zone: zone.identifier)
         let cache = req.application.readCaches.briefs
         let db = req.db
-        return req.cachedJSON(cached: { cache.value(for: key, version: $0) }, build: { version in
+        return req.cachedJSON(key, in: cache, build: { version in
             let now = Date()
             guard let brief = try await ConsultationBrief.load(id, now: now, zone: zone, on: db) else { throw AppError.notFound("Consultation") }
             let body = ByteBuffer(data: try PlainJSON.encode(try await ConsultationBriefResponse(brief, on: db)))

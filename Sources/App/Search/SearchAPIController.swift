@@ -23,7 +23,7 @@ struct SearchAPIController {
         let cache = req.application.readCaches.searches
         let afresh = req.headers.cacheControl?.noCache == true
         let memory = req.application.searchMemory
-        return req.cachedJSON(cached: { afresh ? nil : cache.value(for: key, version: $0) }, building: { version in
+        return req.cachedJSON(key, in: cache, afresh: afresh, building: { version in
             // Nearly always: nothing waits to be indexed, and on SQLite the whole search is one
             // job on its thread pool (`SQLiteReader`), with no task and no trip through Fluent; on
             // PostgreSQL it is one statement.

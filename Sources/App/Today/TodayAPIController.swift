@@ -16,7 +16,7 @@ struct TodayAPIController {
         let cache = req.application.readCaches.today
         let db = req.db, app = req.application
         let attentionAfterDays = app.appConfig.attentionAfterDays
-        return req.cachedJSON(cached: { cache.value(for: key, version: $0) }, build: { version in
+        return req.cachedJSON(key, in: cache, build: { version in
             let now = Date()
             let summary = try await TodaySummary.load(now: now, zone: zone, attentionAfterDays: attentionAfterDays, seenSince: key.seenSince, on: db)
             let response = TodayResponse(summary, zone: zone, now: now, bookingLinks: await TodayResponse.bookingLinks(app))
