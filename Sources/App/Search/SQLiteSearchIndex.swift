@@ -51,7 +51,10 @@ enum SQLiteSearchIndex {
         var named: [any SQLExpression] = []
         var full: [any SQLExpression] = []
         var titles: [any SQLExpression] = []
-        for (document, rowid) in zip(documents, rowids) {
+        // Written in rowid order: FTS5 starts a new segment whenever a transaction writes a rowid
+        // below the one before, so a batch in the order it was queued (by id, while rowids follow
+        // the records' dates) left a segment for nearly every record of an import of past meetings.
+        for (document, rowid) in zip(documents, rowids).sorted(by: { $0.1 < $1.1 }) {
             terms.formUnion(document.words)
             named.append(SQLGroupExpression([SQLBind(rowid), SQLBind(document.key.kind.rawValue), SQLBind(document.key.ref)]))
             full.append(SQLGroupExpression([SQLBind(rowid), SQLBind(document.words.joined(separator: " "))]))

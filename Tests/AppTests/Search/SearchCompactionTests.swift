@@ -64,6 +64,27 @@ struct SearchCompactionTests {
                                              merging: &merging, policy: policy, yielding: yielding)
     }
 
+    @Test func aBatchIndexedInOneTransactionIsOneSegmentWhateverOrderItsDatesComeIn() async throws {
+        try await withTestApp(database: .sqliteMemory) { t in
+            // given: meetings recorded newest first, as an import of past meetings or a sync of
+            // history writes them, so that the queue's order (by id) is the reverse of their dates
+            try await withoutFTS5sOwnMerging(t.app)
+            let student = try await Fixtures.student("Ana Lima", email: "ana@example.com", on: t.app)
+            for meeting in 0..<30 {
+                _ = try await SearchCorpus.consultation(for: student, daysAgo: Double(meeting), topic: "Thesis review \(meeting)",
+                                                        notes: "chapter \(meeting)", on: t.app)
+            }
+
+            // when: the 31 records are indexed in one batch
+            try await drain(t.app)
+
+            // then: one segment per table, and the meetings are found newest first
+            #expect(try await segments(t.app) == [1, 1])
+            let found = try await ids(t, "thesis")
+            #expect(found.count == 30)
+        }
+    }
+
     @Test func aScatteredIndexIsMergedIntoOnePieceAndAnswersAlike() async throws {
         try await withTestApp(database: .sqliteMemory) { t in
             // given: an index in many pieces, and what it answers
