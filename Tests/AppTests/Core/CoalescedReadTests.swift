@@ -1,5 +1,4 @@
 @testable import App
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Testing
@@ -8,43 +7,16 @@ import Testing
 /// that is what keeps the shared data version exact.
 @Suite("Coalesced reads")
 struct CoalescedReadTests {
-    /// A read that counts its starts and answers only when told to.
-    private final class ControlledRead: Sendable {
-        let eventLoop: any EventLoop
-        private let started = NIOLockedValueBox([EventLoopPromise<Int>]())
-
-        init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
-
-        var starts: Int { started.withLockedValue { $0.count } }
-
-        func read() -> EventLoopFuture<Int> {
-            let promise = eventLoop.makePromise(of: Int.self)
-            started.withLockedValue { $0.append(promise) }
-            return promise.futureResult
-        }
-
-        /// Answers the `number`th read started (from 0) with `value`.
-        func answer(_ number: Int, value: Int) throws {
-            let promise = try #require(started.withLockedValue { number < $0.count ? $0[number] : nil })
-            promise.succeed(value)
-        }
-
-        /// Answers whatever is still waiting, so that a failed test ends rather than hangs.
-        func answerAll() {
-            started.withLockedValue { $0 }.forEach { $0.succeed(-1) }
-        }
-    }
-
     /// Runs `body` with a one-thread event loop, a `CoalescedRead` and a controlled read on it;
     /// answers any read left waiting and shuts the loop down, whether `body` passed or failed.
-    private func onOneLoop(_ body: (any EventLoop, CoalescedRead<Int>, ControlledRead) async throws -> Void) async throws {
+    private func onOneLoop(_ body: (any EventLoop, CoalescedRead<Int>, ControlledFutures<Int>) async throws -> Void) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
-        let reads = ControlledRead(eventLoop: loop)
+        let reads = ControlledFutures<Int>(eventLoop: loop)
         do {
             try await body(loop, CoalescedRead<Int>(), reads)
         } catch {
-            reads.answerAll()
+            reads.answerAll(with: -1)
             try await group.shutdownGracefully()
             throw error
         }
@@ -54,7 +26,7 @@ struct CoalescedReadTests {
     @Test func callersInOneLoopTurnShareOneRead() async throws {
         try await onOneLoop { loop, coalesced, reads in
             let futures = try await loop.submit {
-                (0..<5).map { _ in coalesced.value(on: loop, read: reads.read) }
+                (0..<5).map { _ in coalesced.value(on: loop, read: reads.start) }
             }.get()
             try await loop.submit {}.get()  // the loop turn ends; the shared read has started
             try #require(reads.starts == 1)
@@ -65,11 +37,11 @@ struct CoalescedReadTests {
 
     @Test func aCallerAfterTheReadBeganGetsANewerRead() async throws {
         try await onOneLoop { loop, coalesced, reads in
-            let first = try await loop.submit { coalesced.value(on: loop, read: reads.read) }.get()
+            let first = try await loop.submit { coalesced.value(on: loop, read: reads.start) }.get()
             try await loop.submit {}.get()
             #expect(reads.starts == 1)
             // The first read is still in flight: a change may have committed since it began.
-            let second = try await loop.submit { coalesced.value(on: loop, read: reads.read) }.get()
+            let second = try await loop.submit { coalesced.value(on: loop, read: reads.start) }.get()
             try await loop.submit {}.get()
             try #require(reads.starts == 2)
             try reads.answer(1, value: 2)

@@ -11,43 +11,16 @@ import VaporTesting
 /// callers at the same data version share: a value is never older than the version it is served at.
 @Suite("Shared builds")
 struct SharedBuildTests {
-    /// A build that counts its starts and answers only when told to.
-    private final class ControlledBuild: Sendable {
-        let eventLoop: any EventLoop
-        private let started = NIOLockedValueBox([EventLoopPromise<String>]())
-
-        init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
-
-        var starts: Int { started.withLockedValue { $0.count } }
-
-        func build() -> EventLoopFuture<String> {
-            let promise = eventLoop.makePromise(of: String.self)
-            started.withLockedValue { $0.append(promise) }
-            return promise.futureResult
-        }
-
-        /// Answers the `number`th build started (from 0) with `value`.
-        func answer(_ number: Int, value: String) throws {
-            let promise = try #require(started.withLockedValue { number < $0.count ? $0[number] : nil })
-            promise.succeed(value)
-        }
-
-        /// Answers whatever is still waiting, so that a failed test ends rather than hangs.
-        func answerAll() {
-            started.withLockedValue { $0 }.forEach { $0.succeed("") }
-        }
-    }
-
     /// Runs `body` with a one-thread event loop, a cache and a controlled build on it; answers any
     /// build left waiting and shuts the loop down, whether `body` passed or failed.
-    private func onOneLoop(_ body: (any EventLoop, VersionedCache<String, String>, ControlledBuild) async throws -> Void) async throws {
+    private func onOneLoop(_ body: (any EventLoop, VersionedCache<String, String>, ControlledFutures<String>) async throws -> Void) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
-        let builds = ControlledBuild(eventLoop: loop)
+        let builds = ControlledFutures<String>(eventLoop: loop)
         do {
             try await body(loop, VersionedCache<String, String>(), builds)
         } catch {
-            builds.answerAll()
+            builds.answerAll(with: "")
             try await group.shutdownGracefully()
             throw error
         }
@@ -57,8 +30,8 @@ struct SharedBuildTests {
     @Test func callersOfOneKeyAtOneVersionShareOneBuild() async throws {
         try await onOneLoop { loop, cache, builds in
             // when: five callers miss "today" at version 7 while its build runs, and one asks for another key
-            let futures = (0..<5).map { _ in cache.sharedBuild(of: "today", version: 7, on: loop, builds.build) }
-            let other = cache.sharedBuild(of: "brief", version: 7, on: loop, builds.build)
+            let futures = (0..<5).map { _ in cache.sharedBuild(of: "today", version: 7, on: loop, builds.start) }
+            let other = cache.sharedBuild(of: "brief", version: 7, on: loop, builds.start)
 
             // then: one build for "today", one for "brief", and every caller gets its key's value
             try #require(builds.starts == 2)
@@ -72,12 +45,12 @@ struct SharedBuildTests {
     @Test func aCallerAtAnotherVersionBuildsItsOwn() async throws {
         try await onOneLoop { loop, cache, builds in
             // given: a build at version 7 under way
-            let atSeven = cache.sharedBuild(of: "today", version: 7, on: loop, builds.build)
+            let atSeven = cache.sharedBuild(of: "today", version: 7, on: loop, builds.start)
 
             // when: a caller at 8 (a change was committed), then late callers at 7 and at 8
-            let atEight = cache.sharedBuild(of: "today", version: 8, on: loop, builds.build)
-            let lateAtSeven = cache.sharedBuild(of: "today", version: 7, on: loop, builds.build)
-            let lateAtEight = cache.sharedBuild(of: "today", version: 8, on: loop, builds.build)
+            let atEight = cache.sharedBuild(of: "today", version: 8, on: loop, builds.start)
+            let lateAtSeven = cache.sharedBuild(of: "today", version: 7, on: loop, builds.start)
+            let lateAtEight = cache.sharedBuild(of: "today", version: 8, on: loop, builds.start)
 
             // then: the caller at 8 did not get the build begun before the change; the late one at 7
             // built alone rather than take 8's place; the late one at 8 shared 8's build
@@ -94,12 +67,12 @@ struct SharedBuildTests {
 
     @Test func aFinishedBuildIsNotSharedAgain() async throws {
         try await onOneLoop { loop, cache, builds in
-            let first = cache.sharedBuild(of: "today", version: 7, on: loop, builds.build)
+            let first = cache.sharedBuild(of: "today", version: 7, on: loop, builds.start)
             try builds.answer(0, value: "first")
             #expect(try await first.get() == "first")
 
             // Kept values are the cache's job; a build once finished answers no later caller.
-            let second = cache.sharedBuild(of: "today", version: 7, on: loop, builds.build)
+            let second = cache.sharedBuild(of: "today", version: 7, on: loop, builds.start)
             try #require(builds.starts == 2)
             try builds.answer(1, value: "second")
             #expect(try await second.get() == "second")

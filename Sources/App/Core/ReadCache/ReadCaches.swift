@@ -69,6 +69,8 @@ final class VersionedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable 
     }
 
     private let entries = NIOLockedValueBox([Key: Entry]())
+    /// A caller's part in a build: begins the shared one, joins it, or builds alone.
+    private enum Part { case lead(EventLoopPromise<Value>), join(EventLoopPromise<Value>), alone }
     /// Builds under way, one per key, with the version each was asked at.
     private let builds = NIOLockedValueBox([Key: (version: Int64, result: EventLoopPromise<Value>)]())
     /// Past this many keys the cache starts afresh: simpler than eviction, and keys are few
@@ -104,26 +106,30 @@ final class VersionedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable 
     func sharedBuild(of key: Key, version: Int64, on eventLoop: any EventLoop,
                      _ build: () -> EventLoopFuture<Value>) -> EventLoopFuture<Value> {
         // Claimed under the lock before anything is built, so that callers racing in start one build.
-        let (shared, starts) = builds.withLockedValue { builds -> (EventLoopPromise<Value>?, Bool) in
+        let part = builds.withLockedValue { builds -> Part in
             if let running = builds[key] {
-                if running.version == version { return (running.result, false) }
+                if running.version == version { return .join(running.result) }
                 // Asked at an older version than the build under way: built alone, the newer one kept.
-                if running.version > version { return (nil, true) }
+                if running.version > version { return .alone }
             }
             let promise = eventLoop.makePromise(of: Value.self)
             builds[key] = (version, promise)
-            return (promise, true)
+            return .lead(promise)
         }
-        guard let shared else { return build().hop(to: eventLoop) }
-        if starts {
+        switch part {
+        case .alone:
+            return build().hop(to: eventLoop)
+        case .join(let shared):
+            return shared.futureResult.hop(to: eventLoop)
+        case .lead(let shared):
             build().cascade(to: shared)
             shared.futureResult.whenComplete { _ in
                 self.builds.withLockedValue { builds in
                     if let running = builds[key], running.result.futureResult === shared.futureResult { builds[key] = nil }
                 }
             }
+            return shared.futureResult
         }
-        return shared.futureResult.hop(to: eventLoop)
     }
 }
 
