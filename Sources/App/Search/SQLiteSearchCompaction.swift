@@ -13,7 +13,7 @@ import SQLKit
 /// few thousand records), so it is kept for large changes: it begins only when the indexing queue
 /// is empty, a table holds more than `Policy.maxSegments`, and this process has indexed, since it
 /// last merged, at least `minRecords` records and `minShare` of the index. A trickle of edits,
-/// each indexed in a transaction of its own, can leave more than 8 small segments, but starts
+/// each indexed in a transaction of its own, leaves a segment each, but starts
 /// no merge until it adds up to a quarter of the index, so each record costs a few rewrites of
 /// its own size, as FTS5's own merging does.
 ///
@@ -27,8 +27,12 @@ enum SQLiteSearchCompaction {
     static let tables = ["search_full", "search_titles"]
 
     struct Policy: Sendable {
-        /// A table with more segments than this may be merged...
-        var maxSegments = 8
+        /// A table with more segments than this may be merged... Every segment is looked in by
+        /// every query word, and since a batch is written as one segment (`SQLiteSearchIndex.write`)
+        /// FTS5's own merging leaves a large indexing in a few (7 after `make bench`'s 200,000
+        /// meetings), which a threshold of 8 left unmerged: fresh searches there answered at 24 to 36%
+        /// of the health route's rate, against 39 to 41% from one segment in an earlier run.
+        var maxSegments = 1
         /// ...once this process has indexed at least this many records since it last merged...
         var minRecords = 1_000
         /// ...and at least this share of the records the index holds.

@@ -147,7 +147,7 @@ struct SearchCompactionTests {
     @Test func aTrickleOfEditsAfterAMergeBeginsNoOther() async throws {
         try await withTestApp(database: .sqliteMemory) { t in
             // given: a merged index, whose small segments FTS5 is told not to merge by itself, so that
-            // a trickle of edits surely leaves more than 8 (whether FTS5's own merging would have
+            // a trickle of edits surely leaves more than one (whether FTS5's own merging would have
             // done so depends on how many pages the edits wrote)
             try await withoutFTS5sOwnMerging(t.app)
             try await indexInBatches(t.app, batches: 40)
@@ -195,7 +195,7 @@ struct SearchCompactionTests {
             var merging = Set<String>()
             try await merge(t.app, .standard, merging: &merging)
 
-            // then: every table that had more than 8 segments is in one piece
+            // then: every table that had more than the policy's segments is in one piece
             let after = try await segments(t.app)
             for (was, now) in zip(before, after) where was > SQLiteSearchCompaction.Policy.standard.maxSegments {
                 #expect(now == 1, "\(before) → \(after)")
