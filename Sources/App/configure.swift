@@ -73,7 +73,7 @@ private func useSQLite(_ app: Application, path: String) async throws {
     app.databaseWriter = DatabaseWriter(lock: AsyncLock())
     // WAL lets pages read while a webhook writes.
     try await app.db.sql().raw("PRAGMA journal_mode=WAL").run()
-    let reader = SQLiteReader(path: path, threadPool: app.threadPool)
+    let reader = SQLiteReader(path: path)
     app.sqliteReader = reader
     app.lifecycle.use(CloseOnShutdown(reader: reader))
 }

@@ -115,7 +115,7 @@ struct SQLiteReaderTests {
 
     @Test func aDatabaseOutOfReachIsAnOutageNotAFailure() async throws {
         // A file that cannot be opened: the request answers 503 as for sqlite-nio's errors.
-        let reader = SQLiteReader(path: "/nonexistent-\(UUID().uuidString)/crm.sqlite", threadPool: .singleton)
+        let reader = SQLiteReader(path: "/nonexistent-\(UUID().uuidString)/crm.sqlite")
         do {
             _ = try await reader.read { _ in 1 }
             Issue.record("opened a database in a folder that does not exist")
@@ -124,7 +124,23 @@ struct SQLiteReaderTests {
         }
         #expect(DatabaseOutage.isOutage(SQLiteReadError(status: 5, message: "database is locked")))
         #expect(!DatabaseOutage.isOutage(SQLiteReadError(message: "no such column")))
-        reader.close()
+        try await reader.shutdown()
+    }
+
+    @Test func aReadAskedAfterShutdownFailsInsteadOfWaiting() async throws {
+        guard TestApp.postgresURL == nil else { return }
+        var reader: SQLiteReader?
+        try await withTestApp(database: .sqliteMemory) { t in
+            reader = t.app.sqliteReader
+            let read = try await t.app.sqliteReader?.read { _ in 7 }
+            #expect(read == 7)
+        }
+        // The app's shutdown stopped the reader's own threads: a late read is refused at once.
+        let stopped = try #require(reader)
+        // (NIOThreadPool's async jobs report an inactive pool as a cancellation.)
+        await #expect(throws: CancellationError.self) {
+            try await stopped.read { _ in 7 }
+        }
     }
 
     @Test func anInMemoryDatabaseLeavesNoFileBehind() async throws {

@@ -10,11 +10,15 @@ extension Application {
     }
 }
 
-/// Closes the reader's connections when the app shuts down.
+/// Closes the reader's connections and stops its threads when the app shuts down.
 struct CloseOnShutdown: LifecycleHandler {
     let reader: SQLiteReader
 
     func shutdownAsync(_ application: Application) async {
-        reader.close()
+        do {
+            try await reader.shutdown()
+        } catch {
+            application.logger.warning("Stopping the SQLite readers' threads failed: \(String(describing: error))")
+        }
     }
 }
