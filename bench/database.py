@@ -5,7 +5,7 @@ import sqlite3
 import time
 
 import postgres
-from harness import HarnessError, db_counts
+from harness import HarnessError, db_counts, req
 
 
 def search_segments(db):
@@ -13,19 +13,28 @@ def search_segments(db):
     return [db.scalar(f"SELECT count(DISTINCT segid) FROM {t}_idx") for t in ("search_full", "search_titles")]
 
 
-def wait_for_settled_search_index(db, timeout=1800, steady_s=3.0):
-    """Waits until the segment counts stop changing for `steady_s` (the server begins a merge within a
-    tick, 1 s, of its indexing queue emptying, and a merge drops segments as it goes); returns them."""
+def wait_for_settled_search_index(db, port, headers, timeout=1800):
+    """Waits until the server says (GET /metrics) that nothing waits to be indexed and that it is not
+    merging the index and will not begin to (`crm_search_index_merging`); returns the segments then.
+    Watching the segment counts instead was not enough: a table's count can stay put for seconds
+    while its merge runs, and one run measured its searches on an index the server was still merging."""
     t0 = time.monotonic()
-    counts, since = search_segments(db), time.monotonic()
-    while time.monotonic() - since < steady_s:
+    while True:
+        status, _, body = req(port, "GET", "/metrics", headers=headers)
+        if status != 200:
+            raise HarnessError(f"GET /metrics answered {status}: {body[:300]!r}")
+        gauges = {}
+        for line in body.decode().splitlines():
+            name, _, value = line.partition(" ")
+            if name in ("crm_search_pending", "crm_search_index_merging"):
+                gauges[name] = float(value)
+        if len(gauges) != 2:
+            raise HarnessError(f"GET /metrics did not say how search indexing stands: {sorted(gauges)}")
+        if gauges["crm_search_pending"] == 0 and gauges["crm_search_index_merging"] == 0:
+            return search_segments(db)
         if time.monotonic() - t0 > timeout:
-            raise HarnessError(f"the search index's segments did not settle within {timeout} s: {counts}")
+            raise HarnessError(f"the search index did not settle within {timeout} s: {gauges}, segments {search_segments(db)}")
         time.sleep(0.5)
-        now = search_segments(db)
-        if now != counts:
-            counts, since = now, time.monotonic()
-    return counts
 
 
 def db_scalar(db_path, query):

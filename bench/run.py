@@ -173,7 +173,7 @@ def main():
             # (SQLiteSearchCompaction); searches are measured on the index as the server keeps it,
             # so wait for that too.
             res["search_segments_indexed"] = search_segments(db)
-            res["search_segments"] = wait_for_settled_search_index(db)
+            res["search_segments"] = wait_for_settled_search_index(db, port, auth)
             res["search_compacted_s"] = time.monotonic() - started
             log(f"search index segments {res['search_segments_indexed']} when indexed, {res['search_segments']} after "
                 f"{res['search_compacted_s']:.1f} s")
@@ -256,7 +256,7 @@ def main():
             # The segments that indexing the deliveries added, and any merge they began: that
             # rewriting is theirs too. (Sampled as the queue empties; a merge may have begun.)
             res["search_segments_after_webhooks"] = search_segments(db)
-            res["search_segments_merged_after_webhooks"] = wait_for_settled_search_index(db)
+            res["search_segments_merged_after_webhooks"] = wait_for_settled_search_index(db, port, auth)
         server.settle()
         db.checkpoint()
         os.sync()

@@ -35,7 +35,8 @@ def test_metrics_need_a_token_parse_and_move_with_deliveries_reconciles_and_cale
         before = scrape(crm)
         assert total(before, "crm_calendly_configured") == 1
         for gauge in ("crm_consultations_upcoming", "crm_webhook_last_delivery_timestamp_seconds",
-                      "crm_webhook_deliveries_failed", "crm_reconcile_last_success_timestamp_seconds"):
+                      "crm_webhook_deliveries_failed", "crm_reconcile_last_success_timestamp_seconds",
+                      "crm_search_pending", "crm_search_index_merging"):
             assert any(name == gauge for name, _ in before), gauge
 
         # A booking made from the app: requests to Calendly, then Calendly's webhook back.

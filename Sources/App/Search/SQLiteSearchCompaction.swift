@@ -49,6 +49,15 @@ enum SQLiteSearchCompaction {
             .first(decodingColumn: "n", as: Int.self) ?? 0
     }
 
+    /// Whether this process is merging the index, or will once the indexing queue is empty
+    /// (`crm_search_index_merging` in `GET /metrics`): 0 means the index is in the shape searches
+    /// will keep meeting. Always false on PostgreSQL.
+    static func underwayOrDue(memory: SearchMemory, on sql: any SQLDatabase) async throws -> Bool {
+        guard sql.dialect.name == "sqlite" else { return false }
+        if memory.isMerging { return true }
+        return try await !due(.standard, memory: memory, on: sql).isEmpty
+    }
+
     /// The tables a merge should begin on now. The in-memory count is asked first, so an idle
     /// server reads nothing.
     static func due(_ policy: Policy, memory: SearchMemory, on sql: any SQLDatabase) async throws -> [String] {
@@ -86,11 +95,12 @@ enum SQLiteSearchCompaction {
                     policy: Policy = .standard, yielding: () async throws -> Bool = { false }) async throws {
         let sql = try database.sql()
         guard sql.dialect.name == "sqlite" else { return }
+        // However the run ends (done, yielding, failing), the memory says whether a merge is left.
+        defer { memory.isMerging = !merging.isEmpty }
         if merging.isEmpty {
             let due = try await due(policy, memory: memory, on: sql)
             guard !due.isEmpty else { return }
-            // What is indexed from now on counts toward the next merge.
-            memory.merged()
+            memory.mergeBegan()
             for table in due {
                 _ = try await step(table, beginning: true, pages: policy.pagesPerStep, on: database, writer: writer)
                 merging.insert(table)

@@ -47,6 +47,11 @@ enum SearchIndex {
         try await sql.raw("SELECT 1 AS one FROM search_pending LIMIT 1").first() != nil
     }
 
+    /// How many records wait to be indexed (`crm_search_pending` in `GET /metrics`).
+    static func pendingCount(on sql: any SQLDatabase) async throws -> Int {
+        try await sql.raw("SELECT count(*) AS n FROM search_pending").first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+
     /// One batch: the queue entries and their records are read and folded into words without any
     /// lock; then, in one short write transaction, each entry is cleared only if its stamp is still
     /// the one read, and only those records' words are stored. An entry queued again meanwhile (its

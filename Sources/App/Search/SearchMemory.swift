@@ -15,6 +15,7 @@ final class SearchMemory: Sendable {
         var generation = 0
         var expansions: [String: (generation: Int, terms: [String])] = [:]
         var indexedSinceMerge = 0
+        var merging = false
     }
 
     /// Enough for every word a mentor types in a long while; past it, the memory starts over.
@@ -42,8 +43,19 @@ final class SearchMemory: Sendable {
     /// Records this process indexed since it last merged the SQLite index (`SQLiteSearchCompaction`).
     var indexedSinceMerge: Int { state.withLockedValue { $0.indexedSinceMerge } }
 
-    func merged() {
-        state.withLockedValue { $0.indexedSinceMerge = 0 }
+    /// A merge of the SQLite index begins: what is indexed from now on counts toward the next one.
+    func mergeBegan() {
+        state.withLockedValue {
+            $0.indexedSinceMerge = 0
+            $0.merging = true
+        }
+    }
+
+    /// Whether this process is merging the SQLite index (`SQLiteSearchCompaction`), from the first
+    /// step of a merge until a step finds nothing left, across the runs that yield to requests.
+    var isMerging: Bool {
+        get { state.withLockedValue { $0.merging } }
+        set { state.withLockedValue { $0.merging = newValue } }
     }
 
     func expansion(of word: String) -> [String]? {

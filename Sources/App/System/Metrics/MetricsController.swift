@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// `GET /metrics`: the Prometheus text format, for an API token (the series name the owner's
@@ -15,6 +16,10 @@ struct MetricsController {
             let count = try await WebhookDelivery.query(on: req.db).filter(\.$state == state).count()
             metrics.set("crm_webhook_deliveries_\(state.rawValue)", Double(count))
         }
+        let sql = try req.db.sql()
+        metrics.set("crm_search_pending", Double(try await SearchIndex.pendingCount(on: sql)))
+        let merging = try await SQLiteSearchCompaction.underwayOrDue(memory: app.searchMemory, on: sql)
+        metrics.set("crm_search_index_merging", merging ? 1 : 0)
         let upcoming = try await Consultation.query(on: req.db).filter(\.$status == .scheduled).filter(\.$consultationDate > now).count()
         metrics.set("crm_consultations_upcoming", Double(upcoming))
         let connection = try await CalendlyConnectionStore(db: req.db, sandbox: app.appConfig.sandboxMode).load()
