@@ -76,6 +76,10 @@ def build_report(res):
                      f"p99 < 20 ms: {verdict(checks['calendar_p99'])}"))
     rows.append(line(f"GET /api/today ({res['today']['connections']} conn)", res["today"],
                      f"≥ 40% of health: {verdict(checks['today_ratio'])}; p99 < 15 ms: {verdict(checks['today_p99'])}"))
+    if "today_writes" in res:
+        rows.append(line(f"GET /api/today while a student is edited every 0.25 s ({res['today_writes_edits']} edits; "
+                         f"{res['today_writes']['connections']} conn)", res["today_writes"],
+                         "no target: each edit is a new data version; the requests waiting for it share one build"))
     rows.append(line(f"GET /api/consultations/{{id}}/brief ({res['brief']['connections']} conn)", res["brief"],
                      f"≥ 40% of health: {verdict(checks['brief_ratio'])}; p99 < 15 ms: {verdict(checks['brief_p99'])}"))
     for key, (label, query) in SEARCH_QUERIES.items():
@@ -181,7 +185,7 @@ def render_markdown(res, table, checks):
         f"Afterwards the inbox held {w['deliveries']:,} deliveries: {json.dumps(w['states'])}; "
         f"consultations +{w['new_consultations']:,}, students +{w['new_students']:,}.",
     ]
-    for key in ("health", "upcoming", "calendar", "today", "brief", *SEARCH_QUERIES, *(k + "_fresh" for k in SEARCH_QUERIES),
+    for key in ("health", "upcoming", "calendar", "today", "today_writes", "brief", *SEARCH_QUERIES, *(k + "_fresh" for k in SEARCH_QUERIES),
                 "search_varied", "webhook"):
         if key not in res:
             continue

@@ -7,6 +7,7 @@ Seeds a fresh SQLite database (10,000 students, 200,000 consultations), starts t
   upcoming         GET /api/calendar/meetings/upcoming?limit=50 (API token)
   calendar page    GET /calendar (session cookie from a real sign-in)
   today, brief     GET /api/today and GET /api/consultations/{id}/brief
+  today_writes     GET /api/today while a student is edited every 0.25 s (PATCH /api/students/{id})
   search           GET /api/search: a common word, a rare word, a two-word prefix query
   webhook ingest   POST /api/calendar/webhook/calendly, distinct signed invitee.created bookings
   health (again)   the ceiling once more, to show drift from other load on the machine
@@ -49,6 +50,40 @@ from harness import (OWNER_EMAIL, OWNER_PASSWORD, HarnessError, Server, free_por
 
 
 SEARCH_VARIED_COUNT = 6_000
+TODAY_EDIT_INTERVAL_S = 0.25
+
+
+def measure_while_editing(port, auth, measure):
+    """Runs `measure` while another client edits one student's notes every TODAY_EDIT_INTERVAL_S
+    (PATCH /api/students/{id}); returns what `measure` returned and how many edits were saved."""
+    import threading
+    status, _, body = req(port, "GET", "/api/students?limit=1", headers=auth)
+    students = json.loads(body).get("students", []) if status == 200 else []
+    if not students:
+        raise HarnessError(f"GET /api/students?limit=1 answered {status}: {body[:300]!r}")
+    path = f"/api/students/{students[0]['id']}"
+    stop, edits, failures = threading.Event(), [0], []
+
+    def edit():
+        while not stop.wait(TODAY_EDIT_INTERVAL_S):
+            status, _, answer = req(port, "PATCH", path, body=json.dumps({"notes": f"bench edit {edits[0]}"}),
+                                    headers={**auth, "Content-Type": "application/json"})
+            if status == 200:
+                edits[0] += 1
+            else:
+                failures.append((status, answer[:300]))
+                return
+
+    editor = threading.Thread(target=edit)
+    editor.start()
+    try:
+        result = measure()
+    finally:
+        stop.set()
+        editor.join()
+    if failures:
+        raise HarnessError(f"PATCH {path} answered {failures[0][0]}: {failures[0][1]!r}")
+    return result, edits[0]
 
 
 def varied_searches(count, rng_seed=7):
@@ -225,6 +260,16 @@ def main():
                                        extra_env={"BENCH_SEARCH_FILE": search_file}, server=server, **common)
         log(f"  {res['search_varied']['rps']:,.0f} req/s, p99 {res['search_varied']['p99_ms']:.2f} ms, "
             f"errors {res['search_varied']['errors']}")
+
+        # Today while the data changes: a student edited every 0.25 s through the API, each edit a new
+        # data version, so the kept answer is built again about 40 times during the measurement.
+        server.settle()
+        log(f"measuring today_writes ({args.duration} s, a student edited every {TODAY_EDIT_INTERVAL_S} s)")
+        res["today_writes"], res["today_writes_edits"] = measure_while_editing(
+            port, auth, lambda: run_wrk(port, "/api/today", script="get.lua", headers=[f"Authorization: Bearer {token}"],
+                                        server=server, **common))
+        log(f"  {res['today_writes']['rps']:,.0f} req/s, p99 {res['today_writes']['p99_ms']:.2f} ms, "
+            f"errors {res['today_writes']['errors']}, {res['today_writes_edits']} edits")
 
         server.settle()
         before = db.counts()
