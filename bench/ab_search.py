@@ -20,8 +20,9 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH_DIR)
 sys.path.insert(0, BENCH_DIR)
 sys.dont_write_bytecode = True
-from harness import Server, free_port, run_wrk  # noqa: E402
+from harness import Server, free_port, run_wrk, server_env  # noqa: E402
 from report import SEARCH_QUERIES  # noqa: E402
+from webhooks import WEBHOOK_KEY  # noqa: E402
 
 QUERIES = [query for _, query in SEARCH_QUERIES.values()]
 
@@ -31,9 +32,7 @@ def one_turn(binary, database):
     db = os.path.join(tmp, "crm.sqlite")
     shutil.copy(database, db)
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CALENDLY_", "DATABASE_", "PUBLIC_BASE"))}
-    env.update({"DATABASE_URL": f"sqlite:{db}", "CALENDLY_SYNC_INTERVAL": "0", "LOG_LEVEL": "info",
-                "CALENDLY_WEBHOOK_SECRET": "x" * 32, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"})
+    env = server_env(f"sqlite:{db}", port, WEBHOOK_KEY)
     token = subprocess.run([binary, "token", "create", "--name", "ab"], cwd=ROOT, env=env,
                            capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1].strip()
     server = Server(binary, tmp, env, port)
@@ -46,8 +45,7 @@ def one_turn(binary, database):
             results[query] = run_wrk(port, "/api/search?q=" + query, 10, 2, 32, "get.lua", headers=headers, server=server)
         return results
     finally:
-        server.proc.terminate()
-        server.proc.wait()
+        server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

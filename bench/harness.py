@@ -85,6 +85,15 @@ def sign_in(port):
 
 # --- The server --------------------------------------------------------------------------------
 
+def server_env(database_url, port, webhook_key, log_level="info"):
+    """The environment `crm` runs in for a benchmark: this shell's, less any Calendly, database or
+    public-address settings, with the given database and no Calendly sync."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CALENDLY_", "DATABASE_", "PUBLIC_BASE"))}
+    env.update({"DATABASE_URL": database_url, "CALENDLY_WEBHOOK_SECRET": webhook_key, "CALENDLY_SYNC_INTERVAL": "0",
+                "LOG_LEVEL": log_level, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"})
+    return env
+
+
 class Server:
     def __init__(self, binary, workdir, env, port):
         self.binary, self.workdir, self.env, self.port = binary, workdir, env, port

@@ -46,7 +46,7 @@ from report import TARGETS, build_report, render_markdown  # noqa: E402
 from webhooks import WEBHOOK_KEY, build_webhooks  # noqa: E402
 from report import SEARCH_QUERIES  # noqa: E402
 from harness import (OWNER_EMAIL, OWNER_PASSWORD, HarnessError, Server, free_port,  # noqa: E402
-                     loadavg, log, req, run_wrk, sign_in)
+                     loadavg, log, req, run_wrk, server_env, sign_in)
 
 
 SEARCH_VARIED_COUNT = 6_000
@@ -148,10 +148,7 @@ def main():
         db = BenchDatabase(tmp, postgres_url)
         res["database"] = db.name
         port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("CALENDLY_", "DATABASE_", "PUBLIC_BASE"))}
-        env.update({"DATABASE_URL": db.url, "CALENDLY_WEBHOOK_SECRET": WEBHOOK_KEY,
-                    "CALENDLY_SYNC_INTERVAL": "0", "LOG_LEVEL": args.log_level,
-                    "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"})
+        env = server_env(db.url, port, WEBHOOK_KEY, args.log_level)
 
         def crm(*argv, stdin=None, database_url=None):
             out = subprocess.run([args.binary, *argv], cwd=tmp, env={**env, "DATABASE_URL": database_url or db.url},

@@ -58,12 +58,6 @@ struct SearchCompactionTests {
         }
     }
 
-    /// `crm_search_index_merging` as `GET /metrics` tells it.
-    private func mergingGauge(_ t: TestApp) async throws -> Double? {
-        let text = try await t.app.testing().sendRequest(.GET, "/metrics", headers: t.bearer).body.string
-        return text.firstMatch(of: /\ncrm_search_index_merging ([0-9.]+)/).flatMap { Double($0.1) }
-    }
-
     private func merge(_ app: Application, _ policy: SQLiteSearchCompaction.Policy, merging: inout Set<String>,
                        yielding: () async throws -> Bool = { false }) async throws {
         try await SQLiteSearchCompaction.run(on: app.db, writer: app.databaseWriter, memory: app.searchMemory,
@@ -135,7 +129,7 @@ struct SearchCompactionTests {
             var runs = 1
             while !merging.isEmpty && runs < 5_000 {
                 // Between runs the merge is still under way, and the metrics say so.
-                if runs == 5 { #expect(try await mergingGauge(t) == 1) }
+                if runs == 5 { #expect(try await t.metric("crm_search_index_merging") == 1) }
                 if runs == 10 { try await indexInBatches(t.app, batches: 1, from: 1_010) }
                 try await merge(t.app, slow, merging: &merging) { true }
                 runs += 1
@@ -144,7 +138,7 @@ struct SearchCompactionTests {
             // then: the merge finished, in more than one run, and was carried on, not begun again: the segment indexed meanwhile stands beside what was
             // merged (begun again at each step, the merge would have taken it in and left one)
             #expect(merging.isEmpty)
-            #expect(try await mergingGauge(t) == 0)
+            #expect(try await t.metric("crm_search_index_merging") == 0)
             #expect(runs > 10, "\(runs)")
             let after = try await segments(t.app)
             #expect(after.allSatisfy { (2...6).contains($0) }, "\(before) → \(after)")
@@ -200,12 +194,12 @@ struct SearchCompactionTests {
             let before = try await segments(t.app)
             #expect(before.contains { $0 > SQLiteSearchCompaction.Policy.standard.maxSegments }, "\(before)")
             // The merge is due before it begins: the metrics tell a benchmark or an operator to wait.
-            #expect(try await mergingGauge(t) == 1)
+            #expect(try await t.metric("crm_search_index_merging") == 1)
 
             // when
             var merging = Set<String>()
             try await merge(t.app, .standard, merging: &merging)
-            #expect(try await mergingGauge(t) == 0)
+            #expect(try await t.metric("crm_search_index_merging") == 0)
 
             // then: every table that had more than the policy's segments is in one piece
             let after = try await segments(t.app)

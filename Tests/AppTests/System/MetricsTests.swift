@@ -25,17 +25,13 @@ struct MetricsTests {
 
     @Test func theSearchQueueIsCountedUntilItIsIndexed() async throws {
         try await withTestApp { t in
-            let gauge = { (name: String) async throws -> Double? in
-                let text = try await t.app.testing().sendRequest(.GET, "/metrics", headers: t.bearer).body.string
-                return text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.dropFirst(name.count + 1)) }
-            }
             let student = try await Fixtures.student("Ana Lima", email: "ana@example.com", on: t.app)
             _ = try await SearchCorpus.consultation(for: student, daysAgo: 1, topic: "Thesis review", notes: "chapter two", on: t.app)
-            #expect(try await gauge("crm_search_pending") == 2)
+            #expect(try await t.metric("crm_search_pending") == 2)
             try await SearchIndex.drain(on: t.app.db, writer: t.app.databaseWriter, memory: t.app.searchMemory)
-            #expect(try await gauge("crm_search_pending") == 0)
+            #expect(try await t.metric("crm_search_pending") == 0)
             // Two records are far from a merge's worth, on SQLite; PostgreSQL never merges.
-            #expect(try await gauge("crm_search_index_merging") == 0)
+            #expect(try await t.metric("crm_search_index_merging") == 0)
         }
     }
 
