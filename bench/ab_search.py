@@ -2,13 +2,15 @@
 """Fresh searches by two or more builds taking turns on copies of one SQLite database, the way
 changes to search speed are judged here (single `make bench` runs move with the machine).
 
-usage: python3 bench/ab_search.py DATABASE ROUNDS BINARY [BINARY...]
+usage: python3 bench/ab_search.py DATABASE ROUNDS BINARY[=DATABASE] [BINARY[=DATABASE]...]
 
 Each turn copies DATABASE (a `crm backup` of a `make bench` database once its index was merged),
 starts the binary on it, measures GET /api/health for 5 s, then each of the benchmark's three
 searches with `Cache-Control: no-cache` for 10 s at 32 connections (after 2 s of warm-up), and
 prints one line: the rates, their share of health, and the p99s. The binaries must sit in the
-project's `.build-release/release/` (they find `Resources/` from there).
+project's `.build-release/release/` (they find `Resources/` from there). A binary given with its own
+database (`BINARY=DATABASE`) runs on a copy of that one instead: a build whose migration changes the
+index is measured on the database it migrated (and merged as the other was).
 """
 import os
 import shutil
@@ -54,8 +56,9 @@ def main():
         sys.exit(__doc__)
     database, rounds, binaries = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
     for turn in range(rounds):
-        for binary in binaries:
-            r = one_turn(binary, database)
+        for given in binaries:
+            binary, _, own = given.partition("=")
+            r = one_turn(binary, own or database)
             health = r["health"]["rps"]
             parts = [f"health {health:6.0f}"] + [
                 f"{q} {r[q]['rps']:5.0f} ({100 * r[q]['rps'] / health:4.1f}%) p99 {r[q]['p99_ms']:6.2f} ms" for q in QUERIES]

@@ -169,7 +169,28 @@ class Server:
 
 # --- wrk -----------------------------------------------------------------------------------------
 
-def run_wrk(port, path, seconds, threads, connections, script, headers=(), extra_env=None, timeout_s=5, server=None):
+def postgres_cpu_seconds():
+    """User+sys CPU time of every PostgreSQL server process on the machine (the benchmark's own
+    cluster, started by scripts/with-postgres.sh): with it, a PostgreSQL run shows what a request
+    costs the database as well as the app."""
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue  # ended meanwhile
+        name, _, rest = stat.partition(" (")[2].rpartition(")")
+        if name == "postgres":
+            fields = rest.split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(port, path, seconds, threads, connections, script, headers=(), extra_env=None, timeout_s=5, server=None,
+            database_cpu=None):
     env = dict(os.environ, BENCH_LUA_DIR=BENCH_DIR, BENCH_THREADS=str(threads), **(extra_env or {}))
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", f"{timeout_s}s",
            "-s", os.path.join(BENCH_DIR, script)]
@@ -177,6 +198,7 @@ def run_wrk(port, path, seconds, threads, connections, script, headers=(), extra
         cmd += ["-H", h]
     cmd.append(f"http://127.0.0.1:{port}{path}")
     cpu0 = server.cpu_seconds() if server else None
+    database_cpu0 = database_cpu() if server and database_cpu else None
     try:
         out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 120)
     except subprocess.TimeoutExpired:
@@ -195,6 +217,9 @@ def run_wrk(port, path, seconds, threads, connections, script, headers=(), extra
         # that does not depend on queueing; the server is idle before each run (settle()).
         r["server_cpu_s"] = server.cpu_seconds() - cpu0
         r["cpu_ms_per_req"] = r["server_cpu_s"] * 1000 / r["requests"] if r["requests"] else None
+        if database_cpu0 is not None:
+            r["database_cpu_s"] = database_cpu() - database_cpu0
+            r["database_cpu_ms_per_req"] = r["database_cpu_s"] * 1000 / r["requests"] if r["requests"] else None
     return r
 
 

@@ -26,6 +26,15 @@ def verdict(ok):
     return "PASS" if ok else "MISS"
 
 
+def cpu_figure(r):
+    """The server's CPU per request, and on PostgreSQL the database's after it (`0.55 + 1.20 db`)."""
+    if r.get("cpu_ms_per_req") is None:
+        return "–"
+    if r.get("database_cpu_ms_per_req") is None:
+        return f"{r['cpu_ms_per_req']:.2f}"
+    return f"{r['cpu_ms_per_req']:.2f} + {r['database_cpu_ms_per_req']:.2f} db"
+
+
 def build_report(res):
     h = res["health"]
     rows = []
@@ -34,7 +43,7 @@ def build_report(res):
         return r["rps"] / h["rps"] if h["rps"] else 0.0
 
     def line(name, r, targets):
-        cpu = f"{r['cpu_ms_per_req']:.2f}" if r.get("cpu_ms_per_req") is not None else "–"
+        cpu = cpu_figure(r)
         return (f"| {name} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} "
                 f"| {ratio(r) * 100:.1f}% | {cpu} | {targets} |")
 
@@ -152,7 +161,7 @@ def build_report(res):
             if key not in res["single"]:
                 continue
             r = res["single"][key]
-            cpu = f"{r['cpu_ms_per_req']:.2f}" if r.get("cpu_ms_per_req") is not None else "–"
+            cpu = cpu_figure(r)
             rows.append(f"| {label} | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} | {cpu} |")
     return "\n".join(rows), checks
 
@@ -172,7 +181,8 @@ def render_markdown(res, table, checks):
         f"(after a {res['warmup_s']} s warm-up for the GET endpoints); latencies as wrk measures them, "
         "errors = non-2xx answers + socket errors (connect/read/write/timeout); "
         "`vs health` = requests/s relative to GET /api/health measured first in the same run; "
-        "server CPU = the server's user+sys CPU time over the run divided by the requests answered.",
+        "server CPU = the server's user+sys CPU time over the run divided by the requests answered"
+        + ("; on PostgreSQL, `+ … db` is the same for the database's processes." if res.get("database") == "PostgreSQL" else "."),
         f"- Load average (1/5/15 min): before {res['load_before']}, after {res['load_after']} "
         "— the machine is shared, so compare figures only within one run.",
         f"- Database: {'PostgreSQL (fsync on)' if res.get('database') == 'PostgreSQL' else 'fresh SQLite file (WAL)'}, {d['students']:,} students, {d['consultations']:,} consultations "

@@ -45,7 +45,7 @@ from database import (BenchDatabase, device_bytes_written, own_write_bytes, sear
 from report import TARGETS, build_report, render_markdown  # noqa: E402
 from webhooks import WEBHOOK_KEY, build_webhooks  # noqa: E402
 from report import SEARCH_QUERIES  # noqa: E402
-from harness import (OWNER_EMAIL, OWNER_PASSWORD, HarnessError, Server, free_port,  # noqa: E402
+from harness import (OWNER_EMAIL, OWNER_PASSWORD, HarnessError, Server, free_port, postgres_cpu_seconds,  # noqa: E402
                      loadavg, log, req, run_wrk, server_env, sign_in)
 
 
@@ -227,7 +227,8 @@ def main():
                 raise HarnessError(f"GET {path} answered {status}: {body[:300]!r}")
             log(f"first {key} answer (uncached): {res['first_ms'][key]:.1f} ms, {len(body):,} bytes")
 
-        common = dict(seconds=args.duration, threads=args.threads, connections=args.connections)
+        common = dict(seconds=args.duration, threads=args.threads, connections=args.connections,
+                      database_cpu=postgres_cpu_seconds if postgres_url else None)
         gets = [
             ("health", "/api/health", []),
             ("upcoming", "/api/calendar/meetings/upcoming?limit=50", [f"Authorization: Bearer {token}"]),

@@ -27,4 +27,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddPostgresSearchFunctions())
     app.migrations.add(ReplacePostgresSearchFunctions(change: .lookEachKindDownToTheFloor))
     app.migrations.add(ReplacePostgresSearchFunctions(change: .skipTheRestWhenNamesFill))
+    app.migrations.add(NumberSearchRowsNewestLowest())
 }

@@ -21,9 +21,18 @@ struct CreateSearchIndex: AsyncMigration {
         } else {
             try await SearchSchema.createSQLite(sql)
         }
-        for (table, kind, _) in Self.watched {
+        try await Self.indexEveryRecord(on: database)
+    }
+
+    /// Queues every record of every kind and indexes them all, before the app serves.
+    static func indexEveryRecord(on database: any Database) async throws {
+        let sql = try database.sql()
+        let postgres = sql.dialect.name == "postgresql"
+        for (table, kind, _) in watched {
+            // A record already queued keeps its entry (`WHERE true` lets SQLite read the upsert).
             try await sql.raw("""
-                INSERT INTO search_pending (kind, ref\(unsafeRaw: postgres ? "" : ", stamp")) SELECT \(bind: kind.rawValue), id\(unsafeRaw: postgres ? "" : ", 0") FROM \(ident: table)
+                INSERT INTO search_pending (kind, ref\(unsafeRaw: postgres ? "" : ", stamp")) SELECT \(bind: kind.rawValue), id\(unsafeRaw: postgres ? "" : ", 0") FROM \(ident: table) WHERE true
+                ON CONFLICT (kind, ref) DO NOTHING
                 """).run()
         }
         try await SearchIndex.drain(on: database, writer: DatabaseWriter(lock: nil))

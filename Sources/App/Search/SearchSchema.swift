@@ -14,12 +14,9 @@ enum SearchSchema {
     private static let requeue = "ON CONFLICT (kind, ref) DO UPDATE SET stamp = excluded.stamp"
 
     static func createSQLite(_ sql: any SQLDatabase) async throws {
-        try await sql.raw("""
-            CREATE TABLE search_documents (rowid INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref NOT NULL, UNIQUE (kind, ref))
-            """).run()
+        try await createSQLiteFullText(sql)
+        // Dropped again by `DropRedundantIndexes`.
         try await sql.raw("CREATE INDEX search_documents_ref ON search_documents (ref)").run()
-        try await sql.raw("CREATE VIRTUAL TABLE search_full USING fts5(words, \(unsafeRaw: fts5Options))").run()
-        try await sql.raw("CREATE VIRTUAL TABLE search_titles USING fts5(words, \(unsafeRaw: fts5Options))").run()
         try await sql.raw("CREATE TABLE search_terms (term TEXT PRIMARY KEY) WITHOUT ROWID").run()
         // `seq` orders the queue; `stamp` is new each time a record is queued (again), so indexing
         // clears an entry only if the record has not changed since it was read.
@@ -51,6 +48,21 @@ enum SearchSchema {
               \(unsafeRaw: queue) SELECT 'follow_up', id, random() FROM follow_ups WHERE student_id = NEW.id \(unsafeRaw: requeue);
             END
             """).run()
+    }
+
+    /// The full-text tables and the records their rows stand for (`SQLiteSearchIndex`).
+    static func createSQLiteFullText(_ sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            CREATE TABLE search_documents (rowid INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref NOT NULL, UNIQUE (kind, ref))
+            """).run()
+        try await sql.raw("CREATE VIRTUAL TABLE search_full USING fts5(words, \(unsafeRaw: fts5Options))").run()
+        try await sql.raw("CREATE VIRTUAL TABLE search_titles USING fts5(words, \(unsafeRaw: fts5Options))").run()
+    }
+
+    static func dropSQLiteFullText(_ sql: any SQLDatabase) async throws {
+        for table in ["search_titles", "search_full", "search_documents"] {
+            try await sql.raw("DROP TABLE IF EXISTS \(unsafeRaw: table)").run()
+        }
     }
 
     static func dropSQLite(_ sql: any SQLDatabase) async throws {
