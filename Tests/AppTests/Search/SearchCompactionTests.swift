@@ -12,14 +12,6 @@ struct SearchCompactionTests {
     /// Due at this small size: more than one segment, any number of records indexed.
     private let eager = SQLiteSearchCompaction.Policy(maxSegments: 1, minRecords: 0, minShare: 0, pagesPerStep: 50)
 
-    private func ids(_ t: TestApp, _ query: String) async throws -> [String] {
-        var headers = t.bearer
-        headers.add(name: .cacheControl, value: "no-cache")
-        let response = try await t.app.testing().sendRequest(.GET, "/api/search?q=\(query)&limit=100", headers: headers)
-        #expect(response.status == .ok)
-        return (try response.json()["results"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
-    }
-
     private func segments(_ app: Application) async throws -> [Int] {
         var counts: [Int] = []
         for table in SQLiteSearchCompaction.tables {
@@ -80,7 +72,7 @@ struct SearchCompactionTests {
 
             // then: one segment per table, and the meetings are found newest first
             #expect(try await segments(t.app) == [1, 1])
-            let found = try await ids(t, "thesis")
+            let found = try await t.freshSearchIDs("thesis")
             #expect(found.count == 30)
         }
     }
@@ -94,7 +86,7 @@ struct SearchCompactionTests {
             #expect(before.contains { $0 > 2 }, "\(before)")
             let queries = ["thesis", "scholarship+essay", "ess", "review", "ana+th", "chapter+1", "word3x1"]
             var answers: [String: [String]] = [:]
-            for query in queries { answers[query] = try await ids(t, query) }
+            for query in queries { answers[query] = try await t.freshSearchIDs(query) }
             #expect(answers["thesis"]?.count == 100)
 
             // when
@@ -107,7 +99,7 @@ struct SearchCompactionTests {
             #expect(merging.isEmpty)
             #expect(t.app.searchMemory.indexedSinceMerge == 0)
             for query in queries {
-                #expect(try await ids(t, query) == answers[query], "\(query)")
+                #expect(try await t.freshSearchIDs(query) == answers[query], "\(query)")
             }
         }
     }
@@ -118,7 +110,7 @@ struct SearchCompactionTests {
             try await withoutFTS5sOwnMerging(t.app)
             try await indexInBatches(t.app, batches: 40)
             let before = try await segments(t.app)
-            let review = try await ids(t, "review")
+            let review = try await t.freshSearchIDs("review")
             let slow = SQLiteSearchCompaction.Policy(maxSegments: 1, minRecords: 0, minShare: 0, pagesPerStep: 1)
             var merging = Set<String>()
 
@@ -142,8 +134,8 @@ struct SearchCompactionTests {
             #expect(runs > 10, "\(runs)")
             let after = try await segments(t.app)
             #expect(after.allSatisfy { (2...6).contains($0) }, "\(before) → \(after)")
-            #expect(try await ids(t, "review") == review)
-            #expect(try await ids(t, "word1010x7").count == 3)
+            #expect(try await t.freshSearchIDs("review") == review)
+            #expect(try await t.freshSearchIDs("word1010x7").count == 3)
         }
     }
 

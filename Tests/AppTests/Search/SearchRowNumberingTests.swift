@@ -30,7 +30,7 @@ struct SearchRowNumberingTests {
                 meetings.append(try await SearchCorpus.consultation(for: index % 2 == 0 ? ana : ben, daysAgo: days, topic: "Weekly",
                                                                     notes: "Reviewed the thesis outline.", on: t.app))
             }
-            let before = try await ids(t, "thesis")
+            let before = try await t.freshSearchIDs("thesis")
             #expect(before.count == meetings.count)
             // when: the migration runs over the index
             try await NumberSearchRowsNewestLowest().prepare(on: t.app.db)
@@ -41,16 +41,8 @@ struct SearchRowNumberingTests {
                 .all().map { try $0.decode(column: "ref", as: UUID.self) }
             let newestFirst = meetings.sorted { $0.consultationDate > $1.consultationDate }.compactMap(\.id)
             #expect(rows == newestFirst)
-            #expect(try await ids(t, "thesis") == before)
+            #expect(try await t.freshSearchIDs("thesis") == before)
             #expect(before == newestFirst.map { $0.uuidString })
         }
-    }
-
-    private func ids(_ t: TestApp, _ query: String) async throws -> [String] {
-        var headers = t.bearer
-        headers.add(name: .cacheControl, value: "no-cache")
-        let response = try await t.app.testing().sendRequest(.GET, "/api/search?q=\(query)&limit=100", headers: headers)
-        #expect(response.status == .ok)
-        return (try response.json()["results"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
     }
 }
