@@ -10,9 +10,11 @@ import SQLKit
 /// costs about as little as a rare one. Newest lowest, because FTS5 reads a word's list of rows
 /// forwards from its first page; read backwards (newest highest, as rows were numbered before
 /// `NumberSearchRowsNewestLowest`), it first walks the list's page index to the last page, work that
-/// grows with how common the word is: 121 against 62 µs for "dead plan" over the benchmark's data. Query words are prefixes; one that
-/// starts few indexed words is asked as those words (`"thesis" OR "theses"`), which FTS5 also walks
-/// lazily, while `"thes"*` would first merge the whole of every matching word's list.
+/// grows with how common the word is: 121 against 62 µs for "dead plan" over the benchmark's data.
+///
+/// Query words are prefixes; one that starts few indexed words is asked as those words (`"thesis"
+/// OR "theses"`), which FTS5 also walks lazily, while `"thes"*` would first merge the whole of every
+/// matching word's list.
 enum SQLiteSearchIndex {
     /// Room for this many records in the same second.
     static let serialBits: Int64 = 20
