@@ -131,9 +131,7 @@ class Server:
         return None
 
     def cpu_seconds(self):
-        with open(f"/proc/{self.proc.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu_seconds(self.proc.pid)[1]
 
     def settle(self, timeout=30.0):
         """Waits until the server is idle (requests wrk left queued are done) before the next phase."""
@@ -169,24 +167,27 @@ class Server:
 
 # --- wrk -----------------------------------------------------------------------------------------
 
+def process_cpu_seconds(pid):
+    """A process's name and its user+sys CPU time in seconds, from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        name, _, rest = f.read().partition(" (")[2].rpartition(")")
+    fields = rest.split()
+    return name, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def postgres_cpu_seconds():
     """User+sys CPU time of every PostgreSQL server process on the machine (the benchmark's own
     cluster, started by scripts/with-postgres.sh): with it, a PostgreSQL run shows what a request
     costs the database as well as the app."""
-    total = 0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
+    total = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            with open(f"/proc/{pid}/stat") as f:
-                stat = f.read()
+            name, seconds = process_cpu_seconds(pid)
         except OSError:
             continue  # ended meanwhile
-        name, _, rest = stat.partition(" (")[2].rpartition(")")
         if name == "postgres":
-            fields = rest.split()
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+            total += seconds
+    return total
 
 
 def run_wrk(port, path, seconds, threads, connections, script, headers=(), extra_env=None, timeout_s=5, server=None,

@@ -37,7 +37,7 @@ struct SearchRowNumberingTests {
             // then: nothing waits, every row was numbered anew newest lowest, and a search answers as before
             let sql = try t.app.db.sql()
             #expect(try await sql.raw("SELECT count(*) AS n FROM search_pending").first(decodingColumn: "n", as: Int.self) == 0)
-            let rows = try await sql.raw("SELECT rowid AS r, ref FROM search_documents WHERE kind = 'consultation' ORDER BY rowid")
+            let rows = try await sql.raw("SELECT ref FROM search_documents WHERE kind = 'consultation' ORDER BY rowid")
                 .all().map { try $0.decode(column: "ref", as: UUID.self) }
             let newestFirst = meetings.sorted { $0.consultationDate > $1.consultationDate }.compactMap(\.id)
             #expect(rows == newestFirst)
